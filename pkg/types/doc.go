@@ -1,0 +1,18 @@
+// Package types holds the data model of the Azure Communication Services Phone Numbers
+// Get Operation API (api-version 2022-12-01) and the OpenAPI description it is generated from.
+//
+// Everything in types.gen.go is generated from openapi/phonenumbers.yaml by oapi-codegen; do
+// not edit it. The hand-written files beside it add small helpers:
+//
+//   - [PhoneNumberOperationStatus.IsTerminal] and friends, which compare case-insensitively
+//     (traffic from 2021 used "Succeeded") and accept values this version does not list
+//     (both enums are extensible: the live service later added "reservationPurchase").
+//   - [CommunicationError] implements the error interface, so a service error can be
+//     returned, wrapped and inspected with errors.As; its innererror is reachable through
+//     errors.Unwrap.
+//   - [GetSpec] returns the embedded OpenAPI description, the same bytes the code was
+//     generated from, for validation with kin-openapi.
+//
+// The wire format follows the live service: enums are plain strings, resourceLocation may
+// be JSON null, and the inner error is spelled "innererror".
+package types

@@ -1,0 +1,37 @@
+package types_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+func TestEmbeddedSpecIsValid(t *testing.T) {
+	spec, err := types.GetSpec()
+	if err != nil {
+		t.Fatalf("load embedded spec: %v", err)
+	}
+	if err := spec.Validate(context.Background()); err != nil {
+		t.Fatalf("spec does not validate: %v", err)
+	}
+	if spec.OpenAPI != "3.0.3" {
+		t.Errorf("openapi = %q, want 3.0.3", spec.OpenAPI)
+	}
+	if spec.Info.Version != types.APIVersion {
+		t.Errorf("info.version = %q, want %q", spec.Info.Version, types.APIVersion)
+	}
+	op := spec.Paths.Value("/phoneNumbers/operations/{operationId}")
+	if op == nil || op.Get == nil || op.Get.OperationID != "PhoneNumbers_GetOperation" {
+		t.Fatalf("GET /phoneNumbers/operations/{operationId} with operationId PhoneNumbers_GetOperation missing (%v)", op)
+	}
+	for _, name := range []string{"PhoneNumberOperation", "PhoneNumberOperationStatus", "PhoneNumberOperationType",
+		"CommunicationError", "CommunicationErrorResponse"} {
+		if spec.Components.Schemas[name] == nil {
+			t.Errorf("component schema %s missing", name)
+		}
+	}
+	if spec.Servers[0].Variables["endpoint"].Default != types.DefaultEndpoint {
+		t.Errorf("server variable default = %q", spec.Servers[0].Variables["endpoint"].Default)
+	}
+}

@@ -1,0 +1,72 @@
+# phonenumbers — build, test and run. Everything needed is pinned in go.mod (tool directive).
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+PKGS    := ./...
+GENERATED := $(shell git ls-files '*.gen.go' 2>/dev/null || find . -name '*.gen.go')
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all generate check-generate build test vet lint unit run bench fuzz conformance load clean
+
+all: build
+
+## generate: regenerate the *.gen.go files from openapi/ (oapi-codegen via go tool)
+generate:
+	$(GO) generate ./...
+
+## check-generate: fail when the committed *.gen.go files differ from what the spec generates
+check-generate:
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for f in $(GENERATED); do mkdir -p $$tmp/$$(dirname $$f); cp $$f $$tmp/$$f; done; \
+	$(GO) generate ./... || exit 1; \
+	status=0; \
+	for f in $$(find . -name '*.gen.go' -not -path './.git/*' | sed 's#^\./##'); do \
+	  if [ ! -f $$tmp/$$f ]; then echo "check-generate: $$f is generated but not committed"; status=1; \
+	  elif ! cmp -s $$f $$tmp/$$f; then echo "check-generate: $$f is out of date; run 'make generate' and commit it"; diff -u $$tmp/$$f $$f | head -40; status=1; fi; \
+	done; \
+	for f in $(GENERATED); do [ -f $$f ] || { echo "check-generate: $$f is no longer generated"; status=1; }; done; \
+	[ $$status -eq 0 ] && echo "check-generate: generated code is up to date"; exit $$status
+
+## build: build the phonenumbers binary into bin/
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/phonenumbers ./cmd/phonenumbers
+
+## vet: go vet
+vet:
+	$(GO) vet $(PKGS)
+
+## lint: staticcheck (generated files are skipped by staticcheck itself)
+lint:
+	$(GO) tool staticcheck $(PKGS)
+
+## unit: the tests, with the race detector
+unit:
+	$(GO) test -race -count=1 $(PKGS)
+
+## test: everything CI checks: vet, staticcheck, tests under -race, generated code up to date
+test: vet lint unit check-generate
+
+## run: start the server on $(ADDR) with the built-in operations
+run:
+	$(GO) run ./cmd/phonenumbers serve --addr $(ADDR)
+
+## bench: Go benchmarks with allocation counts
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## fuzz: run each fuzz target briefly (FUZZTIME=10s by default)
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## conformance: check a running server (ENDPOINT, default http://$(ADDR)) against the spec
+ENDPOINT ?= http://$(ADDR)
+conformance:
+	$(GO) run ./cmd/phonenumbers conformance --endpoint $(ENDPOINT)
+
+clean:
+	rm -rf bin

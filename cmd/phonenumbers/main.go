@@ -1,0 +1,92 @@
+// Command phonenumbers serves, calls and checks the Azure Communication Services Phone
+// Numbers Get Operation API (api-version 2022-12-01).
+//
+//	phonenumbers serve                        # a reference server / programmable mock
+//	phonenumbers operation get <id>           # fetch an operation
+//	phonenumbers operation wait <id|location> # poll it until it is done
+//	phonenumbers conformance --endpoint URL   # check a server against the spec
+//
+// Run "phonenumbers <command> --help" for the flags of each command.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// cli is the command line.
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+	Serve   serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
+}
+
+// exitError carries a process exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+// env is what commands get from the process: streams and a context cancelled on SIGINT/SIGTERM.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args and runs the command, returning the exit code: 0 success, 1 failure,
+// 2 usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var c cli
+	exit := -1
+	parser, err := kong.New(&c,
+		kong.Name("phonenumbers"),
+		kong.Description("Serve, call and check the Azure Communication Services Phone Numbers Get Operation API."),
+		kong.Vars{"version": version},
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exit = code }),
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "phonenumbers:", err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if exit >= 0 {
+		return exit // --help or --version
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "phonenumbers:", err)
+		return 2
+	}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if err := kctx.Run(e); err != nil {
+		if ee, ok := err.(*exitError); ok {
+			if ee.err != nil {
+				fmt.Fprintln(stderr, "phonenumbers:", ee.err)
+			}
+			return ee.code
+		}
+		fmt.Fprintln(stderr, "phonenumbers:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// Server limits. They keep slow or greedy clients from holding resources.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	drainTimeout      = 10 * time.Second
+)
+
+type serveCmd struct {
+	Addr          string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
+	AccessKey     string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
+	Fixtures      string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
+	APIVersions   []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" default:"2022-12-01" help:"Supported api-versions (comma-separated)."`
+	MaxClockSkew  time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
+	MaxOperations int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
+	JournalSize   int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
+	LastAction    string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
+	LogFormat     string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
+	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
+	NoControlAPI  bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
+	TLSCert       string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
+	TLSKey        string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
+	TLSSelfSigned string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
+
+	// ready, when set (by tests), receives the base URL once the server listens.
+	ready func(baseURL string)
+	// now, when set (by tests), is the server's clock.
+	now func() time.Time
+}
+
+// Run starts the server and blocks until the context is cancelled, then drains.
+func (s *serveCmd) Run(e *env) error {
+	if err := s.serve(e.ctx, e.stderr); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
+
+func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
+	logger, err := newLogger(logOut, s.LogFormat, s.LogLevel)
+	if err != nil {
+		return err
+	}
+	ops := server.DefaultOperations()
+	source := "built-in defaults"
+	if s.Fixtures != "" {
+		if ops, err = server.LoadFixtures(s.Fixtures); err != nil {
+			return err
+		}
+		source = s.Fixtures
+	}
+	store, err := server.NewMemoryStore(ops, &server.MemoryStoreOptions{
+		MaxOperations: s.MaxOperations, Now: s.now, LastAction: server.LastActionMode(s.LastAction),
+	})
+	if err != nil {
+		return err
+	}
+	opts := &server.Options{
+		AccessKey: s.AccessKey, MaxClockSkew: s.MaxClockSkew, APIVersions: splitList(s.APIVersions),
+		Logger: logger, Now: s.now, JournalSize: s.JournalSize,
+	}
+	if !s.NoControlAPI {
+		opts.Control = store
+	}
+	handler, err := server.New(store, opts)
+	if err != nil {
+		return err
+	}
+	tlsConfig, err := s.tlsConfig()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	baseURL := scheme + "://" + ln.Addr().String()
+	s.logStartup(logger, baseURL, source, store.Len())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if s.ready != nil {
+		s.ready(baseURL)
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: draining in-flight requests", "timeout", drainTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source string, n int) {
+	opURL := baseURL + "/phoneNumbers/operations/" + server.SeedOperationID + "?api-version=" + types.APIVersion
+	auth := "off (open server: requests are not authenticated)"
+	try := "curl -i '" + opURL + "'"
+	if s.AccessKey != "" {
+		auth = "HMAC-SHA256 access key required"
+		try = "phonenumbers operation get --endpoint " + baseURL + " --access-key <key> " + server.SeedOperationID
+	}
+	logger.Info("phonenumbers server listening",
+		"url", baseURL, "auth", auth, "operations", n, "source", source,
+		"control_api", !s.NoControlAPI, "try", try)
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	hopts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, hopts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// splitList flattens comma-separated values and drops blanks.
+func splitList(in []string) []string {
+	var out []string
+	for _, v := range in {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}

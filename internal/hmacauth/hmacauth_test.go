@@ -1,0 +1,152 @@
+package hmacauth
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Published test vectors (two independent implementations agree on them).
+const vectorKey = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
+
+var vectorDate = time.Date(2022, 12, 1, 10, 20, 30, 0, time.UTC)
+
+func mustKey(t testing.TB) []byte {
+	k, err := base64.StdEncoding.DecodeString(vectorKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestVectors(t *testing.T) {
+	tests := []struct {
+		name, pathAndQuery, host, want string
+	}{
+		{"default port", "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01",
+			"resourcename.communication.azure.com", "B9osjJC02B01tDALPcfG6Ze2M9cZKnsLZ2NNZxjzkm8="},
+		{"port in host", "/phoneNumbers/operations/purchase_18c224b7-0000-4000-8000-000000000001?api-version=2022-12-01",
+			"127.0.0.1:8080", "hUTv/13QZdd0BjA29nP41taj+ZW8V/0hHIMHbWn0NlI="},
+	}
+	s := NewSigner(mustKey(t))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			date := FormatDate(vectorDate)
+			if date != "Thu, 01 Dec 2022 10:20:30 GMT" {
+				t.Fatalf("FormatDate = %q", date)
+			}
+			got := s.Sign(StringToSign("get", tt.pathAndQuery, date, tt.host, ContentHash(nil)))
+			if got != tt.want {
+				t.Fatalf("signature = %s, want %s", got, tt.want)
+			}
+			_, auth := s.SignRequest("GET", tt.pathAndQuery, tt.host, EmptyContentHash, vectorDate)
+			if auth != "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+tt.want {
+				t.Fatalf("Authorization = %s", auth)
+			}
+		})
+	}
+	if ContentHash([]byte{}) != EmptyContentHash || ContentHash([]byte("x")) == EmptyContentHash {
+		t.Fatal("ContentHash is wrong")
+	}
+}
+
+func TestFormatDateTwoDigitDay(t *testing.T) {
+	if got := FormatDate(time.Date(2023, 7, 4, 1, 2, 3, 0, time.FixedZone("x", 3600))); got != "Tue, 04 Jul 2023 00:02:03 GMT" {
+		t.Fatalf("FormatDate = %q", got)
+	}
+}
+
+// signed builds a valid request for the verifier tests and lets each case tamper with it.
+func signed(t *testing.T, key []byte, at time.Time, mutate func(r *Request)) Request {
+	t.Helper()
+	const pq = "/phoneNumbers/operations/op1?api-version=2022-12-01"
+	const host = "127.0.0.1:8080"
+	date, auth := NewSigner(key).SignRequest("GET", pq, host, EmptyContentHash, at)
+	r := Request{Method: "GET", PathAndQuery: pq, Host: host, Header: http.Header{
+		"Authorization":       {auth},
+		"X-Ms-Date":           {date},
+		"X-Ms-Content-Sha256": {EmptyContentHash},
+	}}
+	if mutate != nil {
+		mutate(&r)
+	}
+	return r
+}
+
+func TestVerifier(t *testing.T) {
+	key := mustKey(t)
+	now := vectorDate
+	v := NewVerifier(key, 0, func() time.Time { return now })
+	otherKey := []byte("another key entirely")
+	tests := []struct {
+		name    string
+		req     Request
+		wantErr string // substring; "" means valid
+	}{
+		{"valid", signed(t, key, now, nil), ""},
+		{"valid 14m old", signed(t, key, now.Add(-14*time.Minute), nil), ""},
+		{"wrong key", signed(t, otherKey, now, nil), "signature does not match"},
+		{"tampered path", signed(t, key, now, func(r *Request) { r.PathAndQuery = "/phoneNumbers/operations/op2?api-version=2022-12-01" }), "signature does not match"},
+		{"tampered query", signed(t, key, now, func(r *Request) { r.PathAndQuery += "&x=1" }), "signature does not match"},
+		{"tampered host", signed(t, key, now, func(r *Request) { r.Host = "127.0.0.1:8081" }), "signature does not match"},
+		{"tampered method", signed(t, key, now, func(r *Request) { r.Method = "DELETE" }), "signature does not match"},
+		{"stale date", signed(t, key, now.Add(-16*time.Minute), nil), "clock skew"},
+		{"future date", signed(t, key, now.Add(16*time.Minute), nil), "clock skew"},
+		{"missing authorization", signed(t, key, now, func(r *Request) { r.Header.Del("Authorization") }), "missing Authorization"},
+		{"missing date", signed(t, key, now, func(r *Request) { r.Header.Del("X-Ms-Date") }), "missing x-ms-date"},
+		{"bad date", signed(t, key, now, func(r *Request) { r.Header.Set("X-Ms-Date", "yesterday") }), "invalid x-ms-date"},
+		{"missing content hash", signed(t, key, now, func(r *Request) { r.Header.Del("X-Ms-Content-Sha256") }), "missing x-ms-content-sha256"},
+		{"body hash mismatch", signed(t, key, now, func(r *Request) { r.Body = []byte("{}") }), "does not match the request body"},
+		{"bearer scheme", signed(t, key, now, func(r *Request) { r.Header.Set("Authorization", "Bearer abc") }), "HMAC-SHA256 scheme"},
+		{"no params", signed(t, key, now, func(r *Request) { r.Header.Set("Authorization", "HMAC-SHA256 garbage") }), "malformed"},
+		{"bad signed headers", signed(t, key, now, func(r *Request) {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "x-ms-date;host", "host;x-ms-date", 1))
+		}), "SignedHeaders must be"},
+		{"signature not base64", signed(t, key, now, func(r *Request) {
+			r.Header.Set("Authorization", Scheme+" SignedHeaders="+SignedHeaders+"&Signature=!!!")
+		}), "not base64"},
+		{"lower-case header names", signed(t, key, now, func(r *Request) {
+			h := http.Header{}
+			for k, v := range r.Header {
+				h[strings.ToLower(k)] = v
+			}
+			r.Header = h
+		}), ""},
+		{"date form", func() Request {
+			const pq = "/phoneNumbers/operations/op1?api-version=2022-12-01"
+			date := FormatDate(now)
+			sig := NewSigner(key).Sign(StringToSign("GET", pq, date, "h", EmptyContentHash))
+			return Request{Method: "GET", PathAndQuery: pq, Host: "h", Header: http.Header{
+				"Authorization":       {Scheme + " SignedHeaders=date;host;x-ms-content-sha256&Signature=" + sig},
+				"Date":                {date},
+				"X-Ms-Content-Sha256": {EmptyContentHash},
+			}}
+		}(), ""},
+		{"date form without date header", func() Request {
+			r := signed(t, key, now, nil)
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "x-ms-date;", "date;", 1))
+			return r
+		}(), "missing date header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := v.Verify(tt.req)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Verify = %v, want nil", err)
+				}
+				return
+			}
+			var ae *AuthError
+			if !errors.As(err, &ae) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Verify = %v, want an AuthError containing %q", err, tt.wantErr)
+			}
+			if sig := tt.req.Header.Get("Authorization"); len(sig) > 20 && strings.Contains(err.Error(), sig[len(sig)-20:]) {
+				t.Fatalf("error leaks the signature: %v", err)
+			}
+		})
+	}
+}

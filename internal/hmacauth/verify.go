@@ -1,0 +1,149 @@
+package hmacauth
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// DefaultMaxSkew is how far a request's date may be from the verifier's clock.
+const DefaultMaxSkew = 15 * time.Minute
+
+// AuthError says why a request failed verification. Its message never contains the key,
+// the expected signature or the signature that was sent.
+type AuthError struct {
+	Reason string
+}
+
+// Error returns the reason.
+func (e *AuthError) Error() string { return e.Reason }
+
+func authErr(reason string) error { return &AuthError{Reason: reason} }
+
+// Verifier checks HMAC-SHA256 signed requests against one access key. It is safe for
+// concurrent use.
+type Verifier struct {
+	signer  *Signer
+	maxSkew time.Duration
+	now     func() time.Time
+}
+
+// NewVerifier returns a Verifier for the decoded key. maxSkew <= 0 means [DefaultMaxSkew];
+// now == nil means time.Now.
+func NewVerifier(key []byte, maxSkew time.Duration, now func() time.Time) *Verifier {
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxSkew
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Verifier{signer: NewSigner(key), maxSkew: maxSkew, now: now}
+}
+
+// Request is what the verifier needs to know about a request.
+type Request struct {
+	Method string
+	// PathAndQuery is the request target exactly as received (http.Request.RequestURI).
+	PathAndQuery string
+	// Host is the Host header (http.Request.Host), port included when present.
+	Host   string
+	Header http.Header
+	// Body is the exact request body received.
+	Body []byte
+}
+
+// Verify returns nil when the request carries a valid, timely signature, and an *AuthError
+// saying what is wrong otherwise.
+func (v *Verifier) Verify(r Request) error {
+	auth := headerValue(r.Header, HeaderAuthorization)
+	if auth == "" {
+		return authErr("missing Authorization header")
+	}
+	signedHeaders, signature, err := parseAuthorization(auth)
+	if err != nil {
+		return err
+	}
+	dateHeader, err := dateHeaderName(signedHeaders)
+	if err != nil {
+		return err
+	}
+	date := headerValue(r.Header, dateHeader)
+	if date == "" {
+		return authErr("missing " + strings.ToLower(dateHeader) + " header")
+	}
+	t, perr := ParseDate(date)
+	if perr != nil {
+		return authErr("invalid " + strings.ToLower(dateHeader) + " header: want RFC 1123, e.g. \"Thu, 01 Dec 2022 10:20:30 GMT\"")
+	}
+	if skew := v.now().Sub(t); skew > v.maxSkew || skew < -v.maxSkew {
+		return authErr("request date " + date + " is outside the allowed clock skew of " + v.maxSkew.String())
+	}
+	contentHash := headerValue(r.Header, HeaderContentSHA256)
+	if contentHash == "" {
+		return authErr("missing x-ms-content-sha256 header")
+	}
+	if contentHash != ContentHash(r.Body) {
+		return authErr("x-ms-content-sha256 does not match the request body")
+	}
+	want, derr := base64.StdEncoding.DecodeString(signature)
+	if derr != nil || len(want) != sha256.Size {
+		return authErr("signature is not base64 of a 32-byte HMAC-SHA256")
+	}
+	var got [sha256.Size]byte
+	v.signer.mac(got[:0], StringToSign(r.Method, r.PathAndQuery, date, r.Host, contentHash))
+	if !hmac.Equal(got[:], want) {
+		return authErr("signature does not match the request (check the access key, method, path and query, host and x-ms-date)")
+	}
+	return nil
+}
+
+// headerValue returns the first value of a header, whatever the case of its name in h.
+func headerValue(h http.Header, canonicalName string) string {
+	if v := h[canonicalName]; len(v) > 0 {
+		return v[0]
+	}
+	for k, v := range h { // h may have been built without canonicalisation
+		if len(v) > 0 && strings.EqualFold(k, canonicalName) {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// parseAuthorization splits "HMAC-SHA256 SignedHeaders=a;b;c&Signature=xyz".
+func parseAuthorization(v string) (signedHeaders, signature string, err error) {
+	scheme, params, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !strings.EqualFold(scheme, Scheme) {
+		return "", "", authErr("Authorization header must use the HMAC-SHA256 scheme")
+	}
+	for part := range strings.SplitSeq(strings.TrimSpace(params), "&") {
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return "", "", authErr("malformed Authorization header: want SignedHeaders=...&Signature=...")
+		}
+		switch {
+		case strings.EqualFold(k, "SignedHeaders"):
+			signedHeaders = val
+		case strings.EqualFold(k, "Signature"):
+			signature = val
+		}
+	}
+	if signedHeaders == "" || signature == "" {
+		return "", "", authErr("malformed Authorization header: want SignedHeaders=...&Signature=...")
+	}
+	return signedHeaders, signature, nil
+}
+
+// dateHeaderName checks SignedHeaders and says which header carries the signed date.
+func dateHeaderName(signedHeaders string) (string, error) {
+	switch strings.ToLower(signedHeaders) {
+	case "x-ms-date;host;x-ms-content-sha256":
+		return HeaderDate, nil
+	case "date;host;x-ms-content-sha256":
+		return "Date", nil
+	}
+	return "", authErr("SignedHeaders must be x-ms-date;host;x-ms-content-sha256 (or date;host;x-ms-content-sha256)")
+}

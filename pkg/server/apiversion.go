@@ -1,0 +1,35 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+)
+
+// requireAPIVersion answers requests without a supported api-version query parameter the
+// way the live service does, before any other validation.
+func requireAPIVersion(supported []string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			values, ok := c.Request().URL.Query()["api-version"]
+			if !ok || len(values) == 0 || values[0] == "" {
+				return NewAPIError(http.StatusBadRequest, CodeMissingAPIVersionParameter,
+					"The api-version query parameter (?api-version=) is required for all requests.", "api-version")
+			}
+			if !slices.Contains(supported, values[0]) {
+				return NewAPIError(http.StatusBadRequest, CodeUnsupportedAPIVersion,
+					fmt.Sprintf("The requested api-version %q is not supported; supported versions: %v.", truncate(values[0], 64), supported), "api-version")
+			}
+			return next(c)
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

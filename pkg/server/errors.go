@@ -1,0 +1,61 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// Error codes the server answers with, as the live service spells them.
+const (
+	CodeNotFound                   = "NotFound"
+	CodeMissingAPIVersionParameter = "MissingApiVersionParameter"
+	CodeUnsupportedAPIVersion      = "UnsupportedApiVersion"
+	CodeInvalidParameter           = "InvalidParameter"
+	CodeUnauthorized               = "Unauthorized"
+	CodeMethodNotAllowed           = "MethodNotAllowed"
+	CodeRequestTooLarge            = "RequestEntityTooLarge"
+	CodeBadRequest                 = "BadRequest"
+	CodeInternalError              = "InternalError"
+)
+
+// APIError is an error the server answers with a CommunicationErrorResponse. Handlers and
+// middleware return it; the error handler writes it.
+type APIError struct {
+	// Status is the HTTP status code.
+	Status int
+	// Body is what the client sees.
+	Body types.CommunicationError
+}
+
+// Error returns the message the client sees.
+func (e *APIError) Error() string { return e.Body.Error() }
+
+// NewAPIError returns an *APIError; target may be empty.
+func NewAPIError(status int, code, message, target string) *APIError {
+	e := &APIError{Status: status, Body: types.CommunicationError{Code: code, Message: message}}
+	if target != "" {
+		e.Body.Target = &target
+	}
+	return e
+}
+
+// internalError is the only thing a client learns about an unexpected failure.
+func internalError() *APIError {
+	return NewAPIError(http.StatusInternalServerError, CodeInternalError, "The server encountered an internal error.", "")
+}
+
+// writeAPIError writes e as a CommunicationErrorResponse with Content-Type application/json
+// (no charset, as the live service sends on errors).
+func writeAPIError(w http.ResponseWriter, e *APIError) {
+	body, err := json.Marshal(types.CommunicationErrorResponse{Error: e.Body})
+	if err != nil { // cannot happen for this type; keep the shape anyway
+		body = []byte(`{"error":{"code":"InternalError","message":"The server encountered an internal error."}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Location")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(append(body, '\n'))
+}

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// Paths outside the Communication Services API.
+const (
+	HealthPath        = "/healthz"
+	ControlPathPrefix = "/mock"
+)
+
+// DefaultMaxBodyBytes bounds request bodies (only the control API takes one).
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configures [New]. The zero value serves the store openly, validates requests,
+// supports api-version 2022-12-01 and logs nothing.
+type Options struct {
+	// Service answers PhoneNumbers_GetOperation. Default: NewService(store).
+	Service StrictServerInterface
+	// AccessKey is the base64 access key. When set, every request except /healthz must
+	// carry a valid HMAC-SHA256 signature. Empty means the server is open.
+	AccessKey string
+	// MaxClockSkew is how far a signed request's date may be off. Default 15 minutes.
+	MaxClockSkew time.Duration
+	// APIVersions are the supported api-versions. Default: types.APIVersion.
+	APIVersions []string
+	// Logger receives one line per request and every 5xx cause. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock for signatures and logs. Default time.Now.
+	Now func() time.Time
+	// Control enables the control API under /mock on this store. Nil disables it.
+	Control *MemoryStore
+	// JournalSize bounds the request journal. Default DefaultJournalSize.
+	JournalSize int
+	// MaxBodyBytes bounds request bodies. Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// Server is the reference server as an http.Handler. Build it with [New].
+type Server struct {
+	echo    *echo.Echo
+	journal *Journal
+	logger  *slog.Logger
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Journal returns the record of the requests the server has answered.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// New returns the reference server for store: the generated strict handler behind request
+// validation, HMAC authentication (when a key is given), live-like headers, request
+// logging and a panic guard. Every non-2xx answer is a CommunicationErrorResponse.
+func New(store OperationStore, opts *Options) (*Server, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if store == nil && o.Service == nil {
+		return nil, errors.New("server: a store or a Service is required")
+	}
+	if o.Service == nil {
+		o.Service = NewService(store)
+	}
+	if len(o.APIVersions) == 0 {
+		o.APIVersions = []string{types.APIVersion}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+
+	s := &Server{echo: echo.New(), journal: NewJournal(o.JournalSize), logger: o.Logger}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+
+	e.Use(recoverPanics(o.Logger))
+	e.Use(logRequests(o.Logger, s.journal, o.Now))
+	e.Use(serviceHeaders(strings.Join(o.APIVersions, ", ")))
+	if o.AccessKey != "" {
+		key, err := base64.StdEncoding.DecodeString(o.AccessKey)
+		if err != nil || len(key) == 0 {
+			return nil, errors.New("server: the access key must be base64 (as shown in the Azure portal)")
+		}
+		verifier := hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now)
+		e.Use(hmacAuth(verifier, o.MaxBodyBytes, func(c echo.Context) bool { return c.Path() == HealthPath }))
+	}
+
+	validate, err := requestValidator()
+	if err != nil {
+		return nil, err
+	}
+	RegisterHandlersWithOptions(e, NewStrictHandler(o.Service, nil), RegisterHandlersOptions{
+		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
+			types.OperationIDGetOperation: {requireAPIVersion(o.APIVersions), validate},
+		},
+	})
+	e.GET(HealthPath, func(c echo.Context) error {
+		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
+	})
+	if o.Control != nil {
+		registerControl(e, o.Control, s.journal, o.MaxBodyBytes)
+	}
+	return s, nil
+}
+
+// handleError answers every error with a CommunicationErrorResponse.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae := s.toAPIError(err, c)
+	writeAPIError(c.Response(), ae)
+}
+
+func (s *Server) toAPIError(err error, c echo.Context) *APIError {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		req := c.Request()
+		switch he.Code {
+		case http.StatusNotFound:
+			return NewAPIError(http.StatusNotFound, CodeNotFound,
+				fmt.Sprintf("No resource matches %s %s.", req.Method, truncate(req.URL.Path, 200)), "")
+		case http.StatusMethodNotAllowed:
+			return NewAPIError(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				fmt.Sprintf("The method %s is not allowed on %s; allowed: %s.", truncate(req.Method, 16), truncate(req.URL.Path, 200),
+					c.Response().Header().Get(echo.HeaderAllow)), "")
+		case http.StatusBadRequest:
+			// The generated parameter binder: "Invalid format for parameter X: ...".
+			msg := fmt.Sprint(he.Message)
+			target := ""
+			if _, rest, ok := strings.Cut(msg, "parameter "); ok {
+				target, _, _ = strings.Cut(rest, ":")
+			}
+			return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, firstLine(msg)+".", target)
+		case http.StatusRequestEntityTooLarge:
+			return NewAPIError(he.Code, CodeRequestTooLarge, "The request body is too large.", "")
+		}
+		if he.Code >= 400 && he.Code < 500 {
+			return NewAPIError(he.Code, CodeBadRequest, http.StatusText(he.Code)+".", "")
+		}
+	}
+	s.logger.Error("request failed", "path", c.Request().URL.Path, "error", err.Error())
+	return internalError()
+}
+
+func isControlPath(p string) bool {
+	return p == ControlPathPrefix || strings.HasPrefix(p, ControlPathPrefix+"/")
+}

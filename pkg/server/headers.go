@@ -1,0 +1,51 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Header names the live service uses.
+const (
+	HeaderAPISupportedVersions    = "Api-Supported-Versions"
+	HeaderMSCV                    = "Ms-Cv"
+	HeaderClientRequestID         = "X-Ms-Client-Request-Id"
+	HeaderReturnClientRequestID   = "X-Ms-Return-Client-Request-Id"
+	maxEchoedClientRequestIDBytes = 256
+)
+
+// serviceHeaders sets the headers the live service sends on every response: the supported
+// api-versions, an MS-CV correlation vector and, when asked, the client's request id.
+func serviceHeaders(supported string) echo.MiddlewareFunc {
+	supportedValue := []string{supported}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			h := c.Response().Header()
+			h[HeaderAPISupportedVersions] = supportedValue
+			h[HeaderMSCV] = []string{newCorrelationVector()}
+			if strings.EqualFold(req.Header.Get(HeaderReturnClientRequestID), "true") {
+				if id := req.Header.Get(HeaderClientRequestID); id != "" && len(id) <= maxEchoedClientRequestIDBytes {
+					h[HeaderClientRequestID] = []string{id}
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// newCorrelationVector returns an MS-CV value shaped like the live service's:
+// 22 base64url characters (16 random bytes) and ".0".
+func newCorrelationVector() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	var out [24]byte
+	base64.RawURLEncoding.Encode(out[:22], b[:])
+	out[22], out[23] = '.', '0'
+	return string(out[:])
+}

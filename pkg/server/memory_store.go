@@ -1,0 +1,292 @@
+package server
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// DefaultMaxOperations bounds a [MemoryStore] when no limit is configured.
+const DefaultMaxOperations = 10_000
+
+// LastActionMode says what a [MemoryStore] reports as lastActionDateTime for operations
+// that do not set it explicitly.
+type LastActionMode string
+
+const (
+	// LastActionLive reports 0001-01-01T00:00:00Z, as the live service does for every operation.
+	LastActionLive LastActionMode = "live"
+	// LastActionStep reports the time the current timeline step was reached.
+	LastActionStep LastActionMode = "step"
+)
+
+// liveLastAction is what the live service sends: .NET's DateTimeOffset.MinValue.
+var liveLastAction = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MemoryStoreOptions configures a [MemoryStore]. The zero value is usable.
+type MemoryStoreOptions struct {
+	// MaxOperations bounds the store; storing more evicts the oldest. Default DefaultMaxOperations.
+	MaxOperations int
+	// Now is the clock timelines are evaluated against. Default time.Now.
+	Now func() time.Time
+	// LastAction chooses the default lastActionDateTime. Default LastActionLive.
+	LastAction LastActionMode
+}
+
+// MemoryStore is a bounded, in-memory [OperationStore] of scripted operations, safe for
+// concurrent use. It remembers the set it was created with so that [MemoryStore.Reset] can
+// go back to it.
+type MemoryStore struct {
+	opts    MemoryStoreOptions
+	initial []Operation
+
+	mu    sync.RWMutex
+	ops   map[string]*entry
+	order *list.List // of *entry, oldest first
+}
+
+// entry is one stored operation and its read state.
+type entry struct {
+	op     Operation
+	stored time.Time
+	elem   *list.Element
+
+	mu      sync.Mutex
+	polls   int       // reads answered so far
+	lastIdx int       // timeline step served last
+	lastAt  time.Time // when lastIdx was first served
+}
+
+// OperationState is a stored operation together with how it is being served.
+type OperationState struct {
+	Operation Operation
+	// StoredAt is when the operation entered the store; timeline durations count from it.
+	StoredAt time.Time
+	// Polls is the number of reads answered so far.
+	Polls int
+	// Current is the operation as the next read would see it, without counting as a read.
+	Current types.PhoneNumberOperation
+}
+
+// NewMemoryStore returns a store holding the given operations, which are validated first:
+// on any error nothing is stored and the error names the operation and the field.
+func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore, error) {
+	s := &MemoryStore{}
+	if opts != nil {
+		s.opts = *opts
+	}
+	if s.opts.MaxOperations <= 0 {
+		s.opts.MaxOperations = DefaultMaxOperations
+	}
+	if s.opts.Now == nil {
+		s.opts.Now = time.Now
+	}
+	switch s.opts.LastAction {
+	case "":
+		s.opts.LastAction = LastActionLive
+	case LastActionLive, LastActionStep:
+	default:
+		return nil, fmt.Errorf("server: unknown LastAction mode %q (want %q or %q)", s.opts.LastAction, LastActionLive, LastActionStep)
+	}
+	if err := ValidateOperations(initial); err != nil {
+		return nil, err
+	}
+	s.initial = make([]Operation, len(initial))
+	for i := range initial {
+		s.initial[i] = initial[i].clone()
+	}
+	s.Reset()
+	return s, nil
+}
+
+// ValidateOperations checks every operation and that ids are unique. The error is a
+// *FieldError naming the first offending operation and field.
+func ValidateOperations(ops []Operation) error {
+	seen := make(map[string]int, len(ops))
+	for i := range ops {
+		if err := ops[i].Validate(); err != nil {
+			fe := err.(*FieldError)
+			fe.Index = i
+			return fe
+		}
+		if j, dup := seen[ops[i].ID]; dup {
+			return &FieldError{OperationID: ops[i].ID, Index: i, Field: "id",
+				Reason: fmt.Sprintf("duplicates operation #%d", j+1)}
+		}
+		seen[ops[i].ID] = i
+	}
+	return nil
+}
+
+// Reset replaces the content with the set the store was created with, and restarts every
+// timeline and poll count.
+func (s *MemoryStore) Reset() {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ops = make(map[string]*entry, len(s.initial))
+	s.order = list.New()
+	for i := range s.initial {
+		s.putLocked(s.initial[i].clone(), now)
+	}
+}
+
+// Put validates op and stores it, replacing an operation with the same id and restarting
+// its timeline. When the store is full, the oldest operation is evicted.
+func (s *MemoryStore) Put(op Operation) error {
+	if err := op.Validate(); err != nil {
+		return err
+	}
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putLocked(op.clone(), now)
+	return nil
+}
+
+func (s *MemoryStore) putLocked(op Operation, now time.Time) {
+	if old, ok := s.ops[op.ID]; ok {
+		s.order.Remove(old.elem)
+		delete(s.ops, op.ID)
+	}
+	for len(s.ops) >= s.opts.MaxOperations {
+		oldest := s.order.Front()
+		e := oldest.Value.(*entry)
+		s.order.Remove(oldest)
+		delete(s.ops, e.op.ID)
+	}
+	if op.CreatedDateTime.IsZero() {
+		op.CreatedDateTime = now.UTC()
+	}
+	e := &entry{op: op, stored: now, lastAt: now}
+	e.elem = s.order.PushBack(e)
+	s.ops[op.ID] = e
+}
+
+// Delete removes the operation with the given id and reports whether it was there.
+func (s *MemoryStore) Delete(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.ops[id]
+	if ok {
+		s.order.Remove(e.elem)
+		delete(s.ops, id)
+	}
+	return ok
+}
+
+// Len returns the number of stored operations.
+func (s *MemoryStore) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.ops)
+}
+
+// GetOperation implements [OperationStore]: it returns the operation as of now and counts
+// the read as one poll.
+func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+	s.mu.RLock()
+	e, ok := s.ops[id]
+	s.mu.RUnlock()
+	if !ok {
+		return types.PhoneNumberOperation{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	now := s.opts.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	op := e.render(now, s.opts.LastAction)
+	e.polls++
+	return op, nil
+}
+
+// Lookup returns the stored operation and its state without counting as a read.
+func (s *MemoryStore) Lookup(id string) (OperationState, bool) {
+	s.mu.RLock()
+	e, ok := s.ops[id]
+	s.mu.RUnlock()
+	if !ok {
+		return OperationState{}, false
+	}
+	return e.state(s.opts.Now(), s.opts.LastAction), true
+}
+
+// List returns the state of every stored operation, ordered by id.
+func (s *MemoryStore) List() []OperationState {
+	s.mu.RLock()
+	entries := make([]*entry, 0, len(s.ops))
+	for _, e := range s.ops {
+		entries = append(entries, e)
+	}
+	s.mu.RUnlock()
+	sort.Slice(entries, func(i, j int) bool { return entries[i].op.ID < entries[j].op.ID })
+	now := s.opts.Now()
+	out := make([]OperationState, len(entries))
+	for i, e := range entries {
+		out[i] = e.state(now, s.opts.LastAction)
+	}
+	return out
+}
+
+func (e *entry) state(now time.Time, mode LastActionMode) OperationState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	idx, at := e.lastIdx, e.lastAt
+	cur := e.render(now, mode)
+	e.lastIdx, e.lastAt = idx, at // a look is not a read: keep the served-step bookkeeping
+	return OperationState{Operation: e.op.clone(), StoredAt: e.stored, Polls: e.polls, Current: cur}
+}
+
+// render computes the served operation; e.mu must be held.
+func (e *entry) render(now time.Time, mode LastActionMode) types.PhoneNumberOperation {
+	idx := e.op.stepAt(now.Sub(e.stored), e.polls)
+	if idx != e.lastIdx {
+		e.lastIdx, e.lastAt = idx, now
+	}
+	step := e.op.Timeline[idx]
+	out := types.PhoneNumberOperation{
+		Id:               e.op.ID,
+		OperationType:    e.op.OperationType,
+		Status:           step.Status,
+		CreatedDateTime:  e.op.CreatedDateTime,
+		ResourceLocation: copyString(e.op.ResourceLocation),
+		Error:            cloneError(step.Error), // callers may modify what they get
+	}
+	switch {
+	case e.op.LastActionDateTime != nil:
+		out.LastActionDateTime = e.op.LastActionDateTime
+	case mode == LastActionStep:
+		t := e.reachedAt(idx)
+		out.LastActionDateTime = &t
+	default:
+		t := liveLastAction
+		out.LastActionDateTime = &t
+	}
+	return out
+}
+
+// reachedAt returns when step idx was reached: exact for time-based steps, the first read
+// that served it for poll-based ones.
+func (e *entry) reachedAt(idx int) time.Time {
+	s := e.op.Timeline[idx]
+	switch {
+	case s.After != 0:
+		return e.stored.Add(time.Duration(s.After)).UTC()
+	case s.AfterPolls == 0:
+		return e.stored.UTC()
+	default:
+		return e.lastAt.UTC()
+	}
+}
+
+func copyString(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

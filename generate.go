@@ -9,3 +9,4 @@ package phonenumbers
 //go:generate go tool oapi-codegen -config openapi/types.cfg.yaml openapi/phonenumbers.yaml
 //go:generate go tool oapi-codegen -config openapi/client.cfg.yaml openapi/phonenumbers.yaml
 //go:generate go tool oapi-codegen -config openapi/server.cfg.yaml openapi/phonenumbers.yaml
+//go:generate go tool oapi-codegen -config openapi/control.cfg.yaml openapi/control.yaml

@@ -57,6 +57,9 @@ type Step struct {
 // Duration is a time.Duration that reads and writes as a Go duration string ("1.5s", "2m").
 type Duration time.Duration
 
+// String formats the duration like time.Duration ("1.5s").
+func (d Duration) String() string { return time.Duration(d).String() }
+
 // MarshalJSON writes the duration as a string such as "1.5s".
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).String())

@@ -1,0 +1,125 @@
+package server_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+)
+
+func TestHMACAuthentication(t *testing.T) {
+	const otherKey = "b3RoZXIta2V5LW90aGVyLWtleS1vdGhlci1rZXktMDEyMzQ1Njc4OQ=="
+	f := newFixture(t, fixtureOpts{key: testKey})
+	now := f.clock.Now()
+	target := opURL("search-my-operation-id")
+	newReq := func() *http.Request { return httptest.NewRequest("GET", target, nil) }
+	signed := func(mut func(r *http.Request)) *http.Request {
+		r := signWith(t, newReq(), testKey, nil, now)
+		if mut != nil {
+			mut(r)
+		}
+		return r
+	}
+	tests := []struct {
+		name       string
+		req        *http.Request
+		wantStatus int
+		wantReason string
+	}{
+		{"valid", signed(nil), 200, ""},
+		{"valid, host with port", func() *http.Request {
+			r := newReq()
+			r.Host = "127.0.0.1:8080"
+			return signWith(t, r, testKey, nil, now)
+		}(), 200, ""},
+		{"valid, lower-case header names", signed(func(r *http.Request) {
+			for _, h := range []string{"Authorization", "X-Ms-Date", "X-Ms-Content-Sha256"} {
+				v := r.Header.Get(h)
+				r.Header.Del(h)
+				r.Header[strings.ToLower(h)] = []string{v}
+			}
+		}), 200, ""},
+		{"valid, old date form", func() *http.Request {
+			r := newReq()
+			k := mustDecode(t, testKey)
+			date := hmacauth.FormatDate(now)
+			sig := hmacauth.NewSigner(k).Sign(hmacauth.StringToSign("GET", target, date, r.Host, hmacauth.EmptyContentHash))
+			r.Header.Set("Date", date)
+			r.Header.Set("x-ms-content-sha256", hmacauth.EmptyContentHash)
+			r.Header.Set("Authorization", "HMAC-SHA256 SignedHeaders=date;host;x-ms-content-sha256&Signature="+sig)
+			return r
+		}(), 200, ""},
+		{"unsigned", newReq(), 401, "missing Authorization"},
+		{"wrong key", signWith(t, newReq(), otherKey, nil, now), 401, "signature does not match"},
+		{"tampered path", signed(func(r *http.Request) {
+			r.URL.Path = "/phoneNumbers/operations/purchase_18c224b7-0000-4000-8000-000000000001"
+			r.RequestURI = r.URL.RequestURI()
+		}), 401, "signature does not match"},
+		{"tampered query", signed(func(r *http.Request) {
+			r.URL.RawQuery = "api-version=2022-12-01&x=1"
+			r.RequestURI = r.URL.RequestURI()
+		}), 401, "signature does not match"},
+		{"tampered host", signed(func(r *http.Request) { r.Host = "evil.example.com" }), 401, "signature does not match"},
+		{"stale date", signWith(t, newReq(), testKey, nil, now.Add(-16*time.Minute)), 401, "clock skew"},
+		{"future date", signWith(t, newReq(), testKey, nil, now.Add(16*time.Minute)), 401, "clock skew"},
+		{"missing x-ms-date", signed(func(r *http.Request) { r.Header.Del("x-ms-date") }), 401, "missing x-ms-date"},
+		{"missing content hash", signed(func(r *http.Request) { r.Header.Del("x-ms-content-sha256") }), 401, "missing x-ms-content-sha256"},
+		{"body hash mismatch", signed(func(r *http.Request) { r.Body = httpBody("{}") }), 401, "does not match the request body"},
+		{"bearer token", signed(func(r *http.Request) { r.Header.Set("Authorization", "Bearer eyJ0eXAi.secret.token") }), 401, "HMAC-SHA256 scheme"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			auth := tt.req.Header.Get("Authorization")
+			r := f.do(tt.req)
+			if r.Status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
+			}
+			if tt.wantStatus == 200 {
+				return
+			}
+			e := r.errorBody(t)
+			if e.Code != "Unauthorized" || !strings.Contains(e.Message, tt.wantReason) {
+				t.Errorf("error = %s: %s, want Unauthorized mentioning %q", e.Code, e.Message, tt.wantReason)
+			}
+			if _, sig, ok := strings.Cut(auth, "Signature="); ok && sig != "" && bytes.Contains(r.Body, []byte(sig)) {
+				t.Errorf("body leaks the signature")
+			}
+			if bytes.Contains(r.Body, []byte(testKey)) || bytes.Contains(r.Body, []byte("secret.token")) {
+				t.Errorf("body leaks a credential")
+			}
+		})
+	}
+}
+
+func TestControlAPIRequiresSignature(t *testing.T) {
+	f := newFixture(t, fixtureOpts{key: testKey})
+	if r := f.do(httptest.NewRequest("GET", "/mock/operations", nil)); r.Status != 401 {
+		t.Fatalf("unsigned control request: %d", r.Status)
+	}
+	body := []byte(`{"id":"x1","operationType":"search","timeline":[{"status":"succeeded"}]}`)
+	req := httptest.NewRequest("POST", "/mock/operations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if r := f.do(f.sign(req, body)); r.Status != 201 {
+		t.Fatalf("signed control POST: %d %s", r.Status, r.Body)
+	}
+	// The body hash is checked against the bytes received.
+	req = httptest.NewRequest("POST", "/mock/operations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req = f.sign(req, []byte(`{"id":"x2"}`))
+	if r := f.do(req); r.Status != 401 {
+		t.Fatalf("control POST with a mismatched body hash: %d", r.Status)
+	}
+}
+
+func mustDecode(t testing.TB, key string) []byte {
+	t.Helper()
+	k, err := decodeKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}

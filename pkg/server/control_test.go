@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/control"
+)
+
+func (f *fixture) control(method, path string, body []byte) response {
+	f.t.Helper()
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return f.do(f.sign(req, body))
+}
+
+func TestControlAPI(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	created := f.control("POST", "/mock/operations", []byte(`{"id":"search_new","operationType":"search",
+		"resourceLocation":"/availablePhoneNumbers/searchResults/new?api-version=2022-12-01",
+		"timeline":[{"status":"notStarted"},{"status":"running","afterPolls":1},{"status":"succeeded","afterPolls":2}]}`))
+	if created.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", created.Status, created.Body)
+	}
+	var st control.OperationState
+	if err := json.Unmarshal(created.Body, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Operation.Id != "search_new" || st.Polls != 0 || string(st.Current.Status) != "notStarted" || *st.Operation.Timeline[2].AfterPolls != 2 {
+		t.Fatalf("created state = %+v", st)
+	}
+
+	if got := statuses(t, f, "search_new", 3, 0); got != "notStarted>running>succeeded" {
+		t.Errorf("scripted sequence = %s", got)
+	}
+	r := f.control("GET", "/mock/operations/search_new", nil)
+	if err := json.Unmarshal(r.Body, &st); err != nil || st.Polls != 3 {
+		t.Fatalf("state after 3 polls: %+v (%v)", st, err)
+	}
+	// Looking does not count as a poll.
+	if r := f.control("GET", "/mock/operations/search_new", nil); !strings.Contains(string(r.Body), `"polls":3`) {
+		t.Errorf("GET state counted as a poll: %s", r.Body)
+	}
+
+	var list control.OperationStateList
+	if err := json.Unmarshal(f.control("GET", "/mock/operations", nil).Body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Operations) != len(server.DefaultOperations())+1 {
+		t.Errorf("list has %d operations", len(list.Operations))
+	}
+
+	if r := f.control("DELETE", "/mock/operations/search_new", nil); r.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d", r.Status)
+	}
+	if r := f.get("search_new"); r.Status != 404 {
+		t.Errorf("deleted operation still served: %d", r.Status)
+	}
+	if e := f.control("DELETE", "/mock/operations/search_new", nil).errorBody(t); e.Code != "NotFound" {
+		t.Errorf("second delete: %+v", e)
+	}
+	if e := f.control("GET", "/mock/operations/nope", nil).errorBody(t); e.Code != "NotFound" {
+		t.Errorf("get unknown: %+v", e)
+	}
+
+	// Reset restores the defaults and their timelines.
+	f.get("purchase_18c224b7-0000-4000-8000-000000000001")
+	if r := f.control("POST", "/mock/reset", nil); r.Status != http.StatusNoContent {
+		t.Fatalf("reset: %d", r.Status)
+	}
+	st = control.OperationState{}
+	_ = json.Unmarshal(f.control("GET", "/mock/operations/purchase_18c224b7-0000-4000-8000-000000000001", nil).Body, &st)
+	if st.Polls != 0 {
+		t.Errorf("reset kept the poll count: %d", st.Polls)
+	}
+}
+
+func TestControlAPIRejectsBadOperations(t *testing.T) {
+	f := newFixture(t, fixtureOpts{options: server.Options{MaxBodyBytes: 1024}})
+	tests := []struct {
+		name, body string
+		status     int
+		target     string
+	}{
+		{"no timeline", `{"id":"a","operationType":"search","timeline":[]}`, 400, "timeline"},
+		{"bad duration", `{"id":"a","operationType":"search","timeline":[{"status":"running","after":"later"}]}`, 400, ""},
+		{"not json", `{"id":`, 400, ""},
+		{"too large", `{"id":"` + strings.Repeat("a", 2000) + `"}`, 413, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.control("POST", "/mock/operations", []byte(tt.body))
+			if r.Status != tt.status {
+				t.Fatalf("status = %d, want %d: %s", r.Status, tt.status, r.Body)
+			}
+			e := r.errorBody(t)
+			if tt.target != "" && (e.Target == nil || *e.Target != tt.target) {
+				t.Errorf("target = %v, want %q (%s)", e.Target, tt.target, e.Message)
+			}
+		})
+	}
+}
+
+func TestControlAPIDisabled(t *testing.T) {
+	f := newFixture(t, fixtureOpts{noControl: true})
+	if r := f.control("GET", "/mock/operations", nil); r.Status != 404 {
+		t.Fatalf("control API reachable when disabled: %d", r.Status)
+	}
+}
+
+func TestJournal(t *testing.T) {
+	f := newFixture(t, fixtureOpts{key: testKey, options: server.Options{JournalSize: 3}})
+	req := f.sign(httptest.NewRequest("GET", opURL(server.SeedOperationID), nil), nil)
+	req.Header.Set("x-ms-client-request-id", "req-1")
+	req.Header.Set("User-Agent", "azsdk-go-test/1.0")
+	f.do(req)
+	f.do(httptest.NewRequest("GET", opURL("unsigned"), nil))
+
+	r := f.control("GET", "/mock/journal", nil)
+	if bytes.Contains(r.Body, []byte("Signature=")) || bytes.Contains(r.Body, []byte(testKey)) {
+		t.Fatalf("journal leaks a credential: %s", r.Body)
+	}
+	var j control.Journal
+	if err := json.Unmarshal(r.Body, &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Entries) != 2 {
+		t.Fatalf("journal has %d entries (control requests must not be journaled): %s", len(j.Entries), r.Body)
+	}
+	first := j.Entries[0]
+	if first.Method != "GET" || first.Path != "/phoneNumbers/operations/"+server.SeedOperationID || first.Status != 200 ||
+		*first.Query != "api-version=2022-12-01" || *first.AuthScheme != "HMAC-SHA256" ||
+		(*first.Headers)["x-ms-client-request-id"] != "req-1" || (*first.Headers)["x-ms-date"] == "" {
+		t.Errorf("first entry = %+v headers %v", first, *first.Headers)
+	}
+	if j.Entries[1].Status != 401 || j.Entries[1].AuthScheme != nil {
+		t.Errorf("second entry = %+v", j.Entries[1])
+	}
+
+	for range 5 {
+		f.get(server.SeedOperationID)
+	}
+	if n := len(f.srv.Journal().Entries()); n != 3 {
+		t.Errorf("journal holds %d entries, want its bound 3", n)
+	}
+	if r := f.control("DELETE", "/mock/journal", nil); r.Status != 204 || len(f.srv.Journal().Entries()) != 0 {
+		t.Errorf("clear journal: %d, %d left", r.Status, len(f.srv.Journal().Entries()))
+	}
+}

@@ -1,0 +1,222 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+func TestErrors(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	long := strings.Repeat("a", server.MaxOperationIDLength+1)
+	tests := []struct {
+		name, method, target string
+		wantStatus           int
+		wantCode, wantTarget string
+		wantInMessage        string
+	}{
+		{"unknown id", "GET", opURL("nope"), 404, "NotFound", "operationid", `"nope"`},
+		{"missing api-version", "GET", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", "api-version"},
+		{"empty api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=", 400, "MissingApiVersionParameter", "api-version", ""},
+		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2021-03-07", 400, "UnsupportedApiVersion", "api-version", "2021-03-07"},
+		{"id too long", "GET", opURL(long), 400, "InvalidParameter", "operationId", "256"},
+		{"unknown route", "GET", "/phoneNumbers/nothing-here", 404, "NotFound", "", "/phoneNumbers/nothing-here"},
+		{"root", "GET", "/", 404, "NotFound", "", ""},
+		{"POST", "POST", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "POST"},
+		{"PUT", "PUT", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PUT"},
+		{"DELETE", "DELETE", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.do(httptest.NewRequest(tt.method, tt.target, nil))
+			if r.Status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
+			}
+			e := r.errorBody(t)
+			if e.Code != tt.wantCode {
+				t.Errorf("code = %q, want %q", e.Code, tt.wantCode)
+			}
+			gotTarget := ""
+			if e.Target != nil {
+				gotTarget = *e.Target
+			}
+			if gotTarget != tt.wantTarget {
+				t.Errorf("target = %q, want %q", gotTarget, tt.wantTarget)
+			}
+			if !strings.Contains(e.Message, tt.wantInMessage) {
+				t.Errorf("message %q does not mention %q", e.Message, tt.wantInMessage)
+			}
+			if tt.wantStatus == 405 && !strings.Contains(r.Header.Get("Allow"), "GET") {
+				t.Errorf("Allow = %q, want GET listed", r.Header.Get("Allow"))
+			}
+			if r.Header.Get("Api-Supported-Versions") == "" || r.Header.Get("Ms-Cv") == "" {
+				t.Errorf("service headers missing on an error: %v", r.Header)
+			}
+		})
+	}
+}
+
+// panicky is a StrictServerInterface that fails in the two ways a handler can.
+type panicky struct{ panicWith any }
+
+func (p panicky) PhoneNumbersGetOperation(context.Context, server.PhoneNumbersGetOperationRequestObject) (server.PhoneNumbersGetOperationResponseObject, error) {
+	if p.panicWith != nil {
+		panic(p.panicWith)
+	}
+	return nil, errors.New("database password=hunter2 unreachable")
+}
+
+func TestInternalErrorsLeakNothing(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		svc  panicky
+	}{
+		{"panic", panicky{panicWith: "secret stack detail"}},
+		{"handler error", panicky{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{options: server.Options{Service: tt.svc}})
+			r := f.get("search-my-operation-id")
+			if r.Status != 500 {
+				t.Fatalf("status = %d, want 500", r.Status)
+			}
+			e := r.errorBody(t)
+			if e.Code != "InternalError" {
+				t.Errorf("code = %q", e.Code)
+			}
+			for _, leak := range []string{"secret", "hunter2", "goroutine", ".go:"} {
+				if strings.Contains(string(r.Body), leak) {
+					t.Errorf("body leaks %q: %s", leak, r.Body)
+				}
+			}
+		})
+	}
+}
+
+// failingStore is an OperationStore that cannot be reached.
+type failingStore struct{}
+
+func (failingStore) GetOperation(context.Context, string) (types.PhoneNumberOperation, error) {
+	return types.PhoneNumberOperation{}, errors.New("connection refused")
+}
+
+func TestStoreFailureIs500(t *testing.T) {
+	srv, err := server.New(failingStore{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", opURL("x"), nil))
+	if rec.Code != 500 || strings.Contains(rec.Body.String(), "refused") {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestSeedOperationAndHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	req := httptest.NewRequest("GET", opURL("search-my-operation-id"), nil)
+	req.Header.Set("x-ms-client-request-id", "3f1c2a3b-0000-4000-8000-000000000001")
+	req.Header.Set("x-ms-return-client-request-id", "true")
+	r := f.do(req)
+	op := decodeOp(t, r)
+	if op.Id != "search-my-operation-id" || !op.Status.IsSucceeded() || op.OperationType != types.PhoneNumberOperationTypeSearch {
+		t.Fatalf("op = %+v", op)
+	}
+	const loc = "/availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"
+	checks := map[string]string{
+		"Content-Type":           "application/json; charset=utf-8",
+		"Location":               loc,
+		"Api-Supported-Versions": "2022-12-01",
+		"X-Ms-Client-Request-Id": "3f1c2a3b-0000-4000-8000-000000000001",
+	}
+	for h, want := range checks {
+		if got := r.Header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if !regexp.MustCompile(`^[A-Za-z0-9_-]{22}\.0$`).MatchString(r.Header.Get("Ms-Cv")) {
+		t.Errorf("MS-CV = %q, want 22 base64url characters and .0", r.Header.Get("Ms-Cv"))
+	}
+	if *op.ResourceLocation != loc {
+		t.Errorf("resourceLocation = %q", *op.ResourceLocation)
+	}
+	// Without the opt-in header, the request id is not echoed.
+	req = httptest.NewRequest("GET", opURL("search-my-operation-id"), nil)
+	req.Header.Set("x-ms-client-request-id", "abc")
+	if got := f.do(req).Header.Get("X-Ms-Client-Request-Id"); got != "" {
+		t.Errorf("request id echoed without x-ms-return-client-request-id: %q", got)
+	}
+}
+
+func TestLocationOnlyWithResourceLocation(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	r := f.get("purchase_18c224b7-0000-4000-8000-000000000001")
+	if r.Header.Get("Location") != "" {
+		t.Errorf("Location sent for an operation without resourceLocation")
+	}
+	if !strings.Contains(string(r.Body), `"resourceLocation":null`) {
+		t.Errorf("resourceLocation should be an explicit null as live: %s", r.Body)
+	}
+	if !strings.Contains(string(r.Body), `"lastActionDateTime":"0001-01-01T00:00:00Z"`) {
+		t.Errorf("lastActionDateTime should be the live service's minimum value: %s", r.Body)
+	}
+}
+
+func TestSupportedVersionsConfigurable(t *testing.T) {
+	f := newFixture(t, fixtureOpts{options: server.Options{APIVersions: []string{"2022-12-01", "2025-06-01"}}})
+	r := f.do(httptest.NewRequest("GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2025-06-01", nil))
+	if r.Status != 200 {
+		t.Fatalf("status %d", r.Status)
+	}
+	if got := r.Header.Get("Api-Supported-Versions"); got != "2022-12-01, 2025-06-01" {
+		t.Errorf("api-supported-versions = %q", got)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	f := newFixture(t, fixtureOpts{key: testKey})
+	r := f.do(httptest.NewRequest("GET", server.HealthPath, nil)) // unsigned on purpose
+	if r.Status != 200 || !strings.Contains(string(r.Body), "ok") {
+		t.Fatalf("healthz = %d %s", r.Status, r.Body)
+	}
+}
+
+// TestCustomStrictServer shows a team plugging in its own StrictServerInterface: the
+// validation, headers and error mapping still apply.
+func TestCustomStrictServer(t *testing.T) {
+	f := newFixture(t, fixtureOpts{options: server.Options{Service: fixedService{}}})
+	op := decodeOp(t, f.get("anything"))
+	if op.Id != "anything" || op.OperationType != types.PhoneNumberOperationTypeSearch {
+		t.Fatalf("op = %+v", op)
+	}
+	if r := f.do(httptest.NewRequest("GET", "/phoneNumbers/operations/x", nil)); r.Status != 400 {
+		t.Fatalf("api-version check bypassed: %d", r.Status)
+	}
+}
+
+type fixedService struct{}
+
+func (fixedService) PhoneNumbersGetOperation(_ context.Context, req server.PhoneNumbersGetOperationRequestObject) (server.PhoneNumbersGetOperationResponseObject, error) {
+	return server.OperationResponse{Operation: types.PhoneNumberOperation{
+		Id: req.OperationId, OperationType: types.PhoneNumberOperationTypeSearch, Status: types.PhoneNumberOperationStatusRunning,
+		CreatedDateTime: time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC),
+	}}, nil
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	if _, err := server.New(nil, nil); err == nil {
+		t.Error("New(nil, nil) succeeded")
+	}
+	store, _ := server.NewMemoryStore(nil, nil)
+	_, err := server.New(store, &server.Options{AccessKey: "not base64!"})
+	if err == nil || strings.Contains(err.Error(), "not base64!") {
+		t.Errorf("bad key: err = %v (must fail without echoing the key)", err)
+	}
+}

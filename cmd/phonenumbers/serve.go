@@ -46,6 +46,8 @@ type serveCmd struct {
 	ready func(baseURL string)
 	// now, when set (by tests), is the server's clock.
 	now func() time.Time
+	// wrap, when set (by tests), wraps the handler, e.g. to hold a request in flight.
+	wrap func(http.Handler) http.Handler
 }
 
 // Run starts the server and blocks until the context is cancelled, then drains.
@@ -99,8 +101,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 		scheme = "https"
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	var h http.Handler = handler
+	if s.wrap != nil {
+		h = s.wrap(h)
+	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -73,32 +73,66 @@ func StringToSign(method, pathAndQuery, date, host, contentHash string) string {
 }
 
 // Signer computes signatures with one access key. It is safe for concurrent use and
-// reuses HMAC states, so signing allocates little.
+// reuses HMAC states and buffers, so signing allocates only the strings it returns.
 type Signer struct {
-	pool sync.Pool
+	pool sync.Pool // of *signState
+}
+
+type signState struct {
+	mac hash.Hash
+	buf []byte
 }
 
 // NewSigner returns a Signer for the decoded access key. The key is copied.
 func NewSigner(key []byte) *Signer {
 	k := append([]byte(nil), key...)
-	return &Signer{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, k) }}}
+	return &Signer{pool: sync.Pool{New: func() any {
+		return &signState{mac: hmac.New(sha256.New, k), buf: make([]byte, 0, 512)}
+	}}}
 }
 
 // Sign returns base64(HMAC-SHA256(key, stringToSign)).
 func (s *Signer) Sign(stringToSign string) string {
 	var sum [sha256.Size]byte
-	s.mac(sum[:0], stringToSign)
+	st := s.pool.Get().(*signState)
+	st.buf = append(st.buf[:0], stringToSign...)
+	s.macInto(st, sum[:0])
+	s.pool.Put(st)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// mac appends the raw MAC of msg to dst.
-func (s *Signer) mac(dst []byte, msg string) []byte {
-	h := s.pool.Get().(hash.Hash)
-	h.Reset()
-	_, _ = h.Write([]byte(msg))
-	dst = h.Sum(dst)
-	s.pool.Put(h)
+// macInto appends the MAC of st.buf to dst.
+func (s *Signer) macInto(st *signState, dst []byte) []byte {
+	st.mac.Reset()
+	_, _ = st.mac.Write(st.buf)
+	return st.mac.Sum(dst)
+}
+
+// mac appends the raw MAC of the string to sign built from the parts to dst.
+func (s *Signer) mac(dst []byte, method, pathAndQuery, date, host, contentHash string) []byte {
+	st := s.pool.Get().(*signState)
+	st.buf = appendStringToSign(st.buf[:0], method, pathAndQuery, date, host, contentHash)
+	dst = s.macInto(st, dst)
+	s.pool.Put(st)
 	return dst
+}
+
+func appendStringToSign(b []byte, method, pathAndQuery, date, host, contentHash string) []byte {
+	for i := 0; i < len(method); i++ { // upper-case without allocating
+		c := method[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	b = append(b, '\n')
+	b = append(b, pathAndQuery...)
+	b = append(b, '\n')
+	b = append(b, date...)
+	b = append(b, ';')
+	b = append(b, host...)
+	b = append(b, ';')
+	return append(b, contentHash...)
 }
 
 // Authorization returns the full Authorization header value for a signature.
@@ -107,8 +141,16 @@ func Authorization(signature string) string {
 }
 
 // SignRequest returns the x-ms-date and Authorization values for a request described by
-// its parts. It is a convenience over [StringToSign] and [Signer.Sign].
+// its parts, allocating nothing but the two strings.
 func (s *Signer) SignRequest(method, pathAndQuery, host, contentHash string, now time.Time) (date, authorization string) {
-	date = FormatDate(now)
-	return date, Authorization(s.Sign(StringToSign(method, pathAndQuery, date, host, contentHash)))
+	st := s.pool.Get().(*signState)
+	defer s.pool.Put(st)
+	st.buf = now.UTC().AppendFormat(st.buf[:0], dateLayout)
+	date = string(st.buf)
+	st.buf = appendStringToSign(st.buf[:0], method, pathAndQuery, date, host, contentHash)
+	var sum [sha256.Size]byte
+	s.macInto(st, sum[:0])
+	st.buf = append(st.buf[:0], authorizationPrefix...)
+	st.buf = base64.StdEncoding.AppendEncode(st.buf, sum[:])
+	return date, string(st.buf)
 }

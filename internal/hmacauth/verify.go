@@ -93,7 +93,7 @@ func (v *Verifier) Verify(r Request) error {
 		return authErr("signature is not base64 of a 32-byte HMAC-SHA256")
 	}
 	var got [sha256.Size]byte
-	v.signer.mac(got[:0], StringToSign(r.Method, r.PathAndQuery, date, r.Host, contentHash))
+	v.signer.mac(got[:0], r.Method, r.PathAndQuery, date, r.Host, contentHash)
 	if !hmac.Equal(got[:], want) {
 		return authErr("signature does not match the request (check the access key, method, path and query, host and x-ms-date)")
 	}

@@ -1,0 +1,202 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// ClientOptions configures a [Client]. The zero value (or nil) is the right choice for most
+// callers: api-version 2022-12-01 and azcore's defaults for retries, logging and telemetry.
+type ClientOptions struct {
+	// ClientOptions are azcore's options: Retry, Transport, Logging, Telemetry,
+	// PerCallPolicies, PerRetryPolicies, ... Its APIVersion field selects the api-version
+	// sent with every request; empty means types.APIVersion ("2022-12-01").
+	azcore.ClientOptions
+
+	// InsecureAllowCredentialWithHTTP allows sending credentials over plain HTTP to hosts
+	// other than loopback ones. Loopback (localhost, 127.0.0.0/8, ::1), where a local mock
+	// runs, is always allowed.
+	InsecureAllowCredentialWithHTTP bool
+
+	// Now is the clock used for x-ms-date. Default time.Now; tests inject their own.
+	Now func() time.Time
+}
+
+// Client calls the Phone Numbers Get Operation API. It is safe for concurrent use.
+type Client struct {
+	endpoint   *url.URL
+	apiVersion string
+	pipeline   runtime.Pipeline
+	gen        *generated.Client
+}
+
+// NewClient returns a client that authenticates with Microsoft Entra ID. endpoint is the
+// resource URL, e.g. "https://contoso.communication.azure.com"; tokens are requested from
+// cred for the scope [Scope].
+func NewClient(endpoint string, cred azcore.TokenCredential, options *ClientOptions) (*Client, error) {
+	if cred == nil {
+		return nil, errors.New("phonenumbers: NewClient needs a TokenCredential")
+	}
+	o := optionsOrDefault(options)
+	ep, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	auth := runtime.NewBearerTokenPolicy(cred, []string{Scope}, &policy.BearerTokenOptions{
+		InsecureAllowCredentialWithHTTP: o.InsecureAllowCredentialWithHTTP || isLoopback(ep),
+	})
+	return newClient(ep, o, auth)
+}
+
+// NewClientWithKeyCredential returns a client that signs every request with HMAC-SHA256
+// using the base64 access key held by cred. Updating cred (cred.Update) rotates the key for
+// subsequent requests.
+func NewClientWithKeyCredential(endpoint string, cred *azcore.KeyCredential, options *ClientOptions) (*Client, error) {
+	if cred == nil {
+		return nil, errors.New("phonenumbers: NewClientWithKeyCredential needs a KeyCredential")
+	}
+	o := optionsOrDefault(options)
+	ep, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(ep, o, newHMACPolicies(cred, o.InsecureAllowCredentialWithHTTP, o.Now)...)
+}
+
+// NewClientFromConnectionString returns an HMAC-signing client for a connection string of
+// the form "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>".
+func NewClientFromConnectionString(connectionString string, options *ClientOptions) (*Client, error) {
+	cs, err := ParseConnectionString(connectionString)
+	if err != nil {
+		return nil, err
+	}
+	return NewClientWithKeyCredential(cs.Endpoint, azcore.NewKeyCredential(cs.AccessKey), options)
+}
+
+func optionsOrDefault(options *ClientOptions) ClientOptions {
+	var o ClientOptions
+	if options != nil {
+		o = *options
+	}
+	if o.APIVersion == "" {
+		o.APIVersion = types.APIVersion
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	ep, err := normalizeEndpoint(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("phonenumbers: invalid endpoint %q: %w", endpoint, err)
+	}
+	return url.Parse(ep)
+}
+
+// loggedHeaders are shown unredacted in azcore's request logs. Authorization never is.
+var loggedHeaders = []string{
+	"x-ms-date", "x-ms-content-sha256", "x-ms-return-client-request-id",
+	"api-supported-versions", "MS-CV", "Location", "Operation-Location", "retry-after-ms", "x-ms-retry-after-ms",
+}
+
+func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, error) {
+	azOpts := o.ClientOptions
+	azOpts.APIVersion = "" // the generated client sets api-version itself
+	pl := runtime.NewPipeline(moduleName, moduleVersion, runtime.PipelineOptions{
+		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
+		PerRetry:       auth,
+		AllowedHeaders: loggedHeaders,
+	}, &azOpts)
+	gen, err := generated.NewClient(ep.String(), generated.WithHTTPClient(pipelineDoer{pl}))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{endpoint: ep, apiVersion: o.APIVersion, pipeline: pl, gen: gen}, nil
+}
+
+// Endpoint returns the endpoint the client calls, without a trailing slash.
+func (c *Client) Endpoint() string { return c.endpoint.String() }
+
+// APIVersion returns the api-version the client sends.
+func (c *Client) APIVersion() string { return c.apiVersion }
+
+// pipelineDoer sends the generated client's requests through the azcore pipeline, so
+// retries, logging, telemetry and authentication are azcore's.
+type pipelineDoer struct{ pl runtime.Pipeline }
+
+func (d pipelineDoer) Do(req *http.Request) (*http.Response, error) {
+	r, err := runtime.NewRequestFromRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	return d.pl.Do(r)
+}
+
+// returnRequestIDPolicy asks the service to echo x-ms-client-request-id.
+type returnRequestIDPolicy struct{}
+
+func (returnRequestIDPolicy) Do(req *policy.Request) (*http.Response, error) {
+	req.Raw().Header.Set("x-ms-return-client-request-id", "true")
+	return req.Next()
+}
+
+// GetOperationOptions holds optional parameters for [Client.GetOperation]. It is empty
+// today and reserved for future options, as azcore convention has it.
+type GetOperationOptions struct{}
+
+// GetOperationResponse is the answer of [Client.GetOperation].
+type GetOperationResponse struct {
+	// PhoneNumberOperation is the operation as the service reports it.
+	types.PhoneNumberOperation
+	// Location is the Location response header: where the operation's result can be
+	// fetched, relative to the endpoint (see [Client.ResolveURL]). Nil when not sent.
+	Location *string
+}
+
+// ErrUnexpectedResponse is wrapped by errors for 200 answers whose body is not a
+// PhoneNumberOperation.
+var ErrUnexpectedResponse = errors.New("phonenumbers: unexpected response")
+
+// GetOperation fetches an operation by id. Any status other than 200 is returned as an
+// *azcore.ResponseError (see [AsCommunicationError] for the service's error details).
+func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOperationOptions) (GetOperationResponse, error) {
+	if strings.TrimSpace(operationID) == "" {
+		return GetOperationResponse{}, errors.New("phonenumbers: operationID must not be empty")
+	}
+	resp, err := c.gen.PhoneNumbersGetOperation(ctx, operationID, &types.PhoneNumbersGetOperationParams{ApiVersion: c.apiVersion})
+	if err != nil {
+		return GetOperationResponse{}, err
+	}
+	return c.getOperationHandleResponse(resp)
+}
+
+func (c *Client) getOperationHandleResponse(resp *http.Response) (GetOperationResponse, error) {
+	if !runtime.HasStatusCode(resp, http.StatusOK) {
+		return GetOperationResponse{}, runtime.NewResponseError(resp)
+	}
+	var out GetOperationResponse
+	if err := runtime.UnmarshalAsJSON(resp, &out.PhoneNumberOperation); err != nil {
+		return GetOperationResponse{}, fmt.Errorf("%w: status 200 with a body that is not a PhoneNumberOperation: %v", ErrUnexpectedResponse, err)
+	}
+	if out.Id == "" || out.Status == "" {
+		return GetOperationResponse{}, fmt.Errorf("%w: status 200 with an operation lacking id or status", ErrUnexpectedResponse)
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		out.Location = &loc
+	}
+	return out, nil
+}

@@ -1,0 +1,100 @@
+package client
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// connectionStringFormat is quoted in every parse error so the fix is obvious.
+const connectionStringFormat = `want "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>"`
+
+// ConnectionString is a parsed Communication Services connection string.
+type ConnectionString struct {
+	// Endpoint is the resource URL without a trailing slash, e.g.
+	// "https://contoso.communication.azure.com".
+	Endpoint string
+	// AccessKey is the base64 access key, as given.
+	AccessKey string
+}
+
+// String returns the connection string with the access key masked, so that a
+// ConnectionString can be printed or logged safely.
+func (c ConnectionString) String() string {
+	return "endpoint=" + c.Endpoint + "/;accesskey=***"
+}
+
+// ParseConnectionString parses "endpoint=...;accesskey=...". Pairs are separated by ';' and
+// split on the first '='; key names are case-insensitive and whitespace around keys and
+// values is ignored; a trailing '/' on the endpoint is tolerated. Errors name the expected
+// format and never contain the access key.
+func ParseConnectionString(cs string) (ConnectionString, error) {
+	var out ConnectionString
+	for part := range strings.SplitSeq(cs, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: a part has no '=': %s", connectionStringFormat)
+		}
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "endpoint":
+			out.Endpoint = strings.TrimSpace(v)
+		case "accesskey":
+			out.AccessKey = strings.TrimSpace(v)
+		}
+	}
+	if out.Endpoint == "" {
+		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: no endpoint: %s", connectionStringFormat)
+	}
+	if out.AccessKey == "" {
+		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: no accesskey: %s", connectionStringFormat)
+	}
+	endpoint, err := normalizeEndpoint(out.Endpoint)
+	if err != nil {
+		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
+	}
+	out.Endpoint = endpoint
+	if _, err := decodeAccessKey(out.AccessKey); err != nil {
+		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
+	}
+	return out, nil
+}
+
+// errBadAccessKey never carries the key itself.
+var errBadAccessKey = errors.New("the access key is not valid base64")
+
+func decodeAccessKey(key string) ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil || len(k) == 0 {
+		return nil, errBadAccessKey
+	}
+	return k, nil
+}
+
+// normalizeEndpoint checks that endpoint is an absolute http(s) URL without query or
+// fragment and returns it without a trailing slash.
+func normalizeEndpoint(endpoint string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil {
+		return "", errors.New("the endpoint is not a URL")
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", errors.New("the endpoint must be an http or https URL")
+	}
+	if u.Host == "" {
+		return "", errors.New("the endpoint has no host")
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("the endpoint must not carry credentials, a query or a fragment")
+	}
+	// Drop a default port, so that the Host header sent and signed is the plain host name.
+	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		u.Host = strings.TrimSuffix(u.Host, ":"+port)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}

@@ -1,0 +1,125 @@
+package client
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+)
+
+// keyHandoffHeader carries the access key from azcore's KeyCredentialPolicy (the only
+// public way to read an *azcore.KeyCredential, so key rotation with Update works) to the
+// HMAC policy right after it, which removes it before anything is sent or logged.
+const keyHandoffHeader = "X-Phonenumbers-Access-Key-Handoff"
+
+// hmacPolicy signs each attempt with HMAC-SHA256. It runs per retry, so every retry gets a
+// fresh x-ms-date and signature.
+type hmacPolicy struct {
+	now       func() time.Time
+	allowHTTP bool
+	cached    atomic.Pointer[cachedSigner]
+}
+
+type cachedSigner struct {
+	key    string
+	signer *hmacauth.Signer
+}
+
+// newHMACPolicies returns the two per-retry policies that sign requests with cred.
+func newHMACPolicies(cred *azcore.KeyCredential, allowHTTP bool, now func() time.Time) []policy.Policy {
+	return []policy.Policy{
+		runtime.NewKeyCredentialPolicy(cred, keyHandoffHeader, &runtime.KeyCredentialPolicyOptions{
+			InsecureAllowCredentialWithHTTP: true, // the HMAC policy enforces the transport rule itself
+		}),
+		&hmacPolicy{now: now, allowHTTP: allowHTTP},
+	}
+}
+
+// SigningError is returned when a request cannot be signed (no key, a key that is not
+// base64, or plain HTTP to a non-loopback host). Retrying cannot help, so azcore's retry
+// policy gives up at once. Its message never contains the key.
+type SigningError struct{ msg string }
+
+// Error returns the reason.
+func (e *SigningError) Error() string { return e.msg }
+
+// NonRetriable marks the error as permanent for azcore's retry policy.
+func (*SigningError) NonRetriable() {}
+
+// errHTTPCredential mirrors azcore's refusal to send credentials in clear text.
+var errHTTPCredential = &SigningError{"phonenumbers: refusing to send an access-key signature over plain HTTP to a non-loopback host; use https or set ClientOptions.InsecureAllowCredentialWithHTTP"}
+
+// Do implements policy.Policy.
+func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
+	raw := req.Raw()
+	key := raw.Header.Get(keyHandoffHeader)
+	raw.Header.Del(keyHandoffHeader)
+	if key == "" {
+		return nil, &SigningError{"phonenumbers: no access key to sign the request with"}
+	}
+	if raw.URL.Scheme != "https" && !p.allowHTTP && !isLoopback(raw.URL) {
+		return nil, errHTTPCredential
+	}
+	signer, err := p.signer(key)
+	if err != nil {
+		return nil, err
+	}
+	contentHash := hmacauth.EmptyContentHash
+	if body := req.Body(); body != nil {
+		b, err := io.ReadAll(body)
+		if err != nil {
+			return nil, err
+		}
+		if err := req.RewindBody(); err != nil {
+			return nil, err
+		}
+		contentHash = hmacauth.ContentHash(b)
+	}
+	date, auth := signer.SignRequest(raw.Method, raw.URL.RequestURI(), signedHost(raw), contentHash, p.now())
+	vals := []string{date, contentHash, auth} // one allocation for the three header values
+	raw.Header[hmacauth.HeaderDate] = vals[0:1:1]
+	raw.Header[hmacauth.HeaderContentSHA256] = vals[1:2:2]
+	raw.Header[hmacauth.HeaderAuthorization] = vals[2:3:3]
+	return req.Next()
+}
+
+// signer returns a signer for key, reusing the last one while the key is unchanged.
+func (p *hmacPolicy) signer(key string) (*hmacauth.Signer, error) {
+	if c := p.cached.Load(); c != nil && c.key == key {
+		return c.signer, nil
+	}
+	k, err := decodeAccessKey(key)
+	if err != nil {
+		return nil, &SigningError{"phonenumbers: cannot sign the request: " + err.Error()}
+	}
+	c := &cachedSigner{key: key, signer: hmacauth.NewSigner(k)}
+	p.cached.Store(c)
+	return c.signer, nil
+}
+
+// signedHost is the Host header net/http will send. Endpoints are normalized without a
+// default port, so this is also what browsers and the JS SDK's url.host would sign.
+func signedHost(r *http.Request) string {
+	if r.Host != "" {
+		return r.Host
+	}
+	return r.URL.Host
+}
+
+// isLoopback reports whether u points at this machine, where plain HTTP exposes nothing.
+func isLoopback(u *url.URL) bool {
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,57 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// ResolveURL resolves a URL the service returned (resourceLocation, Location,
+// Operation-Location; relative such as "/phoneNumbers/operations/x?api-version=2022-12-01"
+// or absolute) against the client's endpoint.
+func (c *Client) ResolveURL(ref string) (*url.URL, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, errors.New("phonenumbers: empty URL")
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil, fmt.Errorf("phonenumbers: invalid URL %q: %w", ref, err)
+	}
+	return c.endpoint.ResolveReference(u), nil
+}
+
+const operationsPath = "/phoneNumbers/operations/"
+
+// operationIDFrom accepts an operation id, a relative Operation-Location or an absolute
+// URL on the client's endpoint, and returns the operation id.
+func (c *Client) operationIDFrom(ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return "", errors.New("phonenumbers: empty operation id or location")
+	}
+	if !strings.Contains(ref, "/") {
+		return ref, nil // a bare id
+	}
+	u, err := c.ResolveURL(ref)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != c.endpoint.Scheme || !strings.EqualFold(hostWithoutDefaultPort(u), c.endpoint.Host) {
+		return "", fmt.Errorf("phonenumbers: operation location %s is not on the client's endpoint %s; credentials are only sent to the endpoint", u.Redacted(), c.endpoint)
+	}
+	path := strings.TrimPrefix(u.Path, strings.TrimRight(c.endpoint.Path, "/"))
+	id, ok := strings.CutPrefix(path, operationsPath)
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return "", fmt.Errorf("phonenumbers: %q is not an operation location (want %s{operationId})", ref, operationsPath)
+	}
+	return id, nil
+}
+
+func hostWithoutDefaultPort(u *url.URL) string {
+	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		return u.Hostname()
+	}
+	return u.Host
+}

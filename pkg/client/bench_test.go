@@ -63,13 +63,6 @@ func BenchmarkGetOperation(b *testing.B) {
 	})
 }
 
-// nopTransport answers without I/O, isolating the pipeline's own cost.
-type nopTransport struct{ body string }
-
-func (n nopTransport) Do(req *http.Request) (*http.Response, error) {
-	return respond(200, nil, n.body)(req), nil
-}
-
 // BenchmarkHMACSigning measures signing one request (HMAC policy only: every other policy
 // is disabled or trivial, the transport does no I/O).
 func BenchmarkHMACSigning(b *testing.B) {

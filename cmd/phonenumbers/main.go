@@ -11,10 +11,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -25,8 +27,9 @@ var version = "dev"
 
 // cli is the command line.
 type cli struct {
-	Version kong.VersionFlag `help:"Print the version and exit."`
-	Serve   serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
+	Serve     serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
+	Operation operationCmd     `cmd:"" help:"Call the service: get an operation, or wait for one."`
 }
 
 // exitError carries a process exit code out of a command.
@@ -79,14 +82,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	if err := kctx.Run(e); err != nil {
-		if ee, ok := err.(*exitError); ok {
-			if ee.err != nil {
-				fmt.Fprintln(stderr, "phonenumbers:", ee.err)
-			}
-			return ee.code
+		code := 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code, err = ee.code, ee.err
 		}
-		fmt.Fprintln(stderr, "phonenumbers:", err)
-		return 1
+		if err != nil {
+			fmt.Fprintln(stderr, "phonenumbers:", strings.TrimPrefix(err.Error(), "phonenumbers: "))
+		}
+		return code
 	}
 	return 0
 }

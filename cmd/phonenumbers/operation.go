@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"golang.org/x/term"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/client"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// operationCmd groups the commands that call the service.
+type operationCmd struct {
+	Get  operationGetCmd  `cmd:"" help:"Fetch an operation and print it as JSON (its Location on stderr)."`
+	Wait operationWaitCmd `cmd:"" help:"Poll an operation until it succeeds (exit 0) or fails (exit 1)."`
+}
+
+type operationGetCmd struct {
+	connectionFlags
+	OperationID string `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
+}
+
+// Run fetches the operation.
+func (c *operationGetCmd) Run(e *env) error {
+	cl, err := c.newClient()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	res, err := cl.GetOperation(e.ctx, c.OperationID, nil)
+	if err != nil {
+		return &exitError{code: 1, err: describeError(err)}
+	}
+	if err := printJSON(e.stdout, res.PhoneNumberOperation); err != nil {
+		return err
+	}
+	if res.Location != nil {
+		fmt.Fprintf(e.stderr, "Location: %s\n", *res.Location)
+	}
+	return nil
+}
+
+// minInterval is azcore's lowest polling frequency; tests lower it.
+var minInterval = time.Second
+
+type operationWaitCmd struct {
+	connectionFlags
+	Operation string        `arg:"" name:"operation" help:"Operation id, or the Operation-Location URL (relative or absolute) a 202 returned."`
+	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s)."`
+	Timeout   time.Duration `default:"10m" help:"Give up after this long."`
+}
+
+// Run polls until the operation is terminal.
+func (c *operationWaitCmd) Run(e *env) error {
+	if c.Interval < minInterval {
+		return &exitError{code: 2, err: fmt.Errorf("--interval must be at least %s", minInterval)}
+	}
+	if c.Timeout <= 0 {
+		return &exitError{code: 2, err: errors.New("--timeout must be positive")}
+	}
+	cl, err := c.newClient()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	status := newStatusReporter(e.stderr)
+	poller, err := cl.NewOperationPoller(c.Operation, &client.OperationPollerOptions{Frequency: c.Interval, OnPoll: status.report})
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
+	defer cancel()
+	op, err := poller.PollUntilDone(ctx, nil)
+	status.finish()
+	if err == nil {
+		return printJSON(e.stdout, op)
+	}
+	var failed *client.OperationFailedError
+	switch {
+	case errors.As(err, &failed):
+		_ = printJSON(e.stdout, failed.Operation)
+		return &exitError{code: 1, err: describeFailure(failed)}
+	case errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil:
+		return &exitError{code: 1, err: fmt.Errorf("timed out after %s waiting for %s (last status: %s)", c.Timeout, poller.OperationID(), lastStatus(poller))}
+	case errors.Is(err, context.Canceled):
+		return &exitError{code: 1, err: fmt.Errorf("interrupted while waiting for %s (last status: %s)", poller.OperationID(), lastStatus(poller))}
+	}
+	return &exitError{code: 1, err: describeError(err)}
+}
+
+func lastStatus(p *client.OperationPoller) string {
+	if op, ok := p.Operation(); ok {
+		return string(op.Status)
+	}
+	return "never fetched"
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// describeError turns a service error into one line: status, code, message, target.
+func describeError(err error) error {
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		return err
+	}
+	if ce, ok := client.AsCommunicationError(err); ok {
+		return fmt.Errorf("HTTP %d %s: %s", re.StatusCode, ce.Code, communicationDetails(ce))
+	}
+	return fmt.Errorf("HTTP %d %s (the response carried no error details)", re.StatusCode, http.StatusText(re.StatusCode))
+}
+
+func describeFailure(f *client.OperationFailedError) error {
+	if f.Err == nil {
+		return fmt.Errorf("operation %s %s without error details", f.Operation.Id, f.Operation.Status)
+	}
+	return fmt.Errorf("operation %s %s: %s: %s", f.Operation.Id, f.Operation.Status, f.Err.Code, communicationDetails(f.Err))
+}
+
+func communicationDetails(ce *types.CommunicationError) string {
+	s := ce.Message
+	if ce.Target != nil && *ce.Target != "" {
+		s += " (target " + *ce.Target + ")"
+	}
+	for inner := ce.Innererror; inner != nil; inner = inner.Innererror {
+		s += "; inner error " + inner.Code + ": " + inner.Message
+	}
+	return s
+}
+
+// statusReporter prints status changes on stderr: one line per change, or a live status
+// line rewritten in place when stderr is a terminal.
+type statusReporter struct {
+	w     io.Writer
+	live  bool
+	start time.Time
+	polls int
+	last  types.PhoneNumberOperationStatus
+}
+
+func newStatusReporter(w io.Writer) *statusReporter {
+	live := false
+	if f, ok := w.(*os.File); ok {
+		live = term.IsTerminal(int(f.Fd()))
+	}
+	return &statusReporter{w: w, live: live, start: time.Now()}
+}
+
+func (s *statusReporter) report(op types.PhoneNumberOperation) {
+	s.polls++
+	if s.live {
+		fmt.Fprintf(s.w, "\r\033[K%s: %s (poll %d, %s)", op.Id, op.Status, s.polls, time.Since(s.start).Round(100*time.Millisecond))
+		return
+	}
+	if op.Status != s.last {
+		fmt.Fprintf(s.w, "%s: %s\n", op.Id, op.Status)
+	}
+	s.last = op.Status
+}
+
+func (s *statusReporter) finish() {
+	if s.live && s.polls > 0 {
+		fmt.Fprintln(s.w)
+	}
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+const testKey = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestOperationCommands(t *testing.T) {
+	old := minInterval
+	minInterval = time.Millisecond
+	t.Cleanup(func() { minInterval = old })
+	base, logs := startServe(t, serveCmd{AccessKey: testKey})
+	conn := []string{"--endpoint", base, "--access-key", testKey}
+
+	tests := []struct {
+		name        string
+		args        []string
+		wantCode    int
+		wantStatus  types.PhoneNumberOperationStatus // final JSON on stdout, when set
+		wantStderr  []string
+		wantNoInOut string
+	}{
+		{"get seed", append([]string{"operation", "get", "search-my-operation-id"}, conn...), 0, "succeeded",
+			[]string{"Location: /availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"}, ""},
+		{"get unknown", append([]string{"operation", "get", "nope"}, conn...), 1, "",
+			[]string{"HTTP 404 NotFound", `Operation "nope" cannot be found`, "target operationid"}, ""},
+		{"get with wrong key", []string{"operation", "get", "search-my-operation-id", "--endpoint", base, "--access-key", "d3Jvbmcta2V5"}, 1, "",
+			[]string{"HTTP 401 Unauthorized", "signature does not match"}, "d3Jvbmcta2V5"},
+		{"get via connection string", []string{"operation", "get", "search-my-operation-id", "--connection-string", "endpoint=" + base + "/;accesskey=" + testKey}, 0, "succeeded", nil, ""},
+		{"wait purchase", append([]string{"operation", "wait", "purchase_18c224b7-0000-4000-8000-000000000001", "--interval", "5ms"}, conn...), 0, "succeeded",
+			[]string{"purchase_18c224b7-0000-4000-8000-000000000001: running\n", ": notStarted\n", ": succeeded\n"}, ""},
+		{"wait by relative location", append([]string{"operation", "wait", "/phoneNumbers/operations/capabilities_bab5d3ea-0000-4000-8000-000000000003?api-version=2022-12-01", "--interval", "5ms"}, conn...), 0, "succeeded", nil, ""},
+		{"wait failed purchase", append([]string{"operation", "wait", "purchase_18c224b7-0000-4000-8000-000000000002", "--interval", "5ms"}, conn...), 1, "failed",
+			[]string{"failed: InternalError: The server encountered an internal error.", "inner error PurchaseFailed"}, ""},
+		{"wait timeout", append([]string{"operation", "wait", "release_6d1c9e0a-0000-4000-8000-000000000004", "--interval", "5ms", "--timeout", "30ms"}, conn...), 1, "",
+			[]string{"timed out after 30ms", "last status: notStarted"}, ""},
+		{"wait unknown", append([]string{"operation", "wait", "nope", "--interval", "5ms"}, conn...), 1, "", []string{"404"}, ""},
+		{"no endpoint", []string{"operation", "get", "x", "--connection-string", ""}, 2, "", []string{"no service given"}, ""},
+		{"bad connection string", []string{"operation", "get", "x", "--connection-string", "endpoint=ftp://x;accesskey=c2VjcmV0"}, 2, "", []string{"http or https"}, "c2VjcmV0"},
+		{"interval too short", append([]string{"operation", "wait", "x", "--interval", "0s"}, conn...), 2, "", []string{"--interval"}, ""},
+		{"missing argument", []string{"operation", "get"}, 2, "", nil, ""},
+		{"foreign location", append([]string{"operation", "wait", "https://evil.example.com/phoneNumbers/operations/x"}, conn...), 2, "", []string{"not on the client's endpoint"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
+			}
+			if tt.wantStatus != "" {
+				var op types.PhoneNumberOperation
+				if err := json.Unmarshal([]byte(stdout), &op); err != nil || op.Status != tt.wantStatus {
+					t.Errorf("stdout = %s (%v), want an operation with status %s", stdout, err, tt.wantStatus)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			for _, secret := range []string{testKey, tt.wantNoInOut} {
+				if secret != "" && (strings.Contains(stdout, secret) || strings.Contains(stderr, secret)) {
+					t.Errorf("output leaks a secret")
+				}
+			}
+		})
+	}
+	if strings.Contains(logs.String(), testKey) {
+		t.Error("server log leaks the key")
+	}
+}
+
+func TestOperationEnvironmentFallbacks(t *testing.T) {
+	base, _ := startServe(t, serveCmd{AccessKey: testKey})
+	t.Setenv("COMMUNICATION_SERVICES_CONNECTION_STRING", "endpoint="+base+"/;accesskey="+testKey)
+	if code, _, stderr := runCLI(t, "operation", "get", "search-my-operation-id"); code != 0 {
+		t.Fatalf("connection string from env: exit %d: %s", code, stderr)
+	}
+	t.Setenv("COMMUNICATION_SERVICES_CONNECTION_STRING", "")
+	t.Setenv("PHONENUMBERS_ENDPOINT", base)
+	t.Setenv("PHONENUMBERS_ACCESS_KEY", testKey)
+	if code, _, stderr := runCLI(t, "operation", "get", "search-my-operation-id"); code != 0 {
+		t.Fatalf("endpoint and key from env: exit %d: %s", code, stderr)
+	}
+}

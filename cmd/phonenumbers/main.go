@@ -27,9 +27,10 @@ var version = "dev"
 
 // cli is the command line.
 type cli struct {
-	Version   kong.VersionFlag `help:"Print the version and exit."`
-	Serve     serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
-	Operation operationCmd     `cmd:"" help:"Call the service: get an operation, or wait for one."`
+	Version     kong.VersionFlag `help:"Print the version and exit."`
+	Serve       serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
+	Operation   operationCmd     `cmd:"" help:"Call the service: get an operation, or wait for one."`
+	Conformance conformanceCmd   `cmd:"" help:"Check a server, or recorded traffic, against the spec."`
 }
 
 // exitError carries a process exit code out of a command.

@@ -1,0 +1,311 @@
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// DefaultOperationID is checked when no operation ids are given: the published example.
+const DefaultOperationID = "search-my-operation-id"
+
+// LiveOptions configures [RunLive].
+type LiveOptions struct {
+	// Endpoint is the server's base URL, e.g. "http://127.0.0.1:8080" (required).
+	Endpoint string
+	// AccessKey is the base64 access key; when set, requests are HMAC-SHA256 signed and
+	// the authentication rules run.
+	AccessKey string
+	// OperationIDs name operations that exist on the server. Default: DefaultOperationID.
+	OperationIDs []string
+	// Poll follows each operation until it is terminal, validating every answer.
+	Poll bool
+	// PollTimeout bounds polling per operation. Default 2 minutes.
+	PollTimeout time.Duration
+	// PollInterval is the wait between polls. Default 1 second.
+	PollInterval time.Duration
+	// Strict turns SHOULD rules into failures.
+	Strict bool
+	// HTTPClient sends the requests. Default: a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Now is the clock for x-ms-date. Default time.Now.
+	Now func() time.Time
+}
+
+// ConnectionError means the target could not be reached at all (as opposed to answering
+// wrongly). The CLI exits 2 on it.
+type ConnectionError struct{ Err error }
+
+func (e *ConnectionError) Error() string { return "cannot reach the server: " + e.Err.Error() }
+
+// Unwrap returns the transport error.
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// live is one run's state.
+type live struct {
+	v       *Validator
+	opts    LiveOptions
+	base    *url.URL
+	signer  *hmacauth.Signer
+	report  *Report
+	any5xx  []Result
+	reached bool
+}
+
+// RunLive runs every live rule against a server and returns the report. The error is
+// non-nil only for unusable options or a *ConnectionError when the server never answered.
+func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, error) {
+	base, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %q", opts.Endpoint)
+	}
+	if len(opts.OperationIDs) == 0 {
+		opts.OperationIDs = []string{DefaultOperationID}
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 2 * time.Minute
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.APIVersion}}
+	if opts.AccessKey != "" {
+		key, err := base64.StdEncoding.DecodeString(opts.AccessKey)
+		if err != nil || len(key) == 0 {
+			return nil, errors.New("conformance: the access key must be base64")
+		}
+		l.signer = hmacauth.NewSigner(key)
+	}
+	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r := Result{Check: "no-5xx", Severity: Must, Status: StatusPass, Request: RequestInfo{Method: "*", URL: l.report.Target}}
+	if len(l.any5xx) > 0 {
+		r = fail(r, true, fmt.Sprintf("%d request(s) got a 5xx answer", len(l.any5xx)))
+	}
+	l.report.add(r)
+	return l.report, nil
+}
+
+func (l *live) url(path, rawQuery string) *url.URL {
+	u := *l.base
+	u.Path = strings.TrimRight(l.base.Path, "/") + path
+	u.RawPath = ""
+	u.RawQuery = rawQuery
+	return &u
+}
+
+func opPath(id string) string { return "/phoneNumbers/operations/" + url.PathEscape(id) }
+
+// send performs a request, signed when a key is set unless sign is false.
+func (l *live) send(ctx context.Context, method string, u *url.URL, sign bool, mutate func(*http.Request)) (*Exchange, string, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	if err != nil {
+		return nil, "", err
+	}
+	requestID := newRequestID()
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("x-ms-client-request-id", requestID)
+	req.Header.Set("x-ms-return-client-request-id", "true")
+	req.Header.Set("User-Agent", "phonenumbers-conformance")
+	if sign && l.signer != nil {
+		date, auth := l.signer.SignRequest(method, req.URL.RequestURI(), req.URL.Host, hmacauth.EmptyContentHash, l.opts.Now())
+		req.Header.Set("x-ms-date", date)
+		req.Header.Set("x-ms-content-sha256", hmacauth.EmptyContentHash)
+		req.Header.Set("Authorization", auth)
+	}
+	if mutate != nil {
+		mutate(req)
+	}
+	res, err := l.opts.HTTPClient.Do(req)
+	if err != nil {
+		if !l.reached {
+			return nil, "", &ConnectionError{Err: redactErr(err)}
+		}
+		return nil, "", redactErr(err)
+	}
+	defer res.Body.Close()
+	l.reached = true
+	body, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
+	if err != nil {
+		return nil, "", fmt.Errorf("read the response to %s %s: %w", method, u.Redacted(), err)
+	}
+	ex := &Exchange{Request: req, Status: res.StatusCode, Header: res.Header, Body: body}
+	if res.StatusCode >= 500 {
+		l.any5xx = append(l.any5xx, checkNo5xx(ex))
+	}
+	return ex, requestID, nil
+}
+
+// redactErr keeps transport errors free of URLs with credentials (none are in URLs here,
+// but a user-supplied endpoint might carry userinfo).
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = u.Redacted()
+		}
+	}
+	return err
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// checkOperations fetches (and with Poll follows) every named operation.
+func (l *live) checkOperations(ctx context.Context) error {
+	for _, id := range l.opts.OperationIDs {
+		if err := l.checkOperation(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *live) checkOperation(ctx context.Context, id string) error {
+	deadline := time.Now().Add(l.opts.PollTimeout)
+	for {
+		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+types.APIVersion), true, nil)
+		if err != nil {
+			return err
+		}
+		l.report.add(l.v.checkSchema(ctx, ex))
+		r := ex.result("operation-exists", Must)
+		if ex.Status != http.StatusOK {
+			l.report.add(fail(r, true, fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)))
+			return nil
+		}
+		l.report.add(r)
+		l.report.add(operationRules(ex, l.opts.Strict, id, reqID)...)
+		if !l.opts.Poll {
+			return nil
+		}
+		status := bodyStatus(ex.Body)
+		if status.IsTerminal() {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			l.report.add(fail(ex.result("poll-terminal", Must), true,
+				fmt.Sprintf("operation %q was still %s after %s", id, status, l.opts.PollTimeout)))
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(l.opts.PollInterval):
+		}
+	}
+}
+
+func bodyStatus(body []byte) types.PhoneNumberOperationStatus {
+	var op struct {
+		Status string `json:"status"`
+	}
+	_ = jsonUnmarshal(body, &op)
+	return types.ParsePhoneNumberOperationStatus(op.Status)
+}
+
+// checkProbes sends requests that must be refused.
+func (l *live) checkProbes(ctx context.Context) error {
+	probes := []struct {
+		check, what, method, path, query string
+	}{
+		{"unknown-id-4xx", "an unknown operation id", http.MethodGet, opPath("conformance-unknown-" + newRequestID()), "api-version=" + types.APIVersion},
+		{"missing-api-version-4xx", "a request without api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), ""},
+		{"unsupported-api-version-4xx", "an unsupported api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), "api-version=1999-01-01"},
+	}
+	for _, p := range probes {
+		ex, _, err := l.send(ctx, p.method, l.url(p.path, p.query), true, nil)
+		if err != nil {
+			return err
+		}
+		if p.check == "unsupported-api-version-4xx" {
+			// The spec does not constrain this answer's shape; only its status class matters.
+			r := ex.result(p.check, Must)
+			if ex.Status < 400 || ex.Status >= 500 {
+				r = fail(r, true, fmt.Sprintf("%s must answer 4xx, got %d", p.what, ex.Status))
+			}
+			l.report.add(r)
+			continue
+		}
+		l.report.add(l.v.checkErrorResponse(ctx, ex, p.check, p.what)...)
+	}
+	for _, method := range []string{http.MethodPut, http.MethodPost} {
+		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.APIVersion), true, nil)
+		if err != nil {
+			return err
+		}
+		r := ex.result(strings.ToLower(method)+"-not-allowed", Must)
+		if ex.Status != http.StatusNotFound && ex.Status != http.StatusMethodNotAllowed {
+			r = fail(r, true, fmt.Sprintf("%s on an operation must answer 404 or 405, got %d", method, ex.Status))
+		}
+		l.report.add(r)
+	}
+	return nil
+}
+
+// checkAuth sends an unsigned and a tampered request; both must be refused with 401.
+func (l *live) checkAuth(ctx context.Context) error {
+	if l.signer == nil {
+		l.report.add(Result{Check: "authentication", Severity: Must, Status: StatusSkip,
+			Request: RequestInfo{Method: http.MethodGet, URL: l.report.Target}, Reason: "no access key given"})
+		return nil
+	}
+	u := l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.APIVersion)
+	cases := []struct {
+		check  string
+		sign   bool
+		mutate func(*http.Request)
+	}{
+		{"unsigned-request-401", false, nil},
+		{"tampered-signature-401", true, func(r *http.Request) {
+			// Flip one character well inside the signature (the last ones may be padding bits).
+			auth := r.Header.Get("Authorization")
+			if i := strings.Index(auth, "Signature=") + len("Signature=") + 4; i < len(auth) {
+				c := byte('A')
+				if auth[i] == 'A' {
+					c = 'B'
+				}
+				r.Header.Set("Authorization", auth[:i]+string(c)+auth[i+1:])
+			}
+		}},
+	}
+	for _, c := range cases {
+		ex, _, err := l.send(ctx, http.MethodGet, u, c.sign, c.mutate)
+		if err != nil {
+			return err
+		}
+		r := ex.result(c.check, Must)
+		if ex.Status != http.StatusUnauthorized {
+			l.report.add(fail(r, true, fmt.Sprintf("must answer 401, got %d", ex.Status)))
+			continue
+		}
+		l.report.add(l.v.checkErrorResponse(ctx, ex, c.check, "an unauthenticated request")...)
+	}
+	return nil
+}

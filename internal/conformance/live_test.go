@@ -1,0 +1,240 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+)
+
+const testKey = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
+
+func referenceHandler(t testing.TB, key string) http.Handler {
+	t.Helper()
+	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(store, &server.Options{AccessKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func runLive(t *testing.T, h http.Handler, opts conformance.LiveOptions) *conformance.Report {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Endpoint = ts.URL
+	rep, err := v.RunLive(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestReferenceServerConforms(t *testing.T) {
+	tests := []struct {
+		name string
+		key  string
+		opts conformance.LiveOptions
+	}{
+		{"open", "", conformance.LiveOptions{}},
+		{"with access key", testKey, conformance.LiveOptions{AccessKey: testKey}},
+		{"strict, polling every default operation", testKey, conformance.LiveOptions{AccessKey: testKey, Strict: true, Poll: true,
+			PollInterval: time.Millisecond, PollTimeout: 10 * time.Second, OperationIDs: []string{
+				"search-my-operation-id", "purchase_18c224b7-0000-4000-8000-000000000001",
+				"purchase_18c224b7-0000-4000-8000-000000000002", "capabilities_bab5d3ea-0000-4000-8000-000000000003",
+			}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := runLive(t, referenceHandler(t, tt.key), tt.opts)
+			if rep.Failed() || rep.Summary.Warnings > 0 {
+				var b bytes.Buffer
+				_ = rep.WriteText(&b)
+				t.Fatalf("the reference server does not conform:\n%s", b.String())
+			}
+			checks := map[string]bool{}
+			for _, r := range rep.Results {
+				checks[r.Check] = true
+			}
+			want := []string{"response-schema", "operation-exists", "valid-json", "id-matches", "location-header", "error-matches-status",
+				"api-supported-versions", "client-request-id-echo", "unknown-id-4xx", "missing-api-version-4xx",
+				"unsupported-api-version-4xx", "put-not-allowed", "post-not-allowed", "no-5xx"}
+			if tt.key != "" {
+				want = append(want, "unsigned-request-401", "tampered-signature-401")
+			}
+			for _, c := range want {
+				if !checks[c] {
+					t.Errorf("check %s did not run", c)
+				}
+			}
+		})
+	}
+}
+
+func TestUnreachableServer(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	url := ts.URL
+	ts.Close()
+	v, _ := conformance.NewValidator()
+	_, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: url})
+	var ce *conformance.ConnectionError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want *ConnectionError", err)
+	}
+	if _, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: "ftp://x"}); err == nil {
+		t.Error("ftp endpoint accepted")
+	}
+}
+
+// mutate wraps the reference server and rewrites its answers.
+type mutate struct {
+	next   http.Handler
+	status func(r *http.Request, status int) int
+	body   func(r *http.Request, body []byte) []byte
+	header func(r *http.Request, h http.Header)
+	before func(r *http.Request) // may rewrite the request before it reaches the server
+}
+
+func (m mutate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m.before != nil {
+		m.before(r)
+	}
+	rec := httptest.NewRecorder()
+	m.next.ServeHTTP(rec, r)
+	status, body, h := rec.Code, rec.Body.Bytes(), rec.Header()
+	if m.body != nil {
+		body = m.body(r, body)
+	}
+	if m.status != nil {
+		status = m.status(r, status)
+	}
+	if m.header != nil {
+		m.header(r, h)
+	}
+	for k, v := range h {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func isOp(r *http.Request, id string) bool {
+	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/"+id)
+}
+
+func replaceInSeed(old, repl string) func(*http.Request, []byte) []byte {
+	return func(r *http.Request, b []byte) []byte {
+		if isOp(r, conformance.DefaultOperationID) {
+			return bytes.Replace(b, []byte(old), []byte(repl), 1)
+		}
+		return b
+	}
+}
+
+func TestMutationsAreCaught(t *testing.T) {
+	tests := []struct {
+		name      string
+		key       string
+		m         mutate
+		wantCheck string
+		wantPath  string // optional: the violation's pointer
+	}{
+		{"wrong enum case", "", mutate{body: replaceInSeed(`"succeeded"`, `"Succeeded"`)}, "response-schema", "/status"},
+		{"unknown operation type", "", mutate{body: replaceInSeed(`"search"`, `"reservationPurchase"`)}, "response-schema", "/operationType"},
+		{"missing required field", "", mutate{body: replaceInSeed(`"id":"search-my-operation-id",`, ``)}, "response-schema", ""},
+		{"bad date-time", "", mutate{body: replaceInSeed(`2020-11-19T16:31:49.048Z`, `19/11/2020 16:31`)}, "response-schema", "/createdDateTime"},
+		{"wrong content type", "", mutate{header: func(r *http.Request, h http.Header) {
+			if isOp(r, conformance.DefaultOperationID) {
+				h.Set("Content-Type", "text/plain")
+			}
+		}}, "response-schema", ""},
+		{"not JSON", "", mutate{body: replaceInSeed(`{`, `{{`)}, "valid-json", ""},
+		{"wrong id", "", mutate{body: replaceInSeed(`"search-my-operation-id"`, `"other-id"`)}, "id-matches", "/id"},
+		{"error body of the wrong shape", "", mutate{body: func(r *http.Request, b []byte) []byte {
+			if strings.Contains(r.URL.Path, "conformance-unknown-") {
+				return []byte(`{"message":"not found"}`)
+			}
+			return b
+		}}, "unknown-id-4xx", "/error"},
+		{"500 on unknown ids", "", mutate{status: func(r *http.Request, s int) int {
+			if strings.Contains(r.URL.Path, "conformance-unknown-") {
+				return 500
+			}
+			return s
+		}}, "unknown-id-4xx", ""},
+		{"200 on unknown ids", "", mutate{before: func(r *http.Request) {
+			if strings.Contains(r.URL.Path, "conformance-unknown-") {
+				r.URL.Path = "/phoneNumbers/operations/" + conformance.DefaultOperationID
+			}
+		}}, "unknown-id-4xx", ""},
+		{"ignored api-version", "", mutate{before: func(r *http.Request) {
+			r.URL.RawQuery = "api-version=2022-12-01"
+		}}, "missing-api-version-4xx", ""},
+		{"ignored unsupported api-version", "", mutate{before: func(r *http.Request) {
+			if r.URL.Query().Get("api-version") != "" {
+				r.URL.RawQuery = "api-version=2022-12-01"
+			}
+		}}, "unsupported-api-version-4xx", ""},
+		{"ignored auth", testKey, mutate{next: referenceHandler(t, ""), before: func(r *http.Request) {}}, "unsigned-request-401", ""},
+		{"PUT accepted", "", mutate{before: func(r *http.Request) {
+			if r.Method == http.MethodPut {
+				r.Method = http.MethodGet
+			}
+		}}, "put-not-allowed", ""},
+		{"Location missing", "", mutate{header: func(r *http.Request, h http.Header) { h.Del("Location") }}, "location-header", "header Location"},
+		{"Location differs", "", mutate{header: func(r *http.Request, h http.Header) {
+			if h.Get("Location") != "" {
+				h.Set("Location", "/elsewhere")
+			}
+		}}, "location-header", "header Location"},
+		{"no api-supported-versions", "", mutate{header: func(r *http.Request, h http.Header) { h.Del("Api-Supported-Versions") }}, "api-supported-versions", ""},
+		{"request id not echoed", "", mutate{header: func(r *http.Request, h http.Header) { h.Del("X-Ms-Client-Request-Id") }}, "client-request-id-echo", ""},
+		{"succeeded with an error", "", mutate{body: replaceInSeed(`"status":"succeeded",`, `"status":"succeeded","error":{"code":"X","message":"y"},`)}, "error-matches-status", "/error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tt.m
+			if m.next == nil {
+				m.next = referenceHandler(t, tt.key)
+			}
+			rep := runLive(t, m, conformance.LiveOptions{AccessKey: tt.key, Strict: true})
+			found := false
+			for _, r := range rep.Results {
+				if r.Status == conformance.StatusFail && r.Check == tt.wantCheck {
+					found = true
+					if tt.wantPath != "" && (len(r.Violations) == 0 || r.Violations[0].Path != tt.wantPath) {
+						t.Errorf("violations %+v, want one at %s", r.Violations, tt.wantPath)
+					}
+				}
+			}
+			if !found {
+				b, _ := json.MarshalIndent(rep.Results, "", " ")
+				t.Fatalf("check %s did not fail:\n%s", tt.wantCheck, b)
+			}
+		})
+	}
+}
+
+func TestShouldRulesWarnUnlessStrict(t *testing.T) {
+	h := mutate{next: referenceHandler(t, ""), header: func(r *http.Request, h http.Header) { h.Del("Api-Supported-Versions") }}
+	rep := runLive(t, h, conformance.LiveOptions{})
+	if rep.Failed() || rep.Summary.Warnings == 0 {
+		t.Fatalf("summary %+v: a SHOULD rule must warn, not fail, without --strict", rep.Summary)
+	}
+}

@@ -1,0 +1,283 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// maxRecordingBytes bounds one recording file.
+const maxRecordingBytes = 64 << 20
+
+// ReadRecordings reads every recorded exchange under path (a file, or a directory whose
+// *.json and *.har files are read in name order). Three formats are recognised by shape:
+// HAR 1.2 ({"log":{"entries":[...]}}), the Azure SDK test-proxy recording
+// ({"Entries":[{"RequestUri",...}]}) and the normalized format
+// ({"entries":[{"method","url","status",...}]}).
+func ReadRecordings(path string) ([]Exchange, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("recordings: %w", err)
+	}
+	files := []string{path}
+	if info.IsDir() {
+		files = nil
+		err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".har")) {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("recordings: %w", err)
+		}
+		sort.Strings(files)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("recordings: no .json or .har files under %s", path)
+		}
+	}
+	var out []Exchange
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("recordings: %w", err)
+		}
+		exs, err := ParseRecording(filepath.Base(f), data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exs...)
+	}
+	return out, nil
+}
+
+// ParseRecording parses one recording file; name is used in sources and errors.
+func ParseRecording(name string, data []byte) ([]Exchange, error) {
+	if len(data) > maxRecordingBytes {
+		return nil, fmt.Errorf("recordings: %s is larger than %d bytes", name, maxRecordingBytes)
+	}
+	var shape map[string]json.RawMessage
+	if err := json.Unmarshal(data, &shape); err != nil {
+		return nil, fmt.Errorf("recordings: %s is not a JSON object: %w", name, err)
+	}
+	var (
+		exs []Exchange
+		err error
+	)
+	switch {
+	case shape["log"] != nil:
+		exs, err = parseHAR(name, shape["log"])
+	case shape["Entries"] != nil:
+		exs, err = parseTestProxy(name, shape["Entries"])
+	case shape["entries"] != nil:
+		exs, err = parseNormalized(name, shape["entries"])
+	default:
+		return nil, fmt.Errorf("recordings: %s: unknown format: want HAR (log.entries), an Azure SDK test-proxy recording (Entries) or the normalized format (entries)", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("recordings: %s: %w", name, err)
+	}
+	return exs, nil
+}
+
+// newExchange builds an exchange from recorded parts.
+func newExchange(source, method, rawURL string, reqHeader, resHeader http.Header, status int, body []byte) (Exchange, error) {
+	if method == "" || rawURL == "" {
+		return Exchange{}, errors.New("an entry lacks its method or URL")
+	}
+	if status < 100 || status > 999 {
+		return Exchange{}, fmt.Errorf("an entry has an invalid status %d", status)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return Exchange{}, fmt.Errorf("an entry has an invalid URL: %w", err)
+	}
+	if u.Scheme == "" {
+		u.Scheme = "https"
+	}
+	if u.Host == "" {
+		u.Host = "recorded.invalid"
+	}
+	req := &http.Request{Method: method, URL: u, Host: u.Host, Header: reqHeader, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	return Exchange{Request: req, Status: status, Header: resHeader, Body: body, Source: source}, nil
+}
+
+// headerFromMap canonicalises recorded header names (some recorders lower-case them).
+func headerFromMap(m map[string]json.RawMessage) http.Header {
+	h := http.Header{}
+	for k, raw := range m {
+		name := textproto.CanonicalMIMEHeaderKey(k)
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			h.Add(name, one)
+			continue
+		}
+		var many []string
+		if json.Unmarshal(raw, &many) == nil {
+			for _, v := range many {
+				h.Add(name, v)
+			}
+		}
+	}
+	return h
+}
+
+// bodyOf turns a recorded body into bytes: a JSON string is the body text, null or absent
+// is an empty body, anything else is the JSON itself.
+func bodyOf(raw json.RawMessage) []byte {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var s string
+	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return []byte(s)
+	}
+	return raw
+}
+
+func parseNormalized(name string, raw json.RawMessage) ([]Exchange, error) {
+	var entries []struct {
+		Method          string                     `json:"method"`
+		URL             string                     `json:"url"`
+		RequestHeaders  map[string]json.RawMessage `json:"requestHeaders"`
+		Status          int                        `json:"status"`
+		ResponseHeaders map[string]json.RawMessage `json:"responseHeaders"`
+		ResponseBody    json.RawMessage            `json:"responseBody"`
+	}
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return nil, fmt.Errorf("entries: %w", err)
+	}
+	out := make([]Exchange, 0, len(entries))
+	for i, e := range entries {
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Method, e.URL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), e.Status, bodyOf(e.ResponseBody))
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i+1, err)
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+func parseTestProxy(name string, raw json.RawMessage) ([]Exchange, error) {
+	var entries []struct {
+		RequestURI      string                     `json:"RequestUri"`
+		RequestMethod   string                     `json:"RequestMethod"`
+		RequestHeaders  map[string]json.RawMessage `json:"RequestHeaders"`
+		StatusCode      int                        `json:"StatusCode"`
+		ResponseHeaders map[string]json.RawMessage `json:"ResponseHeaders"`
+		ResponseBody    json.RawMessage            `json:"ResponseBody"`
+	}
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return nil, fmt.Errorf("Entries: %w", err)
+	}
+	out := make([]Exchange, 0, len(entries))
+	for i, e := range entries {
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.RequestMethod, e.RequestURI, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), e.StatusCode, bodyOf(e.ResponseBody))
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i+1, err)
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+type harHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func harHeaders(hs []harHeader) http.Header {
+	h := http.Header{}
+	for _, x := range hs {
+		h.Add(textproto.CanonicalMIMEHeaderKey(x.Name), x.Value)
+	}
+	return h
+}
+
+func parseHAR(name string, raw json.RawMessage) ([]Exchange, error) {
+	var log struct {
+		Entries []struct {
+			Request struct {
+				Method  string      `json:"method"`
+				URL     string      `json:"url"`
+				Headers []harHeader `json:"headers"`
+			} `json:"request"`
+			Response struct {
+				Status  int         `json:"status"`
+				Headers []harHeader `json:"headers"`
+				Content struct {
+					Text     string `json:"text"`
+					Encoding string `json:"encoding"`
+				} `json:"content"`
+			} `json:"response"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(raw, &log); err != nil {
+		return nil, fmt.Errorf("log: %w", err)
+	}
+	out := make([]Exchange, 0, len(log.Entries))
+	for i, e := range log.Entries {
+		body := []byte(e.Response.Content.Text)
+		if e.Response.Content.Encoding == "base64" {
+			b, err := base64.StdEncoding.DecodeString(e.Response.Content.Text)
+			if err != nil {
+				return nil, fmt.Errorf("entry %d: response content is not valid base64", i+1)
+			}
+			body = b
+		}
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Request.Method, e.Request.URL, harHeaders(e.Request.Headers), harHeaders(e.Response.Headers), e.Response.Status, body)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i+1, err)
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+// CheckRecordings validates recorded exchanges offline. Exchanges for paths outside the
+// spec, and those of another api-version, are reported as skipped with the reason.
+func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Exchange, strict bool) *Report {
+	rep := &Report{Target: target, SpecVersion: types.APIVersion}
+	for i := range exs {
+		ex := &exs[i]
+		skip := ex.result("exchange", "")
+		skip.Status = StatusSkip
+		if _, _, err := v.route(ex.Request); err != nil {
+			skip.Reason = "the path is outside the spec"
+			rep.add(skip)
+			continue
+		}
+		if av := ex.Request.URL.Query().Get("api-version"); av != types.APIVersion {
+			skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.APIVersion)
+			rep.add(skip)
+			continue
+		}
+		rep.add(v.checkSchema(ctx, ex))
+		if ex.Status == http.StatusOK {
+			rep.add(operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
+		} else {
+			rep.add(checkNo5xx(ex))
+		}
+	}
+	return rep
+}

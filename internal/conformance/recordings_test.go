@@ -1,0 +1,76 @@
+package conformance
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mustValidator(t testing.TB) *Validator {
+	t.Helper()
+	v, err := NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var recordingsDir = filepath.Join("..", "..", "testdata", "recordings")
+
+func TestRecordedTrafficConforms(t *testing.T) {
+	v := mustValidator(t)
+	exs, err := ReadRecordings(recordingsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := v.CheckRecordings(context.Background(), recordingsDir, exs, false)
+	schemaPassedOps := 0
+	for _, r := range rep.Results {
+		if r.Status == StatusFail {
+			t.Errorf("%s %s %s [%s]: %s %v", r.Check, r.Request.Method, r.Request.URL, r.Source, r.Reason, r.Violations)
+		}
+		if r.Check == "response-schema" && r.Status == StatusPass && r.ResponseStatus == 200 && strings.Contains(r.Request.URL, "/phoneNumbers/operations/") {
+			schemaPassedOps++
+		}
+	}
+	if schemaPassedOps != 41 {
+		t.Errorf("%d recorded 2022-12-01 operation GETs passed the schema check, want all 41", schemaPassedOps)
+	}
+	if rep.Summary.Skipped == 0 || rep.Summary.Warnings != 0 {
+		t.Errorf("summary %+v: other versions and paths must be skipped, and real traffic raises no warnings", rep.Summary)
+	}
+	var sb strings.Builder
+	_ = rep.WriteText(&sb)
+	if testing.Verbose() {
+		t.Log(sb.String()[len(sb.String())-200:])
+	}
+}
+
+// TestTamperedRecordingFails changes one recorded answer the way a broken server would.
+func TestTamperedRecordingFails(t *testing.T) {
+	v := mustValidator(t)
+	data, err := os.ReadFile(filepath.Join(recordingsDir, "js-node__lro_purchase_and_release__2022-12-01.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := strings.Replace(string(data), `"status": "succeeded"`, `"status": "Succeeded"`, 1)
+	if tampered == string(data) {
+		t.Fatal("nothing to tamper with")
+	}
+	exs, err := ParseRecording("tampered.json", []byte(tampered))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := v.CheckRecordings(context.Background(), "tampered", exs, false)
+	if rep.Summary.Failed != 1 {
+		t.Fatalf("summary %+v, want exactly one failure", rep.Summary)
+	}
+	for _, r := range rep.Results {
+		if r.Status == StatusFail && (r.Check != "response-schema" || len(r.Violations) == 0 || r.Violations[0].Path != "/status" ||
+			!strings.Contains(r.Violations[0].Message, `"Succeeded"`)) {
+			t.Errorf("failure = %+v", r)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package conformancetest_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/conformancetest"
+)
+
+const key = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
+
+func reference(t *testing.T) http.Handler {
+	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(store, &server.Options{AccessKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestReferenceServer(t *testing.T) {
+	rep := conformancetest.Run(t, reference(t), &conformancetest.Options{
+		AccessKey: key, Poll: true, Strict: true,
+		OperationIDs: []string{"search-my-operation-id", "purchase_18c224b7-0000-4000-8000-000000000001"},
+	})
+	if rep == nil || rep.Summary.Passed < 20 {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
+func TestCheckCatchesABrokenServer(t *testing.T) {
+	ref := reference(t)
+	broken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		ref.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(bytes.ReplaceAll(rec.Body.Bytes(), []byte(`"succeeded"`), []byte(`"Succeeded"`)))
+	})
+	rep, err := conformancetest.Check(context.Background(), broken, &conformancetest.Options{AccessKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Failed() {
+		t.Fatalf("a server answering status \"Succeeded\" passed: %+v", rep.Summary)
+	}
+}

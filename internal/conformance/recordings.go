@@ -188,7 +188,7 @@ func parseTestProxy(name string, raw json.RawMessage) ([]Exchange, error) {
 		ResponseBody    json.RawMessage            `json:"ResponseBody"`
 	}
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, fmt.Errorf("Entries: %w", err)
+		return nil, fmt.Errorf("test-proxy entries: %w", err)
 	}
 	out := make([]Exchange, 0, len(entries))
 	for i, e := range entries {

@@ -220,10 +220,10 @@ func TestPollerResume(t *testing.T) {
 		}
 	})
 	for name, bad := range map[string]string{
-		"garbage":            "not a token",
-		"other poller type":  `{"type":"PhoneNumberOperation","token":{"kind":"something-else","operationId":"x"}}`,
-		"other result type":  `{"type":"SomethingElse","token":{"kind":"phonenumbers.operation","operationId":"x"}}`,
-		"missing operation":  `{"type":"PhoneNumberOperation","token":{"kind":"phonenumbers.operation"}}`,
+		"garbage":             "not a token",
+		"other poller type":   `{"type":"PhoneNumberOperation","token":{"kind":"something-else","operationId":"x"}}`,
+		"other result type":   `{"type":"SomethingElse","token":{"kind":"phonenumbers.operation","operationId":"x"}}`,
+		"missing operation":   `{"type":"PhoneNumberOperation","token":{"kind":"phonenumbers.operation"}}`,
 		"token not an object": `{"type":"PhoneNumberOperation","token":[1]}`,
 	} {
 		t.Run("rejects "+name, func(t *testing.T) {

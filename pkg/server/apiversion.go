@@ -13,7 +13,7 @@ import (
 func requireAPIVersion(supported []string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			values, ok := c.Request().URL.Query()["api-version"]
+			values, ok := c.QueryParams()["api-version"] // parsed once per request by echo
 			if !ok || len(values) == 0 || values[0] == "" {
 				return NewAPIError(http.StatusBadRequest, CodeMissingAPIVersionParameter,
 					"The api-version query parameter (?api-version=) is required for all requests.", "api-version")

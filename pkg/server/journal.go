@@ -12,10 +12,18 @@ const DefaultJournalSize = 1000
 
 // journaledHeaders are the request headers the journal keeps. Authorization is not among
 // them: only its scheme is kept.
-var journaledHeaders = []string{
+var journaledHeaders = [...]string{
 	"Accept", "Content-Type", "User-Agent", "X-Ms-Date", "X-Ms-Content-Sha256",
 	HeaderClientRequestID, HeaderReturnClientRequestID,
 }
+
+// journaledHeaderKeys are the names as entries report them.
+var journaledHeaderKeys = func() (keys [len(journaledHeaders)]string) {
+	for i, h := range journaledHeaders {
+		keys[i] = strings.ToLower(h)
+	}
+	return keys
+}()
 
 // JournalEntry is one received request as the journal keeps it.
 type JournalEntry struct {
@@ -33,9 +41,29 @@ type JournalEntry struct {
 // Journal is a bounded, concurrency-safe record of the most recent requests.
 type Journal struct {
 	mu      sync.Mutex
-	entries []JournalEntry // ring buffer
+	entries []journalRecord // ring buffer
 	next    int
 	full    bool
+}
+
+// journalRecord is an entry as stored: headers in a fixed array, so recording a request
+// allocates no map; Entries builds the maps.
+type journalRecord struct {
+	JournalEntry
+	headers [len(journaledHeaders)]string
+}
+
+func (r *journalRecord) entry() JournalEntry {
+	e := r.JournalEntry
+	for i, v := range r.headers {
+		if v != "" {
+			if e.Headers == nil {
+				e.Headers = make(map[string]string, len(r.headers))
+			}
+			e.Headers[journaledHeaderKeys[i]] = v
+		}
+	}
+	return e
 }
 
 // NewJournal returns a journal keeping the last size requests (DefaultJournalSize if size <= 0).
@@ -43,27 +71,24 @@ func NewJournal(size int) *Journal {
 	if size <= 0 {
 		size = DefaultJournalSize
 	}
-	return &Journal{entries: make([]JournalEntry, size)}
+	return &Journal{entries: make([]journalRecord, size)}
 }
 
 func (j *Journal) add(req *http.Request, status int, at time.Time) {
-	e := JournalEntry{
+	e := journalRecord{JournalEntry: JournalEntry{
 		Time:   at.UTC(),
 		Method: req.Method,
 		Path:   truncate(req.URL.Path, 1024),
 		Query:  truncate(req.URL.RawQuery, 1024),
 		Status: status,
-	}
+	}}
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, _, _ := strings.Cut(auth, " ")
 		e.AuthScheme = truncate(scheme, 32)
 	}
-	for _, name := range journaledHeaders {
-		if v := req.Header.Get(name); v != "" {
-			if e.Headers == nil {
-				e.Headers = make(map[string]string, len(journaledHeaders))
-			}
-			e.Headers[strings.ToLower(name)] = truncate(v, 256)
+	for i, name := range journaledHeaders {
+		if v := req.Header[name]; len(v) > 0 {
+			e.headers[i] = truncate(v[0], 256)
 		}
 	}
 	j.mu.Lock()
@@ -79,12 +104,15 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 func (j *Journal) Entries() []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if !j.full {
-		return append([]JournalEntry(nil), j.entries[:j.next]...)
+	records := j.entries[:j.next]
+	if j.full {
+		records = append(append([]journalRecord(nil), j.entries[j.next:]...), j.entries[:j.next]...)
 	}
-	out := make([]JournalEntry, 0, len(j.entries))
-	out = append(out, j.entries[j.next:]...)
-	return append(out, j.entries[:j.next]...)
+	out := make([]JournalEntry, len(records))
+	for i := range records {
+		out[i] = records[i].entry()
+	}
+	return out
 }
 
 // Clear forgets every recorded request.

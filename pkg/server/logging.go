@@ -33,7 +33,7 @@ func logRequests(logger *slog.Logger, journal *Journal, now func() time.Time) ec
 			logger.LogAttrs(context.Background(), level, "request",
 				slog.String("method", req.Method),
 				slog.String("path", truncate(req.URL.Path, 300)),
-				slog.String("api_version", truncate(req.URL.Query().Get("api-version"), 64)),
+				slog.String("api_version", truncate(c.QueryParam("api-version"), 64)),
 				slog.Int("status", res.Status),
 				slog.Duration("duration", now().Sub(start)),
 				slog.String("ms_cv", res.Header().Get(HeaderMSCV)),

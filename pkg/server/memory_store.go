@@ -60,6 +60,10 @@ type entry struct {
 	polls   int       // reads answered so far
 	lastIdx int       // timeline step served last
 	lastAt  time.Time // when lastIdx was first served
+	// encoded caches the JSON body of step encodedIdx: the body only changes with the step
+	// (lastActionDateTime included), so most reads skip encoding.
+	encoded    []byte
+	encodedIdx int
 }
 
 // OperationState is a stored operation together with how it is being served.
@@ -163,7 +167,7 @@ func (s *MemoryStore) putLocked(op Operation, now time.Time) {
 	if op.CreatedDateTime.IsZero() {
 		op.CreatedDateTime = now.UTC()
 	}
-	e := &entry{op: op, stored: now, lastAt: now}
+	e := &entry{op: op, stored: now, lastAt: now, encodedIdx: -1}
 	e.elem = s.order.PushBack(e)
 	s.ops[op.ID] = e
 }
@@ -202,6 +206,32 @@ func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNum
 	op := e.render(now, s.opts.LastAction)
 	e.polls++
 	return op, nil
+}
+
+// getOperationEncoded is GetOperation for the reference service: it returns the encoded
+// body (cached per timeline step; callers must not modify it) and the Location to send.
+func (s *MemoryStore) getOperationEncoded(_ context.Context, id string) ([]byte, *string, error) {
+	s.mu.RLock()
+	e, ok := s.ops[id]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	now := s.opts.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	idx := e.op.stepAt(now.Sub(e.stored), e.polls)
+	if idx != e.encodedIdx || e.encoded == nil {
+		body, err := encodeOperation(e.render(now, s.opts.LastAction))
+		if err != nil {
+			return nil, nil, err
+		}
+		e.encoded, e.encodedIdx = body, idx
+	} else if idx != e.lastIdx {
+		e.lastIdx, e.lastAt = idx, now
+	}
+	e.polls++
+	return e.encoded, e.op.ResourceLocation, nil
 }
 
 // Lookup returns the stored operation and its state without counting as a read.

@@ -19,6 +19,11 @@ import (
 // implementations can return it too.
 type OperationResponse struct {
 	Operation types.PhoneNumberOperation
+
+	// encoded, when set, is the body already encoded from Operation (by MemoryStore's
+	// per-step cache), and location the Location to send.
+	encoded  []byte
+	location *string
 }
 
 // wireOperation fixes the property order and null handling of the live service.
@@ -36,11 +41,29 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // VisitPhoneNumbersGetOperationResponse writes the response.
 func (r OperationResponse) VisitPhoneNumbersGetOperationResponse(w http.ResponseWriter) error {
-	op := &r.Operation
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := json.NewEncoder(buf).Encode(wireOperation{
+	body, location := r.encoded, r.location
+	if body == nil {
+		buf := bufPool.Get().(*bytes.Buffer)
+		defer bufPool.Put(buf)
+		buf.Reset()
+		if err := encodeOperationTo(buf, r.Operation); err != nil {
+			return err
+		}
+		body, location = buf.Bytes(), r.Operation.ResourceLocation
+	}
+	h := w.Header()
+	h["Content-Type"] = jsonUTF8
+	if location != nil {
+		h["Location"] = []string{*location}
+	}
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(body)
+	return err
+}
+
+// encodeOperationTo writes op in the live service's shape.
+func encodeOperationTo(buf *bytes.Buffer, op types.PhoneNumberOperation) error {
+	return json.NewEncoder(buf).Encode(wireOperation{
 		OperationType:      op.OperationType,
 		Status:             op.Status,
 		ResourceLocation:   op.ResourceLocation,
@@ -48,17 +71,16 @@ func (r OperationResponse) VisitPhoneNumbersGetOperationResponse(w http.Response
 		ID:                 op.Id,
 		LastActionDateTime: op.LastActionDateTime,
 		Error:              op.Error,
-	}); err != nil {
-		return err
+	})
+}
+
+// encodeOperation returns op encoded in the live service's shape.
+func encodeOperation(op types.PhoneNumberOperation) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := encodeOperationTo(&buf, op); err != nil {
+		return nil, err
 	}
-	h := w.Header()
-	h["Content-Type"] = jsonUTF8
-	if op.ResourceLocation != nil {
-		h.Set("Location", *op.ResourceLocation)
-	}
-	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }
 
 var jsonUTF8 = []string{"application/json; charset=utf-8"}

@@ -59,7 +59,9 @@ func (s *serveCmd) Run(e *env) error {
 }
 
 func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
-	logger, err := newLogger(logOut, s.LogFormat, s.LogLevel)
+	logBuf := newBufferedLog(logOut)
+	defer logBuf.Close()
+	logger, err := newLogger(logBuf, s.LogFormat, s.LogLevel)
 	if err != nil {
 		return err
 	}
@@ -116,6 +118,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
 	s.logStartup(logger, baseURL, source, store.Len())
+	logBuf.flush() // the start-up lines are wanted at once
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,305 @@
+// Command loadtest is the load harness behind `make load`: it starts `phonenumbers serve`
+// (open, and with an access key) and a bare net/http server that answers the identical
+// bytes, drives them alternately (A/B/A/B) with vegeta at full speed over loopback, and
+// prints throughput, p50/p99 latency and the ratios against the bare server measured in
+// the same run. It then checks p99 latency at a fixed 5,000 requests/s.
+//
+//	go run ./internal/loadtest -bin bin/phonenumbers -duration 5s -rounds 3
+//
+// It exits 1 when a target is missed (both ratios >= 0.8, p99 < 5 ms, no non-2xx).
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+)
+
+const (
+	seedPath = "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01"
+	testKey  = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
+)
+
+func main() {
+	baseline := flag.String("baseline", "", "internal: serve the bare baseline on this address with the body in -body")
+	bodyFile := flag.String("body", "", "internal: the baseline's body file")
+	bin := flag.String("bin", "bin/phonenumbers", "the phonenumbers binary to start")
+	duration := flag.Duration("duration", 5*time.Second, "length of one throughput run")
+	rounds := flag.Int("rounds", 3, "A/B rounds per comparison")
+	workers := flag.Uint64("workers", 32, "concurrent vegeta workers (and connections)")
+	fixedRate := flag.Int("rate", 5000, "requests/s for the latency run")
+	flag.Parse()
+	if *baseline != "" {
+		serveBaseline(*baseline, *bodyFile)
+		return
+	}
+	if err := run(*bin, *duration, *rounds, *workers, *fixedRate); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+// serveBaseline answers every request with the recorded body: the speed of light.
+func serveBaseline(addr, bodyFile string) {
+	body, err := os.ReadFile(bodyFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ct := []string{"application/json; charset=utf-8"}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = ct
+		_, _ = w.Write(body)
+	})
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+type server struct {
+	name string
+	url  string
+	cmd  *exec.Cmd
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// start runs bin with the arguments args returns for a free loopback address.
+func start(name string, logFile io.Writer, bin string, args func(addr string) []string) (*server, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args(addr)...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{name: name, url: "http://" + addr, cmd: cmd}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return s, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s did not start", name)
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = s.cmd.Process.Kill()
+	}
+}
+
+// signedHeader returns headers with a signature valid for the 15-minute skew window.
+func signedHeader(host string) http.Header {
+	key, _ := base64.StdEncoding.DecodeString(testKey)
+	date, auth := hmacauth.NewSigner(key).SignRequest("GET", seedPath, host, hmacauth.EmptyContentHash, time.Now())
+	return http.Header{"X-Ms-Date": {date}, "X-Ms-Content-Sha256": {hmacauth.EmptyContentHash}, "Authorization": {auth}}
+}
+
+type result struct {
+	throughput float64
+	p50, p99   time.Duration
+	non2xx     int
+	requests   uint64
+}
+
+func attack(s *server, header http.Header, rate vegeta.Rate, d time.Duration, workers uint64) result {
+	opts := []func(*vegeta.Attacker){vegeta.KeepAlive(true), vegeta.Connections(int(workers)), vegeta.Timeout(10 * time.Second)}
+	if rate.Freq == 0 {
+		opts = append(opts, vegeta.Workers(workers), vegeta.MaxWorkers(workers))
+	} else {
+		opts = append(opts, vegeta.Workers(workers))
+	}
+	atk := vegeta.NewAttacker(opts...)
+	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: s.url + seedPath, Header: header})
+	var m vegeta.Metrics
+	for res := range atk.Attack(tr, rate, d, s.name) {
+		m.Add(res)
+	}
+	m.Close()
+	non2xx := 0
+	for code, n := range m.StatusCodes {
+		if !strings.HasPrefix(code, "2") {
+			non2xx += n
+		}
+	}
+	return result{throughput: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99, non2xx: non2xx, requests: m.Requests}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func run(bin string, d time.Duration, rounds int, workers uint64, fixedRate int) error {
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("%s: %w (run `make build` first)", bin, err)
+	}
+	tmp, err := os.MkdirTemp("", "phonenumbers-load")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	logs, err := os.Create(filepath.Join(tmp, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer logs.Close()
+
+	open, err := start("serve", logs, bin, func(a string) []string { return []string{"serve", "--addr", a} })
+	if err != nil {
+		return err
+	}
+	defer open.stop()
+	keyed, err := start("serve --access-key", logs, bin, func(a string) []string {
+		return []string{"serve", "--addr", a, "--access-key", testKey}
+	})
+	if err != nil {
+		return err
+	}
+	defer keyed.stop()
+
+	// The baseline answers the exact bytes `serve` sends for the seed operation.
+	res, err := http.Get(open.url + seedPath)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 {
+		return fmt.Errorf("seed operation: %d %v", res.StatusCode, err)
+	}
+	bodyFile := filepath.Join(tmp, "body.json")
+	if err := os.WriteFile(bodyFile, body, 0o600); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	bare, err := start("bare net/http", logs, self, func(a string) []string { return []string{"-body", bodyFile, "-baseline", a} })
+	if err != nil {
+		return err
+	}
+	defer bare.stop()
+
+	fmt.Printf("load: %d rounds of %s per server, %d workers/connections, GOMAXPROCS of the machine (%s)\n", rounds, d, workers, machine())
+	keyedHeader := signedHeader(strings.TrimPrefix(keyed.url, "http://"))
+	bareSignedHeader := signedHeader(strings.TrimPrefix(keyed.url, "http://")) // same request shape for the baseline
+
+	type series struct {
+		name    string
+		results []result
+	}
+	compare := func(label string, a, b *server, ha, hb http.Header) (series, series) {
+		sa, sb := series{name: a.name}, series{name: b.name}
+		attack(a, ha, vegeta.Rate{}, time.Second, workers) // warm-up
+		attack(b, hb, vegeta.Rate{}, time.Second, workers)
+		for range rounds {
+			sa.results = append(sa.results, attack(a, ha, vegeta.Rate{}, d, workers))
+			sb.results = append(sb.results, attack(b, hb, vegeta.Rate{}, d, workers))
+		}
+		return sa, sb
+	}
+	failed := false
+	report := func(label string, base, cand series) {
+		tput := func(s series) []float64 {
+			var xs []float64
+			for _, r := range s.results {
+				xs = append(xs, r.throughput)
+			}
+			return xs
+		}
+		fmt.Printf("\n%s\n%-22s %12s %10s %10s %8s   runs (req/s)\n", label, "server", "median req/s", "p50", "p99", "non-2xx")
+		for _, s := range []series{base, cand} {
+			last := s.results[len(s.results)-1]
+			non := 0
+			for _, r := range s.results {
+				non += r.non2xx
+			}
+			fmt.Printf("%-22s %12.0f %10s %10s %8d   %v\n", s.name, median(tput(s)), last.p50.Round(time.Microsecond), last.p99.Round(time.Microsecond), non, fmtRuns(tput(s)))
+			if non > 0 {
+				failed = true
+			}
+		}
+		ratio := median(tput(cand)) / median(tput(base))
+		verdict := "PASS"
+		if ratio < 0.8 {
+			verdict, failed = "FAIL", true
+		}
+		fmt.Printf("ratio %s / %s = %.2f (target >= 0.80) %s\n", cand.name, base.name, ratio, verdict)
+	}
+
+	b1, c1 := compare("open", bare, open, nil, nil)
+	report("throughput, unsigned requests", b1, c1)
+	b2, c2 := compare("hmac", bare, keyed, bareSignedHeader, keyedHeader)
+	report("throughput, HMAC-signed requests", b2, c2)
+
+	fmt.Printf("\nlatency at a fixed %d req/s for %s\n", fixedRate, d)
+	for _, s := range []struct {
+		srv *server
+		h   http.Header
+	}{{bare, nil}, {open, nil}, {keyed, keyedHeader}} {
+		r := attack(s.srv, s.h, vegeta.Rate{Freq: fixedRate, Per: time.Second}, d, workers)
+		verdict := "PASS"
+		if s.srv != bare && (r.p99 >= 5*time.Millisecond || r.non2xx > 0) {
+			verdict, failed = "FAIL", true
+		}
+		fmt.Printf("%-22s %8d requests  p50 %10s  p99 %10s  non-2xx %d  %s\n", s.srv.name, r.requests, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.non2xx, verdict)
+	}
+	if failed {
+		return fmt.Errorf("a target was missed")
+	}
+	fmt.Println("\nall load targets met")
+	return nil
+}
+
+func fmtRuns(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.0f", x)
+	}
+	return strings.Join(parts, " ")
+}
+
+func machine() string {
+	out, err := exec.CommandContext(context.Background(), "nproc").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out)) + " CPUs"
+}

@@ -5,7 +5,7 @@ PKGS    := ./...
 GENERATED := $(shell git ls-files '*.gen.go' 2>/dev/null || find . -name '*.gen.go')
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all generate check-generate build test vet lint unit run bench fuzz conformance load clean
+.PHONY: all generate check-generate build test vet lint unit run bench benchstat fuzz conformance load clean
 
 all: build
 
@@ -49,9 +49,20 @@ test: vet lint unit check-generate
 run:
 	$(GO) run ./cmd/phonenumbers serve --addr $(ADDR)
 
-## bench: Go benchmarks with allocation counts
+## bench: Go benchmarks with allocation counts (COUNT runs each), also saved to bench.out
+COUNT ?= 1
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) $(PKGS) | tee bench.out
+
+## benchstat: compare bench.out with BASE (default bench-base.out), e.g. from an older commit
+BASE ?= bench-base.out
+benchstat:
+	$(GO) tool benchstat $(BASE) bench.out
+
+## load: throughput and latency of `phonenumbers serve` (open and keyed) against a bare
+## net/http server, alternating A/B over loopback with vegeta
+load: build
+	$(GO) run ./internal/loadtest -bin bin/phonenumbers $(LOADFLAGS)
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=10s by default)
 FUZZTIME ?= 10s

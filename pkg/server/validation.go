@@ -49,11 +49,11 @@ type operationValidator struct {
 	opts   *openapi3filter.Options
 	params []*openapi3.Parameter
 	// memo holds kin-openapi's verdict per parameter shape (nil when memoizing is unsafe).
-	memo *sync.Map // uint32 shape -> error (nil error stored as noError)
+	memo *sync.Map // uint32 shape -> verdict
 }
 
-// noError marks a remembered "valid" verdict in the memo.
-var noError = errors.New("valid")
+// verdict is kin-openapi's answer for one parameter shape; err is nil for valid requests.
+type verdict struct{ err error }
 
 func newOperationValidator() (*operationValidator, error) {
 	spec, err := types.GetSpec()
@@ -107,11 +107,8 @@ func (v *operationValidator) validate(c echo.Context) error {
 	var shape uint32
 	if v.memo != nil {
 		shape = v.shape(id, query)
-		if verdict, ok := v.memo.Load(shape); ok {
-			if verdict == noError {
-				return nil
-			}
-			return verdict.(error)
+		if known, ok := v.memo.Load(shape); ok {
+			return known.(verdict).err
 		}
 	}
 	req := c.Request()
@@ -123,11 +120,7 @@ func (v *operationValidator) validate(c echo.Context) error {
 		err = validationError(err) // an *APIError: it keeps no reference to the request
 	}
 	if v.memo != nil {
-		if err == nil {
-			v.memo.Store(shape, noError)
-		} else {
-			v.memo.Store(shape, err)
-		}
+		v.memo.Store(shape, verdict{err: err})
 	}
 	return err
 }

@@ -16,6 +16,7 @@ const (
 	CodeUnauthorized               = "Unauthorized"
 	CodeMethodNotAllowed           = "MethodNotAllowed"
 	CodeRequestTooLarge            = "RequestEntityTooLarge"
+	CodeURITooLong                 = "RequestUriTooLong"
 	CodeBadRequest                 = "BadRequest"
 	CodeInternalError              = "InternalError"
 )

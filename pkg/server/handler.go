@@ -24,6 +24,9 @@ const (
 // DefaultMaxBodyBytes bounds request bodies (only the control API takes one).
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultMaxURIBytes bounds the request target (path and query). Longer ones answer 414.
+const DefaultMaxURIBytes = 8 << 10
+
 // Options configures [New]. The zero value serves the store openly, validates requests,
 // supports api-version 2022-12-01 and logs nothing.
 type Options struct {
@@ -46,6 +49,8 @@ type Options struct {
 	JournalSize int
 	// MaxBodyBytes bounds request bodies. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxURIBytes bounds the request target. Default DefaultMaxURIBytes.
+	MaxURIBytes int
 }
 
 // Server is the reference server as an http.Handler. Build it with [New].
@@ -87,6 +92,9 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if o.MaxURIBytes <= 0 {
+		o.MaxURIBytes = DefaultMaxURIBytes
+	}
 
 	s := &Server{echo: echo.New(), journal: NewJournal(o.JournalSize), logger: o.Logger}
 	e := s.echo
@@ -96,6 +104,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.Use(recoverPanics(o.Logger))
 	e.Use(logRequests(o.Logger, s.journal, o.Now))
 	e.Use(serviceHeaders(strings.Join(o.APIVersions, ", ")))
+	e.Use(limitURI(o.MaxURIBytes))
 	if o.AccessKey != "" {
 		key, err := base64.StdEncoding.DecodeString(o.AccessKey)
 		if err != nil || len(key) == 0 {
@@ -158,6 +167,8 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 			return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, firstLine(msg)+".", target)
 		case http.StatusRequestEntityTooLarge:
 			return NewAPIError(he.Code, CodeRequestTooLarge, "The request body is too large.", "")
+		case http.StatusRequestURITooLong:
+			return NewAPIError(he.Code, CodeURITooLong, "The request URI is too long.", "")
 		}
 		if he.Code >= 400 && he.Code < 500 {
 			return NewAPIError(he.Code, CodeBadRequest, http.StatusText(he.Code)+".", "")
@@ -169,4 +180,19 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 
 func isControlPath(p string) bool {
 	return p == ControlPathPrefix || strings.HasPrefix(p, ControlPathPrefix+"/")
+}
+
+// limitURI answers 414 for request targets longer than max bytes, before any routing
+// work is spent on them.
+func limitURI(max int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if len(req.RequestURI) > max || len(req.URL.Path)+len(req.URL.RawQuery) > max {
+				return NewAPIError(http.StatusRequestURITooLong, CodeURITooLong,
+					fmt.Sprintf("The request URI is longer than %d bytes.", max), "")
+			}
+			return next(c)
+		}
+	}
 }

@@ -5,7 +5,7 @@ PKGS    := ./...
 GENERATED := $(shell git ls-files '*.gen.go' 2>/dev/null || find . -name '*.gen.go')
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all generate check-generate build test vet lint unit run bench benchstat fuzz conformance load clean
+.PHONY: all generate check-generate build test vet lint unit run bench benchstat fuzz soak conformance load clean
 
 all: build
 
@@ -73,6 +73,12 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
 	  done; \
 	done
+
+## soak: the full-size soak tests (50 HMAC pollers for 20 s, 256 connections for 10 s),
+## under the race detector, then without it (resident memory is only checked without)
+soak:
+	PHONENUMBERS_SOAK=1 $(GO) test -race -count=1 -run 'Soak' -timeout 10m -v ./cmd/phonenumbers
+	PHONENUMBERS_SOAK=1 $(GO) test -count=1 -run 'Soak' -timeout 10m -v ./cmd/phonenumbers
 
 ## conformance: check a running server (ENDPOINT, default http://$(ADDR)) against the spec
 ENDPOINT ?= http://$(ADDR)

@@ -48,6 +48,8 @@ type serveCmd struct {
 	now func() time.Time
 	// wrap, when set (by tests), wraps the handler, e.g. to hold a request in flight.
 	wrap func(http.Handler) http.Handler
+	// headerTimeout, when set (by tests), replaces readHeaderTimeout.
+	headerTimeout time.Duration
 }
 
 // Run starts the server and blocks until the context is cancelled, then drains.
@@ -107,9 +109,13 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 	if s.wrap != nil {
 		h = s.wrap(h)
 	}
+	headerTimeout := readHeaderTimeout
+	if s.headerTimeout > 0 {
+		headerTimeout = s.headerTimeout
+	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,

@@ -272,7 +272,8 @@ func TestPollerLocations(t *testing.T) {
 // TestPollerHonoursRetryAfterOn200 uses an hour-long frequency: finishing at all means the
 // poll waited what the service asked for instead.
 func TestPollerHonoursRetryAfterOn200(t *testing.T) {
-	for _, h := range []http.Header{{"Retry-After-Ms": {"5"}}, {"X-Ms-Retry-After-Ms": {"5"}}, {"Retry-After": {"1"}}} {
+	for _, h := range []http.Header{{"Retry-After-Ms": {"5"}}, {"X-Ms-Retry-After-Ms": {"5"}}, {"Retry-After": {"1"}},
+		{"Retry-After": {time.Now().Add(time.Second).UTC().Format(http.TimeFormat)}}} {
 		t.Run(fmtHeader(h), func(t *testing.T) {
 			t.Parallel()
 			running := `{"status":"running","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16.3397741+00:00","id":"p","operationType":"purchase","lastActionDateTime":"0001-01-01T00:00:00+00:00"}`

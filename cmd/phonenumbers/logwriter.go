@@ -26,6 +26,7 @@ func newBufferedLog(w io.Writer) *bufferedLog {
 	return b
 }
 
+// Write buffers p; it never blocks on the underlying writer for longer than a flush.
 func (b *bufferedLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

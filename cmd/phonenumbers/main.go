@@ -39,6 +39,7 @@ type exitError struct {
 	err  error
 }
 
+// Error returns the wrapped error's message.
 func (e *exitError) Error() string { return e.err.Error() }
 
 // env is what commands get from the process: streams and a context cancelled on SIGINT/SIGTERM.

@@ -13,10 +13,14 @@ import (
 
 // Exchange is one request and the response it got.
 type Exchange struct {
+	// Request is the request as sent (or recorded); only its method, URL and headers are used.
 	Request *http.Request
-	Status  int
-	Header  http.Header
-	Body    []byte
+	// Status is the response status code.
+	Status int
+	// Header holds the response headers, canonicalised.
+	Header http.Header
+	// Body is the complete response body.
+	Body []byte
 	// Source names where a recorded exchange came from; empty for live ones.
 	Source string
 }

@@ -45,8 +45,12 @@ type LiveOptions struct {
 
 // ConnectionError means the target could not be reached at all (as opposed to answering
 // wrongly). The CLI exits 2 on it.
-type ConnectionError struct{ Err error }
+type ConnectionError struct {
+	// Err is the transport error.
+	Err error
+}
 
+// Error says the server could not be reached, and why.
 func (e *ConnectionError) Error() string { return "cannot reach the server: " + e.Err.Error() }
 
 // Unwrap returns the transport error.

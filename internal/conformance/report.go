@@ -40,19 +40,27 @@ type Violation struct {
 
 // RequestInfo identifies the request a result is about.
 type RequestInfo struct {
+	// Method is the HTTP method ("*" for results about the whole run).
 	Method string `json:"method"`
-	URL    string `json:"url"`
+	// URL is the request URL, without credentials.
+	URL string `json:"url"`
 }
 
 // Result is the outcome of one check on one exchange.
 type Result struct {
-	Check          string      `json:"check"`
-	Severity       Severity    `json:"severity,omitempty"`
-	Status         Status      `json:"status"`
-	Request        RequestInfo `json:"request"`
-	ResponseStatus int         `json:"responseStatus,omitempty"`
+	// Check names the rule, e.g. "response-schema" or "id-matches".
+	Check string `json:"check"`
+	// Severity is the rule's: must or should (empty for skipped exchanges).
+	Severity Severity `json:"severity,omitempty"`
+	// Status is the outcome.
+	Status Status `json:"status"`
+	// Request is the request the check is about.
+	Request RequestInfo `json:"request"`
+	// ResponseStatus is the status the server answered with (0 when not applicable).
+	ResponseStatus int `json:"responseStatus,omitempty"`
 	// Reason explains a failure, warning or skip in one line.
-	Reason     string      `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Violations say exactly where a response broke the rule.
 	Violations []Violation `json:"violations,omitempty"`
 	// Source names where a recorded exchange came from (file and entry).
 	Source string `json:"source,omitempty"`
@@ -60,18 +68,18 @@ type Result struct {
 
 // Summary counts results by status.
 type Summary struct {
-	Passed   int `json:"passed"`
-	Failed   int `json:"failed"`
-	Warnings int `json:"warnings"`
-	Skipped  int `json:"skipped"`
+	Passed   int `json:"passed"`   // checks that held
+	Failed   int `json:"failed"`   // MUST rules (or SHOULD rules in strict mode) broken
+	Warnings int `json:"warnings"` // SHOULD rules broken
+	Skipped  int `json:"skipped"`  // checks that could not apply
 }
 
 // Report is the outcome of a conformance run.
 type Report struct {
-	Target      string   `json:"target"`
-	SpecVersion string   `json:"specVersion"`
-	Summary     Summary  `json:"summary"`
-	Results     []Result `json:"results"`
+	Target      string   `json:"target"`      // the endpoint or recordings path checked
+	SpecVersion string   `json:"specVersion"` // the api-version of the spec
+	Summary     Summary  `json:"summary"`     // counts by status
+	Results     []Result `json:"results"`     // one per check, in the order run
 }
 
 // add appends results and updates the summary.

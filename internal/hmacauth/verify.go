@@ -15,6 +15,7 @@ const DefaultMaxSkew = 15 * time.Minute
 // AuthError says why a request failed verification. Its message never contains the key,
 // the expected signature or the signature that was sent.
 type AuthError struct {
+	// Reason says what is wrong, e.g. "missing x-ms-date header".
 	Reason string
 }
 
@@ -45,11 +46,13 @@ func NewVerifier(key []byte, maxSkew time.Duration, now func() time.Time) *Verif
 
 // Request is what the verifier needs to know about a request.
 type Request struct {
+	// Method is the HTTP method.
 	Method string
 	// PathAndQuery is the request target exactly as received (http.Request.RequestURI).
 	PathAndQuery string
 	// Host is the Host header (http.Request.Host), port included when present.
-	Host   string
+	Host string
+	// Header holds the request headers (any name case).
 	Header http.Header
 	// Body is the exact request body received.
 	Body []byte

@@ -138,6 +138,7 @@ func (c *Client) APIVersion() string { return c.apiVersion }
 // retries, logging, telemetry and authentication are azcore's.
 type pipelineDoer struct{ pl runtime.Pipeline }
 
+// Do sends req through the pipeline.
 func (d pipelineDoer) Do(req *http.Request) (*http.Response, error) {
 	r, err := runtime.NewRequestFromRequest(req)
 	if err != nil {
@@ -149,6 +150,7 @@ func (d pipelineDoer) Do(req *http.Request) (*http.Response, error) {
 // returnRequestIDPolicy asks the service to echo x-ms-client-request-id.
 type returnRequestIDPolicy struct{}
 
+// Do sets the header and passes the request on.
 func (returnRequestIDPolicy) Do(req *policy.Request) (*http.Response, error) {
 	req.Raw().Header.Set("x-ms-return-client-request-id", "true")
 	return req.Next()

@@ -43,6 +43,7 @@ func controlError(e *APIError) types.CommunicationErrorResponse {
 	return types.CommunicationErrorResponse{Error: e.Body}
 }
 
+// ListOperations lists every stored operation.
 func (cs *controlService) ListOperations(context.Context, control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
 	states := cs.store.List()
 	out := control.ListOperations200JSONResponse{Operations: make([]control.OperationState, len(states))}
@@ -52,6 +53,7 @@ func (cs *controlService) ListOperations(context.Context, control.ListOperations
 	return out, nil
 }
 
+// PutOperation validates and stores an operation.
 func (cs *controlService) PutOperation(_ context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
 	if req.Body == nil {
 		return putError(NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
@@ -86,6 +88,7 @@ func notFound(id string) *APIError {
 	return NewAPIError(http.StatusNotFound, CodeNotFound, fmt.Sprintf("Operation %s cannot be found.", quoteID(id)), "operationid")
 }
 
+// GetOperationState returns one operation's state without counting a poll.
 func (cs *controlService) GetOperationState(_ context.Context, req control.GetOperationStateRequestObject) (control.GetOperationStateResponseObject, error) {
 	st, ok := cs.store.Lookup(req.OperationId)
 	if !ok {
@@ -95,6 +98,7 @@ func (cs *controlService) GetOperationState(_ context.Context, req control.GetOp
 	return control.GetOperationState200JSONResponse(toControlState(st)), nil
 }
 
+// DeleteOperation removes an operation.
 func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteOperationRequestObject) (control.DeleteOperationResponseObject, error) {
 	if !cs.store.Delete(req.OperationId) {
 		e := notFound(req.OperationId)
@@ -103,12 +107,14 @@ func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteO
 	return control.DeleteOperation204Response{}, nil
 }
 
+// Reset restores the start-up operations and clears the journal.
 func (cs *controlService) Reset(context.Context, control.ResetRequestObject) (control.ResetResponseObject, error) {
 	cs.store.Reset()
 	cs.journal.Clear()
 	return control.Reset204Response{}, nil
 }
 
+// GetJournal returns the recorded requests.
 func (cs *controlService) GetJournal(context.Context, control.GetJournalRequestObject) (control.GetJournalResponseObject, error) {
 	entries := cs.journal.Entries()
 	out := control.GetJournal200JSONResponse{Entries: make([]control.JournalEntry, len(entries))}
@@ -128,6 +134,7 @@ func (cs *controlService) GetJournal(context.Context, control.GetJournalRequestO
 	return out, nil
 }
 
+// ClearJournal forgets the recorded requests.
 func (cs *controlService) ClearJournal(context.Context, control.ClearJournalRequestObject) (control.ClearJournalResponseObject, error) {
 	cs.journal.Clear()
 	return control.ClearJournal204Response{}, nil

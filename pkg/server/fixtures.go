@@ -23,6 +23,7 @@ import (
 //
 // See examples/fixtures.yaml for every field.
 type FixtureFile struct {
+	// Operations are the operations to serve (at least one).
 	Operations []Operation `json:"operations"`
 }
 

@@ -27,15 +27,17 @@ var journaledHeaderKeys = func() (keys [len(journaledHeaders)]string) {
 
 // JournalEntry is one received request as the journal keeps it.
 type JournalEntry struct {
-	Time   time.Time `json:"time"`
-	Method string    `json:"method"`
-	Path   string    `json:"path"`
-	Query  string    `json:"query,omitempty"`
+	Time   time.Time `json:"time"`            // when the request arrived
+	Method string    `json:"method"`          // the HTTP method
+	Path   string    `json:"path"`            // the path (cut at 1 KiB)
+	Query  string    `json:"query,omitempty"` // the raw query (cut at 1 KiB)
 	// AuthScheme is the scheme of the Authorization header ("HMAC-SHA256", "Bearer"), or
 	// empty when there was none. The credential itself is never kept.
-	AuthScheme string            `json:"authScheme,omitempty"`
-	Headers    map[string]string `json:"headers,omitempty"`
-	Status     int               `json:"status"`
+	AuthScheme string `json:"authScheme,omitempty"`
+	// Headers holds selected request headers by lower-case name (values cut at 256 B).
+	Headers map[string]string `json:"headers,omitempty"`
+	// Status is the HTTP status the server answered with.
+	Status int `json:"status"`
 }
 
 // Journal is a bounded, concurrency-safe record of the most recent requests.

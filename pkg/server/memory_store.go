@@ -68,6 +68,7 @@ type entry struct {
 
 // OperationState is a stored operation together with how it is being served.
 type OperationState struct {
+	// Operation is the scripted operation as stored.
 	Operation Operation
 	// StoredAt is when the operation entered the store; timeline durations count from it.
 	StoredAt time.Time

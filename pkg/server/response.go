@@ -18,6 +18,7 @@ import (
 // It implements [PhoneNumbersGetOperationResponseObject], so custom StrictServerInterface
 // implementations can return it too.
 type OperationResponse struct {
+	// Operation is the operation to send.
 	Operation types.PhoneNumberOperation
 
 	// encoded, when set, is the body already encoded from Operation (by MemoryStore's

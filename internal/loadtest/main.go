@@ -1,10 +1,10 @@
 // Command loadtest is the load harness behind `make load`: it starts `phonenumbers serve`
 // (open, and with an access key) and a bare net/http server that answers the identical
-// bytes, drives them alternately (A/B/A/B) with vegeta at full speed over loopback, and
+// response (headers and body), drives them alternately (A/B/A/B) with vegeta at full speed over loopback, and
 // prints throughput, p50/p99 latency and the ratios against the bare server measured in
 // the same run. It then checks p99 latency at a fixed 5,000 requests/s.
 //
-//	go run ./internal/loadtest -bin bin/phonenumbers -duration 2s -rounds 8
+//	go run ./internal/loadtest -bin bin/phonenumbers -duration 2s -rounds 10
 //
 // It exits 1 when a target is missed (both ratios >= 0.8, p99 < 5 ms, no non-2xx).
 package main
@@ -35,11 +35,11 @@ const (
 )
 
 func main() {
-	baseline := flag.String("baseline", "", "internal: serve the bare baseline on this address with the body in -body")
-	bodyFile := flag.String("body", "", "internal: the baseline's body file")
+	baseline := flag.String("baseline", "", "internal: serve the bare baseline on this address with the response in -body")
+	bodyFile := flag.String("body", "", "internal: the baseline's response file (headers, blank line, body)")
 	bin := flag.String("bin", "bin/phonenumbers", "the phonenumbers binary to start")
 	duration := flag.Duration("duration", 2*time.Second, "length of one throughput run")
-	rounds := flag.Int("rounds", 8, "A/B rounds per comparison")
+	rounds := flag.Int("rounds", 10, "A/B rounds per comparison")
 	workers := flag.Uint64("workers", 32, "concurrent vegeta workers (and connections)")
 	fixedRate := flag.Int("rate", 5000, "requests/s for the latency run")
 	flag.Parse()
@@ -53,17 +53,28 @@ func main() {
 	}
 }
 
-// serveBaseline answers every request with the recorded body: the speed of light.
-func serveBaseline(addr, bodyFile string) {
-	body, err := os.ReadFile(bodyFile)
+// serveBaseline answers every request with the recorded response (the same headers and
+// body `serve` sent): the speed of light for this machine.
+func serveBaseline(addr, responseFile string) {
+	raw, err := os.ReadFile(responseFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	ct := []string{"application/json; charset=utf-8"}
+	head, body, _ := strings.Cut(string(raw), "\n\n")
+	header := http.Header{}
+	for line := range strings.SplitSeq(head, "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			header[k] = append(header[k], v)
+		}
+	}
+	bodyBytes := []byte(body)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["Content-Type"] = ct
-		_, _ = w.Write(body)
+		dst := w.Header()
+		for k, v := range header {
+			dst[k] = v
+		}
+		_, _ = w.Write(bodyBytes)
 	})
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.ListenAndServe(); err != nil {
@@ -193,7 +204,8 @@ func run(bin string, d time.Duration, rounds int, workers uint64, fixedRate int)
 	}
 	defer keyed.stop()
 
-	// The baseline answers the exact bytes `serve` sends for the seed operation.
+	// The baseline answers the exact response `serve` sends for the seed operation: the
+	// same body and the same headers (net/http adds Date and Content-Length to both).
 	res, err := http.Get(open.url + seedPath)
 	if err != nil {
 		return err
@@ -203,8 +215,19 @@ func run(bin string, d time.Duration, rounds int, workers uint64, fixedRate int)
 	if err != nil || res.StatusCode != 200 {
 		return fmt.Errorf("seed operation: %d %v", res.StatusCode, err)
 	}
-	bodyFile := filepath.Join(tmp, "body.json")
-	if err := os.WriteFile(bodyFile, body, 0o600); err != nil {
+	var recorded strings.Builder
+	for k, vs := range res.Header {
+		if k == "Date" || k == "Content-Length" {
+			continue
+		}
+		for _, v := range vs {
+			recorded.WriteString(k + ": " + v + "\n")
+		}
+	}
+	recorded.WriteString("\n")
+	recorded.Write(body)
+	bodyFile := filepath.Join(tmp, "response.txt")
+	if err := os.WriteFile(bodyFile, []byte(recorded.String()), 0o600); err != nil {
 		return err
 	}
 	self, err := os.Executable()

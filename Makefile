@@ -46,8 +46,8 @@ unit:
 test: vet lint unit check-generate
 
 ## run: start the server on $(ADDR) with the built-in operations
-run:
-	$(GO) run ./cmd/phonenumbers serve --addr $(ADDR)
+run: build
+	./bin/phonenumbers serve --addr $(ADDR)
 
 ## bench: Go benchmarks with allocation counts (COUNT runs each), also saved to bench.out
 COUNT ?= 1

@@ -77,6 +77,15 @@ func (v *Validator) checkSchema(ctx context.Context, ex *Exchange) Result {
 	return r
 }
 
+// checkRequest validates the exchange's request against the operation it addresses.
+func (v *Validator) checkRequest(ctx context.Context, ex *Exchange) Result {
+	r := ex.result("request-schema", Must)
+	if err := v.ValidateRequest(ctx, ex.Request); err != nil {
+		return fail(r, true, "the request does not conform to the spec", violationsOf(err)...)
+	}
+	return r
+}
+
 // checkNo5xx fails server errors.
 func checkNo5xx(ex *Exchange) Result {
 	r := ex.result("no-5xx", Must)

@@ -198,7 +198,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		l.report.add(l.v.checkSchema(ctx, ex))
+		l.report.add(l.v.checkRequest(ctx, ex), l.v.checkSchema(ctx, ex))
 		r := ex.result("operation-exists", Must)
 		if ex.Status != http.StatusOK {
 			l.report.add(fail(r, true, fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)))

@@ -272,7 +272,7 @@ func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Ex
 			rep.add(skip)
 			continue
 		}
-		rep.add(v.checkSchema(ctx, ex))
+		rep.add(v.checkRequest(ctx, ex), v.checkSchema(ctx, ex))
 		if ex.Status == http.StatusOK {
 			rep.add(operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
 		} else {

@@ -36,9 +36,6 @@ func NewValidator() (*Validator, error) {
 	return &Validator{spec: spec, router: router}, nil
 }
 
-// Spec returns the parsed spec the validator checks against. Callers must not modify it.
-func (v *Validator) Spec() *openapi3.T { return v.spec }
-
 // noAuth accepts every security requirement: authentication is checked by live probes,
 // not by schema validation.
 func noAuth(context.Context, *openapi3filter.AuthenticationInput) error { return nil }

@@ -193,5 +193,3 @@ func operationRules(ex *Exchange, strict bool, requestedID string, clientRequest
 	}
 	return out
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

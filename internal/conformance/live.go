@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -230,7 +231,7 @@ func bodyStatus(body []byte) types.PhoneNumberOperationStatus {
 	var op struct {
 		Status string `json:"status"`
 	}
-	_ = jsonUnmarshal(body, &op)
+	_ = json.Unmarshal(body, &op)
 	return types.ParsePhoneNumberOperationStatus(op.Status)
 }
 

@@ -84,9 +84,9 @@ func ParseRecording(name string, data []byte) ([]Exchange, error) {
 	case shape["log"] != nil:
 		exs, err = parseHAR(name, shape["log"])
 	case shape["Entries"] != nil:
-		exs, err = parseTestProxy(name, shape["Entries"])
+		exs, err = parseEntries(name, "Entries", shape["Entries"])
 	case shape["entries"] != nil:
-		exs, err = parseNormalized(name, shape["entries"])
+		exs, err = parseEntries(name, "entries", shape["entries"])
 	default:
 		return nil, fmt.Errorf("recordings: %s: unknown format: want HAR (log.entries), an Azure SDK test-proxy recording (Entries) or the normalized format (entries)", name)
 	}
@@ -155,44 +155,35 @@ func bodyOf(raw json.RawMessage) []byte {
 	return raw
 }
 
-func parseNormalized(name string, raw json.RawMessage) ([]Exchange, error) {
-	var entries []struct {
-		Method          string                     `json:"method"`
-		URL             string                     `json:"url"`
-		RequestHeaders  map[string]json.RawMessage `json:"requestHeaders"`
-		Status          int                        `json:"status"`
-		ResponseHeaders map[string]json.RawMessage `json:"responseHeaders"`
-		ResponseBody    json.RawMessage            `json:"responseBody"`
-	}
-	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, fmt.Errorf("entries: %w", err)
-	}
-	out := make([]Exchange, 0, len(entries))
-	for i, e := range entries {
-		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Method, e.URL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), e.Status, bodyOf(e.ResponseBody))
-		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i+1, err)
-		}
-		out = append(out, ex)
-	}
-	return out, nil
+// recordedEntry reads an entry of the normalized format and of an Azure SDK test-proxy
+// recording alike: their header and body keys differ only in letter case, which
+// encoding/json ignores; method, URL and status have a name of their own in each.
+type recordedEntry struct {
+	Method          string                     `json:"method"`
+	RequestMethod   string                     `json:"RequestMethod"`
+	URL             string                     `json:"url"`
+	RequestURI      string                     `json:"RequestUri"`
+	Status          int                        `json:"status"`
+	StatusCode      int                        `json:"StatusCode"`
+	RequestHeaders  map[string]json.RawMessage `json:"requestHeaders"`
+	ResponseHeaders map[string]json.RawMessage `json:"responseHeaders"`
+	ResponseBody    json.RawMessage            `json:"responseBody"`
 }
 
-func parseTestProxy(name string, raw json.RawMessage) ([]Exchange, error) {
-	var entries []struct {
-		RequestURI      string                     `json:"RequestUri"`
-		RequestMethod   string                     `json:"RequestMethod"`
-		RequestHeaders  map[string]json.RawMessage `json:"RequestHeaders"`
-		StatusCode      int                        `json:"StatusCode"`
-		ResponseHeaders map[string]json.RawMessage `json:"ResponseHeaders"`
-		ResponseBody    json.RawMessage            `json:"ResponseBody"`
-	}
+// parseEntries reads the entries list of the normalized or test-proxy format; key names
+// the list in errors.
+func parseEntries(name, key string, raw json.RawMessage) ([]Exchange, error) {
+	var entries []recordedEntry
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, fmt.Errorf("test-proxy entries: %w", err)
+		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	out := make([]Exchange, 0, len(entries))
 	for i, e := range entries {
-		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.RequestMethod, e.RequestURI, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), e.StatusCode, bodyOf(e.ResponseBody))
+		method, rawURL, status := e.Method, e.URL, e.Status
+		if key == "Entries" {
+			method, rawURL, status = e.RequestMethod, e.RequestURI, e.StatusCode
+		}
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), method, rawURL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), status, bodyOf(e.ResponseBody))
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}

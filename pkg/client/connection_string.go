@@ -93,8 +93,6 @@ func normalizeEndpoint(endpoint string) (string, error) {
 		return "", errors.New("the endpoint must not carry credentials, a query or a fragment")
 	}
 	// Drop a default port, so that the Host header sent and signed is the plain host name.
-	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		u.Host = strings.TrimSuffix(u.Host, ":"+port)
-	}
+	u.Host = hostWithoutDefaultPort(u)
 	return strings.TrimRight(u.String(), "/"), nil
 }

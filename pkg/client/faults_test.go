@@ -91,7 +91,7 @@ func TestFaults(t *testing.T) {
 		}, 5 * time.Second, func(err error) bool { return err != nil }, "reset"},
 		{"truncated JSON", func(c net.Conn, _ <-chan struct{}) {
 			body := `{"operationType":"search","status":"runn`
-			_, _ = c.Write([]byte(headers + "Content-Length: " + itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body))
+			_, _ = c.Write([]byte(headers + "Content-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body))
 		}, 5 * time.Second, func(err error) bool { return errors.Is(err, client.ErrUnexpectedResponse) }, "not a PhoneNumberOperation"},
 		{"headers then stall", func(c net.Conn, stall <-chan struct{}) {
 			_, _ = c.Write([]byte(headers + "Content-Length: 100\r\n\r\n{"))
@@ -117,8 +117,6 @@ func TestFaults(t *testing.T) {
 		})
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestCancellationDuringStalledResponse: cancelling the context ends a call whose server
 // sent headers and stalled, within 100 ms.

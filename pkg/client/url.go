@@ -49,9 +49,10 @@ func (c *Client) operationIDFrom(ref string) (string, error) {
 	return id, nil
 }
 
+// hostWithoutDefaultPort returns u's host, dropping the port when it is the scheme's default.
 func hostWithoutDefaultPort(u *url.URL) string {
 	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		return u.Hostname()
+		return strings.TrimSuffix(u.Host, ":"+port) // keeps the brackets of an IPv6 literal
 	}
 	return u.Host
 }

@@ -18,6 +18,9 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
+	if b, ok := req.Body.(*bufferedBody); ok { // already read (by the HMAC check)
+		return b.data, nil
+	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
 	if err != nil {
 		return nil, NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request body could not be read.", "")
@@ -25,9 +28,18 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	if int64(len(body)) > limit {
 		return nil, NewAPIError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "The request body is too large.", "")
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	return body, nil
 }
+
+// bufferedBody is a request body read into memory by readBody, so it is read only once.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+// Close implements io.Closer; there is nothing to release.
+func (*bufferedBody) Close() error { return nil }
 
 // hmacAuth rejects requests without a valid HMAC-SHA256 signature with 401. The message
 // says what is wrong; it never contains the key or any signature.

@@ -192,46 +192,49 @@ func (s *MemoryStore) Len() int {
 	return len(s.ops)
 }
 
-// GetOperation implements [OperationStore]: it returns the operation as of now and counts
-// the read as one poll.
-func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+// lookup returns the entry for id, or an error wrapping ErrNotFound.
+func (s *MemoryStore) lookup(id string) (*entry, error) {
 	s.mu.RLock()
 	e, ok := s.ops[id]
 	s.mu.RUnlock()
 	if !ok {
-		return types.PhoneNumberOperation{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	return e, nil
+}
+
+// GetOperation implements [OperationStore]: it returns the operation as of now and counts
+// the read as one poll.
+func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+	e, err := s.lookup(id)
+	if err != nil {
+		return types.PhoneNumberOperation{}, err
 	}
 	now := s.opts.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	op := e.render(now, s.opts.LastAction)
-	e.polls++
-	return op, nil
+	idx := e.read(now)
+	return e.render(idx, e.lastAt, s.opts.LastAction), nil
 }
 
 // getOperationEncoded is GetOperation for the reference service: it returns the encoded
 // body (cached per timeline step; callers must not modify it) and the Location to send.
 func (s *MemoryStore) getOperationEncoded(_ context.Context, id string) ([]byte, *string, error) {
-	s.mu.RLock()
-	e, ok := s.ops[id]
-	s.mu.RUnlock()
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	e, err := s.lookup(id)
+	if err != nil {
+		return nil, nil, err
 	}
 	now := s.opts.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	idx := e.op.stepAt(now.Sub(e.stored), e.polls)
+	idx := e.read(now)
 	if idx != e.encodedIdx || e.encoded == nil {
-		body, err := encodeOperation(e.render(now, s.opts.LastAction))
+		body, err := encodeOperation(e.render(idx, e.lastAt, s.opts.LastAction))
 		if err != nil {
 			return nil, nil, err
 		}
 		e.encoded, e.encodedIdx = body, idx
-	} else if idx != e.lastIdx {
-		e.lastIdx, e.lastAt = idx, now
 	}
-	e.polls++
 	return e.encoded, e.op.ResourceLocation, nil
 }
 
@@ -263,21 +266,37 @@ func (s *MemoryStore) List() []OperationState {
 	return out
 }
 
+// state describes the entry without counting as a read; e.mu must not be held.
 func (e *entry) state(now time.Time, mode LastActionMode) OperationState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	idx, at := e.lastIdx, e.lastAt
-	cur := e.render(now, mode)
-	e.lastIdx, e.lastAt = idx, at // a look is not a read: keep the served-step bookkeeping
-	return OperationState{Operation: e.op.clone(), StoredAt: e.stored, Polls: e.polls, Current: cur}
+	idx := e.stepAt(now)
+	at := e.lastAt
+	if idx != e.lastIdx {
+		at = now // what a read now would record
+	}
+	return OperationState{Operation: e.op.clone(), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode)}
 }
 
-// render computes the served operation; e.mu must be held.
-func (e *entry) render(now time.Time, mode LastActionMode) types.PhoneNumberOperation {
-	idx := e.op.stepAt(now.Sub(e.stored), e.polls)
+// stepAt returns the timeline step a read at now would serve; e.mu must be held.
+func (e *entry) stepAt(now time.Time) int {
+	return e.op.stepAt(now.Sub(e.stored), e.polls)
+}
+
+// read counts one read at now and returns the step it serves, remembering when that step
+// was first served; e.mu must be held.
+func (e *entry) read(now time.Time) int {
+	idx := e.stepAt(now)
 	if idx != e.lastIdx {
 		e.lastIdx, e.lastAt = idx, now
 	}
+	e.polls++
+	return idx
+}
+
+// render builds the operation as served at step idx, first served at lastAt; it changes
+// nothing. The result shares no memory with the store.
+func (e *entry) render(idx int, lastAt time.Time, mode LastActionMode) types.PhoneNumberOperation {
 	step := e.op.Timeline[idx]
 	out := types.PhoneNumberOperation{
 		Id:               e.op.ID,
@@ -285,24 +304,24 @@ func (e *entry) render(now time.Time, mode LastActionMode) types.PhoneNumberOper
 		Status:           step.Status,
 		CreatedDateTime:  e.op.CreatedDateTime,
 		ResourceLocation: copyString(e.op.ResourceLocation),
-		Error:            cloneError(step.Error), // callers may modify what they get
+		Error:            cloneError(step.Error),
 	}
+	var t time.Time
 	switch {
 	case e.op.LastActionDateTime != nil:
-		out.LastActionDateTime = e.op.LastActionDateTime
+		t = *e.op.LastActionDateTime
 	case mode == LastActionStep:
-		t := e.reachedAt(idx)
-		out.LastActionDateTime = &t
+		t = e.reachedAt(idx, lastAt)
 	default:
-		t := liveLastAction
-		out.LastActionDateTime = &t
+		t = liveLastAction
 	}
+	out.LastActionDateTime = &t
 	return out
 }
 
 // reachedAt returns when step idx was reached: exact for time-based steps, the first read
-// that served it for poll-based ones.
-func (e *entry) reachedAt(idx int) time.Time {
+// that served it (lastAt) for poll-based ones.
+func (e *entry) reachedAt(idx int, lastAt time.Time) time.Time {
 	s := e.op.Timeline[idx]
 	switch {
 	case s.After != 0:
@@ -310,7 +329,7 @@ func (e *entry) reachedAt(idx int) time.Time {
 	case s.AfterPolls == 0:
 		return e.stored.UTC()
 	default:
-		return e.lastAt.UTC()
+		return lastAt.UTC()
 	}
 }
 

@@ -124,9 +124,9 @@ func describeError(err error) error {
 
 func describeFailure(f *client.OperationFailedError) error {
 	if f.Err == nil {
-		return fmt.Errorf("operation %s %s without error details", f.Operation.Id, f.Operation.Status)
+		return fmt.Errorf("operation %s %s without error details", f.Operation.ID, f.Operation.Status)
 	}
-	return fmt.Errorf("operation %s %s: %s: %s", f.Operation.Id, f.Operation.Status, f.Err.Code, communicationDetails(f.Err))
+	return fmt.Errorf("operation %s %s: %s: %s", f.Operation.ID, f.Operation.Status, f.Err.Code, communicationDetails(f.Err))
 }
 
 func communicationDetails(ce *types.CommunicationError) string {
@@ -161,11 +161,11 @@ func newStatusReporter(w io.Writer) *statusReporter {
 func (s *statusReporter) report(op types.PhoneNumberOperation) {
 	s.polls++
 	if s.live {
-		fmt.Fprintf(s.w, "\r\033[K%s: %s (poll %d, %s)", op.Id, op.Status, s.polls, time.Since(s.start).Round(100*time.Millisecond))
+		fmt.Fprintf(s.w, "\r\033[K%s: %s (poll %d, %s)", op.ID, op.Status, s.polls, time.Since(s.start).Round(100*time.Millisecond))
 		return
 	}
 	if op.Status != s.last {
-		fmt.Fprintf(s.w, "%s: %s\n", op.Id, op.Status)
+		fmt.Fprintf(s.w, "%s: %s\n", op.ID, op.Status)
 	}
 	s.last = op.Status
 }

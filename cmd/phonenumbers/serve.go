@@ -150,7 +150,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 }
 
 func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source string, n int) {
-	opURL := baseURL + "/phoneNumbers/operations/" + server.SeedOperationID + "?api-version=" + types.APIVersion
+	opURL := baseURL + "/phoneNumbers/operations/" + server.SeedOperationID + "?api-version=" + types.DefaultAPIVersion
 	auth := "off (open server: requests are not authenticated)"
 	try := "curl -i '" + opURL + "'"
 	if s.AccessKey != "" {

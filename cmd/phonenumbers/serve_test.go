@@ -52,7 +52,7 @@ func startServe(t *testing.T, cmd serveCmd) (string, *syncBuffer) {
 		}
 	}
 	if len(cmd.APIVersions) == 0 {
-		cmd.APIVersions = []string{types.APIVersion}
+		cmd.APIVersions = []string{types.DefaultAPIVersion}
 	}
 	ready := make(chan string, 1)
 	cmd.ready = func(u string) { ready <- u }
@@ -88,7 +88,7 @@ func TestServeSeedThroughGeneratedClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := c.PhoneNumbersGetOperation(ctx, "search-my-operation-id", &types.PhoneNumbersGetOperationParams{ApiVersion: types.APIVersion})
+	res, err := c.PhoneNumbersGetOperation(ctx, "search-my-operation-id", &types.PhoneNumbersGetOperationParams{APIVersion: types.DefaultAPIVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,11 +127,11 @@ func TestServeSeedThroughGeneratedClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	typed, err := cr.PhoneNumbersGetOperationWithResponse(ctx, "search-my-operation-id", &types.PhoneNumbersGetOperationParams{ApiVersion: types.APIVersion})
+	typed, err := cr.PhoneNumbersGetOperationWithResponse(ctx, "search-my-operation-id", &types.PhoneNumbersGetOperationParams{APIVersion: types.DefaultAPIVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if typed.JSON200 == nil || typed.JSON200.Id != "search-my-operation-id" || !typed.JSON200.Status.IsSucceeded() {
+	if typed.JSON200 == nil || typed.JSON200.ID != "search-my-operation-id" || !typed.JSON200.Status.IsSucceeded() {
 		t.Fatalf("typed response = %+v", typed.JSON200)
 	}
 	if !bytes.Contains([]byte(logs.String()), []byte("phonenumbers server listening")) {
@@ -142,7 +142,7 @@ func TestServeSeedThroughGeneratedClient(t *testing.T) {
 func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 	inHandler := make(chan struct{})
 	release := make(chan struct{})
-	cmd := serveCmd{Addr: "127.0.0.1:0", LastAction: "live", LogFormat: "json", LogLevel: "info", APIVersions: []string{types.APIVersion}}
+	cmd := serveCmd{Addr: "127.0.0.1:0", LastAction: "live", LogFormat: "json", LogLevel: "info", APIVersions: []string{types.DefaultAPIVersion}}
 	cmd.wrap = func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("hold") == "1" {

@@ -90,7 +90,7 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.APIVersion}}
+	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
 		key, err := base64.StdEncoding.DecodeString(opts.AccessKey)
 		if err != nil || len(key) == 0 {
@@ -195,7 +195,7 @@ func (l *live) checkOperations(ctx context.Context) error {
 func (l *live) checkOperation(ctx context.Context, id string) error {
 	deadline := time.Now().Add(l.opts.PollTimeout)
 	for {
-		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+types.APIVersion), true, nil)
+		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+types.DefaultAPIVersion), true, nil)
 		if err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (l *live) checkProbes(ctx context.Context) error {
 	probes := []struct {
 		check, what, method, path, query string
 	}{
-		{"unknown-id-4xx", "an unknown operation id", http.MethodGet, opPath("conformance-unknown-" + newRequestID()), "api-version=" + types.APIVersion},
+		{"unknown-id-4xx", "an unknown operation id", http.MethodGet, opPath("conformance-unknown-" + newRequestID()), "api-version=" + types.DefaultAPIVersion},
 		{"missing-api-version-4xx", "a request without api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), ""},
 		{"unsupported-api-version-4xx", "an unsupported api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), "api-version=1999-01-01"},
 	}
@@ -261,7 +261,7 @@ func (l *live) checkProbes(ctx context.Context) error {
 		l.report.add(l.v.checkErrorResponse(ctx, ex, p.check, p.what)...)
 	}
 	for _, method := range []string{http.MethodPut, http.MethodPost} {
-		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.APIVersion), true, nil)
+		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.DefaultAPIVersion), true, nil)
 		if err != nil {
 			return err
 		}
@@ -281,7 +281,7 @@ func (l *live) checkAuth(ctx context.Context) error {
 			Request: RequestInfo{Method: http.MethodGet, URL: l.report.Target}, Reason: "no access key given"})
 		return nil
 	}
-	u := l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.APIVersion)
+	u := l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.DefaultAPIVersion)
 	cases := []struct {
 		check  string
 		sign   bool

@@ -248,7 +248,7 @@ func parseHAR(name string, raw json.RawMessage) ([]Exchange, error) {
 // CheckRecordings validates recorded exchanges offline. Exchanges for paths outside the
 // spec, and those of another api-version, are reported as skipped with the reason.
 func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Exchange, strict bool) *Report {
-	rep := &Report{Target: target, SpecVersion: types.APIVersion}
+	rep := &Report{Target: target, SpecVersion: types.DefaultAPIVersion}
 	for i := range exs {
 		ex := &exs[i]
 		skip := ex.result("exchange", "")
@@ -258,8 +258,8 @@ func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Ex
 			rep.add(skip)
 			continue
 		}
-		if av := ex.Request.URL.Query().Get("api-version"); av != types.APIVersion {
-			skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.APIVersion)
+		if av := ex.Request.URL.Query().Get("api-version"); av != types.DefaultAPIVersion {
+			skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.DefaultAPIVersion)
 			rep.add(skip)
 			continue
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
 // Validator validates exchanges against the embedded spec.
@@ -23,7 +23,7 @@ type Validator struct {
 
 // NewValidator loads the embedded spec and builds a router over its paths.
 func NewValidator() (*Validator, error) {
-	spec, err := types.GetSpec()
+	spec, err := openapi.Load()
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func BenchmarkGetOperation(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		params := &types.PhoneNumbersGetOperationParams{ApiVersion: types.APIVersion}
+		params := &types.PhoneNumbersGetOperationParams{APIVersion: types.DefaultAPIVersion}
 		b.ReportAllocs()
 		for b.Loop() {
 			res, err := c.PhoneNumbersGetOperationWithResponse(ctx, server.SeedOperationID, params)

@@ -22,7 +22,7 @@ import (
 type ClientOptions struct {
 	// ClientOptions are azcore's options: Retry, Transport, Logging, Telemetry,
 	// PerCallPolicies, PerRetryPolicies, ... Its APIVersion field selects the api-version
-	// sent with every request; empty means types.APIVersion ("2022-12-01").
+	// sent with every request; empty means types.DefaultAPIVersion ("2022-12-01").
 	azcore.ClientOptions
 
 	// InsecureAllowCredentialWithHTTP allows sending credentials over plain HTTP to hosts
@@ -91,7 +91,7 @@ func optionsOrDefault(options *ClientOptions) ClientOptions {
 		o = *options
 	}
 	if o.APIVersion == "" {
-		o.APIVersion = types.APIVersion
+		o.APIVersion = types.DefaultAPIVersion
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -179,7 +179,7 @@ func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOpe
 	if strings.TrimSpace(operationID) == "" {
 		return GetOperationResponse{}, errors.New("phonenumbers: operationID must not be empty")
 	}
-	resp, err := c.gen.PhoneNumbersGetOperation(ctx, operationID, &types.PhoneNumbersGetOperationParams{ApiVersion: c.apiVersion})
+	resp, err := c.gen.PhoneNumbersGetOperation(ctx, operationID, &types.PhoneNumbersGetOperationParams{APIVersion: c.apiVersion})
 	if err != nil {
 		return GetOperationResponse{}, err
 	}
@@ -194,7 +194,7 @@ func (c *Client) getOperationHandleResponse(resp *http.Response) (GetOperationRe
 	if err := runtime.UnmarshalAsJSON(resp, &out.PhoneNumberOperation); err != nil {
 		return GetOperationResponse{}, fmt.Errorf("%w: status 200 with a body that is not a PhoneNumberOperation: %v", ErrUnexpectedResponse, err)
 	}
-	if out.Id == "" || out.Status == "" {
+	if out.ID == "" || out.Status == "" {
 		return GetOperationResponse{}, fmt.Errorf("%w: status 200 with an operation lacking id or status", ErrUnexpectedResponse)
 	}
 	if loc := resp.Header.Get("Location"); loc != "" {

@@ -114,7 +114,7 @@ func TestRetryAfterForms(t *testing.T) {
 			if err != nil {
 				t.Fatalf("err = %v (Retry-After not honoured?)", err)
 			}
-			if res.Id != "search-my-operation-id" || len(ft.seen()) != 2 {
+			if res.ID != "search-my-operation-id" || len(ft.seen()) != 2 {
 				t.Fatalf("got %+v after %d attempts", res, len(ft.seen()))
 			}
 		})

@@ -52,7 +52,7 @@ func ExampleNewClientWithKeyCredential() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(op.Id, op.Status)
+	fmt.Println(op.ID, op.Status)
 	// Output: search-my-operation-id succeeded
 }
 
@@ -125,7 +125,7 @@ func ExampleClient_NewOperationPoller() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(op.Id, op.Status)
+	fmt.Println(op.ID, op.Status)
 
 	// A failed operation ends with an *OperationFailedError carrying the service's error.
 	failing, _ := c.NewOperationPoller("purchase_18c224b7-0000-4000-8000-000000000002", &client.OperationPollerOptions{Frequency: 10 * time.Millisecond})

@@ -86,7 +86,7 @@ func FuzzGetOperationResponse(f *testing.F) {
 			t.Fatalf("GetOperation did not return (status %d, %s: %q)", status, hName, hValue)
 		}
 		if err == nil {
-			if status != 200 || res.Id == "" || res.Status == "" {
+			if status != 200 || res.ID == "" || res.Status == "" {
 				t.Fatalf("status %d accepted as %+v", status, res)
 			}
 			return

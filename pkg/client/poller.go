@@ -140,7 +140,7 @@ func (h *operationHandler) Done() bool { return h.Status.IsTerminal() }
 
 // Poll fetches the operation once.
 func (h *operationHandler) Poll(ctx context.Context) (*http.Response, error) {
-	resp, err := h.client.gen.PhoneNumbersGetOperation(ctx, h.OperationID, &types.PhoneNumbersGetOperationParams{ApiVersion: h.client.apiVersion})
+	resp, err := h.client.gen.PhoneNumbersGetOperation(ctx, h.OperationID, &types.PhoneNumbersGetOperationParams{APIVersion: h.client.apiVersion})
 	if err != nil {
 		return nil, err
 	}

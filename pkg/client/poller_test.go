@@ -74,13 +74,13 @@ func TestPollerSequences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.String() != tt.want || !op.Status.IsSucceeded() || op.Id != p.OperationID() {
+			if rec.String() != tt.want || !op.Status.IsSucceeded() || op.ID != p.OperationID() {
 				t.Errorf("sequence %s (final %+v), want %s", rec, op, tt.want)
 			}
 			if !p.Done() {
 				t.Error("Done() false after PollUntilDone")
 			}
-			if res, err := p.Result(context.Background()); err != nil || res.Id != op.Id {
+			if res, err := p.Result(context.Background()); err != nil || res.ID != op.ID {
 				t.Errorf("Result() = %+v, %v", res, err)
 			}
 			if _, err := p.ResumeToken(); err == nil {

@@ -19,7 +19,7 @@ import (
 // handler, JSON encoding) against a bare handler writing the same bytes.
 func BenchmarkHandler(b *testing.B) {
 	seed := server.SeedOperationID
-	target := "/phoneNumbers/operations/" + seed + "?api-version=" + types.APIVersion
+	target := "/phoneNumbers/operations/" + seed + "?api-version=" + types.DefaultAPIVersion
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	newServer := func(b *testing.B, key string) http.Handler {

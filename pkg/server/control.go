@@ -90,9 +90,9 @@ func notFound(id string) *APIError {
 
 // GetOperationState returns one operation's state without counting a poll.
 func (cs *controlService) GetOperationState(_ context.Context, req control.GetOperationStateRequestObject) (control.GetOperationStateResponseObject, error) {
-	st, ok := cs.store.Lookup(req.OperationId)
+	st, ok := cs.store.Lookup(req.OperationID)
 	if !ok {
-		e := notFound(req.OperationId)
+		e := notFound(req.OperationID)
 		return control.GetOperationStatedefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	return control.GetOperationState200JSONResponse(toControlState(st)), nil
@@ -100,8 +100,8 @@ func (cs *controlService) GetOperationState(_ context.Context, req control.GetOp
 
 // DeleteOperation removes an operation.
 func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteOperationRequestObject) (control.DeleteOperationResponseObject, error) {
-	if !cs.store.Delete(req.OperationId) {
-		e := notFound(req.OperationId)
+	if !cs.store.Delete(req.OperationID) {
+		e := notFound(req.OperationID)
 		return control.DeleteOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	return control.DeleteOperation204Response{}, nil
@@ -160,7 +160,7 @@ func fromControlOperation(in control.ScriptedOperation) (Operation, error) {
 func toControlState(st OperationState) control.OperationState {
 	op := st.Operation
 	out := control.ScriptedOperation{
-		Id:                 op.ID,
+		ID:                 op.ID,
 		OperationType:      op.OperationType,
 		ResourceLocation:   op.ResourceLocation,
 		LastActionDateTime: op.LastActionDateTime,

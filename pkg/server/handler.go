@@ -37,7 +37,7 @@ type Options struct {
 	AccessKey string
 	// MaxClockSkew is how far a signed request's date may be off. Default 15 minutes.
 	MaxClockSkew time.Duration
-	// APIVersions are the supported api-versions. Default: types.APIVersion.
+	// APIVersions are the supported api-versions. Default: types.DefaultAPIVersion.
 	APIVersions []string
 	// Logger receives one line per request and every 5xx cause. Default: discard.
 	Logger *slog.Logger
@@ -81,7 +81,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		o.Service = NewService(store)
 	}
 	if len(o.APIVersions) == 0 {
-		o.APIVersions = []string{types.APIVersion}
+		o.APIVersions = []string{types.DefaultAPIVersion}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

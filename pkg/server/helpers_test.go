@@ -149,7 +149,7 @@ func (f *fixture) get(id string) response {
 }
 
 func opURL(id string) string {
-	return "/phoneNumbers/operations/" + id + "?api-version=" + types.APIVersion
+	return "/phoneNumbers/operations/" + id + "?api-version=" + types.DefaultAPIVersion
 }
 
 // sign adds HMAC headers for body when the fixture has a key.

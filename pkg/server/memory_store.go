@@ -299,7 +299,7 @@ func (e *entry) read(now time.Time) int {
 func (e *entry) render(idx int, lastAt time.Time, mode LastActionMode) types.PhoneNumberOperation {
 	step := e.op.Timeline[idx]
 	out := types.PhoneNumberOperation{
-		Id:               e.op.ID,
+		ID:               e.op.ID,
 		OperationType:    e.op.OperationType,
 		Status:           step.Status,
 		CreatedDateTime:  e.op.CreatedDateTime,

@@ -69,7 +69,7 @@ func encodeOperationTo(buf *bytes.Buffer, op types.PhoneNumberOperation) error {
 		Status:             op.Status,
 		ResourceLocation:   op.ResourceLocation,
 		CreatedDateTime:    op.CreatedDateTime,
-		ID:                 op.Id,
+		ID:                 op.ID,
 		LastActionDateTime: op.LastActionDateTime,
 		Error:              op.Error,
 	})

@@ -126,7 +126,7 @@ func TestSeedOperationAndHeaders(t *testing.T) {
 	req.Header.Set("x-ms-return-client-request-id", "true")
 	r := f.do(req)
 	op := decodeOp(t, r)
-	if op.Id != "search-my-operation-id" || !op.Status.IsSucceeded() || op.OperationType != types.PhoneNumberOperationTypeSearch {
+	if op.ID != "search-my-operation-id" || !op.Status.IsSucceeded() || op.OperationType != types.PhoneNumberOperationTypeSearch {
 		t.Fatalf("op = %+v", op)
 	}
 	const loc = "/availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"
@@ -193,7 +193,7 @@ func TestHealthz(t *testing.T) {
 func TestCustomStrictServer(t *testing.T) {
 	f := newFixture(t, fixtureOpts{options: server.Options{Service: fixedService{}}})
 	op := decodeOp(t, f.get("anything"))
-	if op.Id != "anything" || op.OperationType != types.PhoneNumberOperationTypeSearch {
+	if op.ID != "anything" || op.OperationType != types.PhoneNumberOperationTypeSearch {
 		t.Fatalf("op = %+v", op)
 	}
 	if r := f.do(httptest.NewRequest("GET", "/phoneNumbers/operations/x", nil)); r.Status != 400 {
@@ -205,7 +205,7 @@ type fixedService struct{}
 
 func (fixedService) PhoneNumbersGetOperation(_ context.Context, req server.PhoneNumbersGetOperationRequestObject) (server.PhoneNumbersGetOperationResponseObject, error) {
 	return server.OperationResponse{Operation: types.PhoneNumberOperation{
-		Id: req.OperationId, OperationType: types.PhoneNumberOperationTypeSearch, Status: types.PhoneNumberOperationStatusRunning,
+		ID: req.OperationID, OperationType: types.PhoneNumberOperationTypeSearch, Status: types.PhoneNumberOperationStatusRunning,
 		CreatedDateTime: time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC),
 	}}, nil
 }

@@ -24,7 +24,7 @@ var _ StrictServerInterface = (*Service)(nil)
 // ids longer than MaxOperationIDLength bytes. Store failures other than ErrNotFound are
 // returned as errors, which the server answers with 500 and logs.
 func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbersGetOperationRequestObject) (PhoneNumbersGetOperationResponseObject, error) {
-	id := req.OperationId
+	id := req.OperationID
 	if len(id) > MaxOperationIDLength {
 		return errorResponse(NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
 			fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), MaxOperationIDLength), "operationId")), nil

@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
 // requestValidator validates PhoneNumbers_GetOperation requests against the embedded
@@ -56,7 +56,7 @@ type operationValidator struct {
 type verdict struct{ err error }
 
 func newOperationValidator() (*operationValidator, error) {
-	spec, err := types.GetSpec()
+	spec, err := openapi.Load()
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,5 @@
 // Package types holds the data model of the Azure Communication Services Phone Numbers
-// Get Operation API (api-version 2022-12-01) and the OpenAPI description it is generated from.
+// Get Operation API (api-version 2022-12-01), generated from openapi/phonenumbers.yaml.
 //
 // Everything in types.gen.go is generated from openapi/phonenumbers.yaml by oapi-codegen; do
 // not edit it. The hand-written files beside it add small helpers:
@@ -10,8 +10,10 @@
 //   - [CommunicationError] implements the error interface, so a service error can be
 //     returned, wrapped and inspected with errors.As; its innererror is reachable through
 //     errors.Unwrap.
-//   - [GetSpec] returns the embedded OpenAPI description, the same bytes the code was
-//     generated from, for validation with kin-openapi.
+//
+// The package depends on nothing but the standard library, so that importing the client
+// brings in no spec parser: the OpenAPI description itself is loaded by package
+// [github.com/phonenumbers-go/phonenumbers/openapi].
 //
 // The wire format follows the live service: enums are plain strings, resourceLocation may
 // be JSON null, and the inner error is spelled "innererror".

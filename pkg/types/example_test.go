@@ -35,14 +35,3 @@ func ExampleCommunicationError() {
 	// InternalError: The server encountered an internal error.
 	// BadRequest: Invalid phone number.
 }
-
-// GetSpec returns the OpenAPI description the code was generated from.
-func ExampleGetSpec() {
-	spec, err := types.GetSpec()
-	if err != nil {
-		panic(err)
-	}
-	op := spec.Paths.Value("/phoneNumbers/operations/{operationId}").Get
-	fmt.Println(spec.Info.Version, op.OperationID)
-	// Output: 2022-12-01 PhoneNumbers_GetOperation
-}

@@ -29,7 +29,7 @@ func TestSeedExampleRoundTrip(t *testing.T) {
 	if err := dec.Decode(&op); err != nil {
 		t.Fatalf("decode seed: %v", err)
 	}
-	if op.Id != "search-my-operation-id" || op.Status != types.PhoneNumberOperationStatusSucceeded ||
+	if op.ID != "search-my-operation-id" || op.Status != types.PhoneNumberOperationStatusSucceeded ||
 		op.OperationType != types.PhoneNumberOperationTypeSearch {
 		t.Fatalf("decoded %+v", op)
 	}
@@ -78,7 +78,7 @@ func TestRecordedOperationsDecode(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 		for i, e := range rec.Entries {
-			if e.APIVersion != types.APIVersion || e.Method != "GET" || e.Status != 200 ||
+			if e.APIVersion != types.DefaultAPIVersion || e.Method != "GET" || e.Status != 200 ||
 				!strings.Contains(e.URL, "/phoneNumbers/operations/") {
 				continue
 			}
@@ -90,7 +90,7 @@ func TestRecordedOperationsDecode(t *testing.T) {
 				t.Errorf("%s entry %d: %v", filepath.Base(f), i, err)
 				continue
 			}
-			if op.CreatedDateTime.IsZero() || op.Id == "" || op.Status == "" || op.OperationType == "" {
+			if op.CreatedDateTime.IsZero() || op.ID == "" || op.Status == "" || op.OperationType == "" {
 				t.Errorf("%s entry %d: required field missing in %+v", filepath.Base(f), i, op)
 			}
 			if op.LastActionDateTime == nil || op.LastActionDateTime.Year() != 1 {

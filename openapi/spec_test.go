@@ -1,14 +1,15 @@
-package types_test
+package openapi_test
 
 import (
 	"context"
 	"testing"
 
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 func TestEmbeddedSpecIsValid(t *testing.T) {
-	spec, err := types.GetSpec()
+	spec, err := openapi.Load()
 	if err != nil {
 		t.Fatalf("load embedded spec: %v", err)
 	}
@@ -18,8 +19,8 @@ func TestEmbeddedSpecIsValid(t *testing.T) {
 	if spec.OpenAPI != "3.0.3" {
 		t.Errorf("openapi = %q, want 3.0.3", spec.OpenAPI)
 	}
-	if spec.Info.Version != types.APIVersion {
-		t.Errorf("info.version = %q, want %q", spec.Info.Version, types.APIVersion)
+	if spec.Info.Version != types.DefaultAPIVersion {
+		t.Errorf("info.version = %q, want %q", spec.Info.Version, types.DefaultAPIVersion)
 	}
 	op := spec.Paths.Value("/phoneNumbers/operations/{operationId}")
 	if op == nil || op.Get == nil || op.Get.OperationID != "PhoneNumbers_GetOperation" {

@@ -1,0 +1,11 @@
+package types
+
+// DefaultAPIVersion is the api-version this module implements and the spec describes; clients
+// send it unless told otherwise.
+const DefaultAPIVersion = "2022-12-01"
+
+// DefaultEndpoint is the example endpoint the spec uses as its server variable default.
+const DefaultEndpoint = "https://resourcename.communication.azure.com"
+
+// OperationIDGetOperation is the spec's operationId of the Get Operation endpoint.
+const OperationIDGetOperation = "PhoneNumbers_GetOperation"

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -67,28 +68,27 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ops := server.DefaultOperations()
+	ops := mock.DefaultOperations()
 	source := "built-in defaults"
 	if s.Fixtures != "" {
-		if ops, err = server.LoadFixtures(s.Fixtures); err != nil {
+		if ops, err = mock.LoadFixtures(s.Fixtures); err != nil {
 			return err
 		}
 		source = s.Fixtures
 	}
-	store, err := server.NewMemoryStore(ops, &server.MemoryStoreOptions{
-		MaxOperations: s.MaxOperations, Now: s.now, LastAction: server.LastActionMode(s.LastAction),
+	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{
+		MaxOperations: s.MaxOperations, Now: s.now, LastAction: mock.LastActionMode(s.LastAction),
 	})
 	if err != nil {
 		return err
 	}
-	opts := &server.Options{
-		AccessKey: s.AccessKey, MaxClockSkew: s.MaxClockSkew, APIVersions: splitList(s.APIVersions),
-		Logger: logger, Now: s.now, JournalSize: s.JournalSize,
-	}
-	if !s.NoControlAPI {
-		opts.Control = store
-	}
-	handler, err := server.New(store, opts)
+	handler, err := mock.New(store, &mock.Options{
+		Options: server.Options{
+			AccessKey: s.AccessKey, MaxClockSkew: s.MaxClockSkew, APIVersions: splitList(s.APIVersions),
+			Logger: logger, Now: s.now,
+		},
+		JournalSize: s.JournalSize, DisableControlAPI: s.NoControlAPI,
+	})
 	if err != nil {
 		return err
 	}
@@ -150,12 +150,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 }
 
 func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source string, n int) {
-	opURL := baseURL + "/phoneNumbers/operations/" + server.SeedOperationID + "?api-version=" + types.DefaultAPIVersion
+	opURL := baseURL + "/phoneNumbers/operations/" + mock.SeedOperationID + "?api-version=" + types.DefaultAPIVersion
 	auth := "off (open server: requests are not authenticated)"
 	try := "curl -i '" + opURL + "'"
 	if s.AccessKey != "" {
 		auth = "HMAC-SHA256 access key required"
-		try = "phonenumbers operation get --endpoint " + baseURL + " --access-key <key> " + server.SeedOperationID
+		try = "phonenumbers operation get --endpoint " + baseURL + " --access-key <key> " + mock.SeedOperationID
 	}
 	logger.Info("phonenumbers server listening",
 		"url", baseURL, "auth", auth, "operations", n, "source", source,

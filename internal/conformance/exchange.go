@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -122,8 +123,8 @@ func snippet(b []byte) string {
 	if s == "" {
 		return "an empty body"
 	}
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	if len(s) > 80 { // room for the ellipsis
+		s = textutil.Truncate(s, 77)
 	}
 	return s
 }

@@ -13,13 +13,14 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
 
 const testKey = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
 
 func referenceHandler(t testing.TB, key string) http.Handler {
 	t.Helper()
-	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

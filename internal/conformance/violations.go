@@ -7,6 +7,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
 // violationsOf flattens a kin-openapi validation error into short violations: a JSON
@@ -70,8 +72,8 @@ func compact(v any) string {
 		return "?"
 	}
 	s := string(b)
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	if len(s) > 80 { // room for the ellipsis
+		s = textutil.Truncate(s, 77)
 	}
 	return s
 }

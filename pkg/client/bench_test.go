@@ -13,11 +13,12 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 func openServer(b *testing.B) *httptest.Server {
-	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func BenchmarkGetOperation(b *testing.B) {
 		params := &types.PhoneNumbersGetOperationParams{APIVersion: types.DefaultAPIVersion}
 		b.ReportAllocs()
 		for b.Loop() {
-			res, err := c.PhoneNumbersGetOperationWithResponse(ctx, server.SeedOperationID, params)
+			res, err := c.PhoneNumbersGetOperationWithResponse(ctx, mock.SeedOperationID, params)
 			if err != nil || res.JSON200 == nil {
 				b.Fatal(err)
 			}
@@ -56,7 +57,7 @@ func BenchmarkGetOperation(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.GetOperation(ctx, server.SeedOperationID, nil); err != nil {
+			if _, err := c.GetOperation(ctx, mock.SeedOperationID, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -77,7 +78,7 @@ func BenchmarkHMACSigning(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = c.GetOperation(ctx, server.SeedOperationID, nil)
+		_, _ = c.GetOperation(ctx, mock.SeedOperationID, nil)
 	}
 }
 

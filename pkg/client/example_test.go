@@ -11,12 +11,13 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
 
 // exampleServer starts the reference server with the published test key, standing in for
 // a Communication Services resource.
 func exampleServer() *httptest.Server {
-	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 	if err != nil {
 		panic(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -156,7 +157,7 @@ func TestRetryBurstThenSuccess(t *testing.T) {
 
 // TestPollerSurvivesServerRestart restarts the server (same address, same data) between polls.
 func TestPollerSurvivesServerRestart(t *testing.T) {
-	store, err := server.NewMemoryStore([]server.Operation{{ID: "p", OperationType: "purchase", Timeline: timeline("running", "notStarted", "succeeded")}}, nil)
+	store, err := mock.NewMemoryStore([]mock.Operation{{ID: "p", OperationType: "purchase", Timeline: timeline("running", "notStarted", "succeeded")}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

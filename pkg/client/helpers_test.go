@@ -14,6 +14,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
 
 // testKey is the published HMAC test vector key.
@@ -73,16 +74,16 @@ func fastRetries() policy.RetryOptions {
 }
 
 // mockServer starts the reference server (with an access key) on a loopback port.
-func mockServer(t testing.TB, ops []server.Operation) (*httptest.Server, *server.MemoryStore) {
+func mockServer(t testing.TB, ops []mock.Operation) (*httptest.Server, *mock.MemoryStore) {
 	t.Helper()
 	if ops == nil {
-		ops = server.DefaultOperations()
+		ops = mock.DefaultOperations()
 	}
-	store, err := server.NewMemoryStore(ops, nil)
+	store, err := mock.NewMemoryStore(ops, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(store, &server.Options{AccessKey: testKey, Control: store})
+	srv, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: testKey}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,16 +13,16 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 const fast = time.Millisecond // tests may poll below azcore's 1 s floor
 
-func timeline(statuses ...types.PhoneNumberOperationStatus) []server.Step {
-	steps := make([]server.Step, len(statuses))
+func timeline(statuses ...types.PhoneNumberOperationStatus) []mock.Step {
+	steps := make([]mock.Step, len(statuses))
 	for i, s := range statuses {
-		steps[i] = server.Step{Status: s, AfterPolls: i}
+		steps[i] = mock.Step{Status: s, AfterPolls: i}
 	}
 	return steps
 }
@@ -51,7 +51,7 @@ func TestPollerSequences(t *testing.T) {
 		ru = types.PhoneNumberOperationStatusRunning
 		ok = types.PhoneNumberOperationStatusSucceeded
 	)
-	ops := []server.Operation{
+	ops := []mock.Operation{
 		{ID: "search_a", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: timeline(ns, ru, ok)},
 		{ID: "purchase_a", OperationType: types.PhoneNumberOperationTypePurchase, Timeline: timeline(ru, ns, ok)},
 		{ID: "odd_case", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: timeline("NotStarted", "paused", "Succeeded")},
@@ -122,7 +122,7 @@ func TestPollerFailedOperation(t *testing.T) {
 }
 
 func TestPollerCanceledOperation(t *testing.T) {
-	ts, _ := mockServer(t, []server.Operation{{ID: "c", OperationType: "search", Timeline: timeline("running", "Cancelled")}})
+	ts, _ := mockServer(t, []mock.Operation{{ID: "c", OperationType: "search", Timeline: timeline("running", "Cancelled")}})
 	p, err := keyClient(t, ts.URL, nil).NewOperationPoller("c", &client.OperationPollerOptions{Frequency: fast})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestPollerCanceledOperation(t *testing.T) {
 }
 
 func TestPoller404MidPoll(t *testing.T) {
-	ts, store := mockServer(t, []server.Operation{{ID: "gone", OperationType: "purchase", Timeline: timeline("running")}})
+	ts, store := mockServer(t, []mock.Operation{{ID: "gone", OperationType: "purchase", Timeline: timeline("running")}})
 	c := keyClient(t, ts.URL, nil)
 	p, err := c.NewOperationPoller("gone", &client.OperationPollerOptions{Frequency: fast, OnPoll: func(types.PhoneNumberOperation) { store.Delete("gone") }})
 	if err != nil {
@@ -149,7 +149,7 @@ func TestPoller404MidPoll(t *testing.T) {
 }
 
 func TestPollerCancellation(t *testing.T) {
-	ts, _ := mockServer(t, []server.Operation{{ID: "forever", OperationType: "purchase", Timeline: timeline("running")}})
+	ts, _ := mockServer(t, []mock.Operation{{ID: "forever", OperationType: "purchase", Timeline: timeline("running")}})
 	polled := make(chan struct{}, 1)
 	p, err := keyClient(t, ts.URL, nil).NewOperationPoller("forever", &client.OperationPollerOptions{
 		Frequency: time.Hour,
@@ -174,7 +174,7 @@ func TestPollerCancellation(t *testing.T) {
 }
 
 func TestPollerResume(t *testing.T) {
-	ops := []server.Operation{{ID: "purchase_r", OperationType: "purchase", Timeline: timeline("running", "notStarted", "notStarted", "succeeded")}}
+	ops := []mock.Operation{{ID: "purchase_r", OperationType: "purchase", Timeline: timeline("running", "notStarted", "notStarted", "succeeded")}}
 	ts, store := mockServer(t, ops)
 	c := keyClient(t, ts.URL, nil)
 	p, err := c.NewOperationPoller("/phoneNumbers/operations/purchase_r?api-version=2022-12-01", nil)

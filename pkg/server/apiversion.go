@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
 // requireAPIVersion answers requests without a supported api-version query parameter the
@@ -20,16 +22,9 @@ func requireAPIVersion(supported []string) echo.MiddlewareFunc {
 			}
 			if !slices.Contains(supported, values[0]) {
 				return NewAPIError(http.StatusBadRequest, CodeUnsupportedAPIVersion,
-					fmt.Sprintf("The requested api-version %q is not supported; supported versions: %v.", truncate(values[0], 64), supported), "api-version")
+					fmt.Sprintf("The requested api-version %q is not supported; supported versions: %v.", textutil.Truncate(values[0], 64), supported), "api-version")
 			}
 			return next(c)
 		}
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }

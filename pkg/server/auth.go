@@ -32,6 +32,20 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	return body, nil
 }
 
+// BufferBody is middleware for routes that take a body (see Options.Register): it reads
+// the body once, up to limit bytes, answering 413 RequestEntityTooLarge beyond, so that
+// the handler, and the signature check before it, see the same bytes.
+func BufferBody(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if _, err := readBody(c, limit); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
 // bufferedBody is a request body read into memory by readBody, so it is read only once.
 type bufferedBody struct {
 	*bytes.Reader

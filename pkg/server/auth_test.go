@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,16 +10,17 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 )
 
 func TestHMACAuthentication(t *testing.T) {
 	const otherKey = "b3RoZXIta2V5LW90aGVyLWtleS1vdGhlci1rZXktMDEyMzQ1Njc4OQ=="
-	f := newFixture(t, fixtureOpts{key: testKey})
-	now := f.clock.Now()
-	target := opURL("search-my-operation-id")
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	now := f.Clock.Now()
+	target := servertest.OpURL("search-my-operation-id")
 	newReq := func() *http.Request { return httptest.NewRequest("GET", target, nil) }
 	signed := func(mut func(r *http.Request)) *http.Request {
-		r := signWith(t, newReq(), testKey, nil, now)
+		r := servertest.SignWith(t, newReq(), servertest.TestKey, nil, now)
 		if mut != nil {
 			mut(r)
 		}
@@ -34,7 +36,7 @@ func TestHMACAuthentication(t *testing.T) {
 		{"valid, host with port", func() *http.Request {
 			r := newReq()
 			r.Host = "127.0.0.1:8080"
-			return signWith(t, r, testKey, nil, now)
+			return servertest.SignWith(t, r, servertest.TestKey, nil, now)
 		}(), 200, ""},
 		{"valid, lower-case header names", signed(func(r *http.Request) {
 			for _, h := range []string{"Authorization", "X-Ms-Date", "X-Ms-Content-Sha256"} {
@@ -45,7 +47,7 @@ func TestHMACAuthentication(t *testing.T) {
 		}), 200, ""},
 		{"valid, old date form", func() *http.Request {
 			r := newReq()
-			k := mustDecode(t, testKey)
+			k := mustDecode(t, servertest.TestKey)
 			date := hmacauth.FormatDate(now)
 			sig := hmacauth.NewSigner(k).Sign(hmacauth.StringToSign("GET", target, date, r.Host, hmacauth.EmptyContentHash))
 			r.Header.Set("Date", date)
@@ -54,7 +56,7 @@ func TestHMACAuthentication(t *testing.T) {
 			return r
 		}(), 200, ""},
 		{"unsigned", newReq(), 401, "missing Authorization"},
-		{"wrong key", signWith(t, newReq(), otherKey, nil, now), 401, "signature does not match"},
+		{"wrong key", servertest.SignWith(t, newReq(), otherKey, nil, now), 401, "signature does not match"},
 		{"tampered path", signed(func(r *http.Request) {
 			r.URL.Path = "/phoneNumbers/operations/purchase_18c224b7-0000-4000-8000-000000000001"
 			r.RequestURI = r.URL.RequestURI()
@@ -64,31 +66,31 @@ func TestHMACAuthentication(t *testing.T) {
 			r.RequestURI = r.URL.RequestURI()
 		}), 401, "signature does not match"},
 		{"tampered host", signed(func(r *http.Request) { r.Host = "evil.example.com" }), 401, "signature does not match"},
-		{"stale date", signWith(t, newReq(), testKey, nil, now.Add(-16*time.Minute)), 401, "clock skew"},
-		{"future date", signWith(t, newReq(), testKey, nil, now.Add(16*time.Minute)), 401, "clock skew"},
+		{"stale date", servertest.SignWith(t, newReq(), servertest.TestKey, nil, now.Add(-16*time.Minute)), 401, "clock skew"},
+		{"future date", servertest.SignWith(t, newReq(), servertest.TestKey, nil, now.Add(16*time.Minute)), 401, "clock skew"},
 		{"missing x-ms-date", signed(func(r *http.Request) { r.Header.Del("x-ms-date") }), 401, "missing x-ms-date"},
 		{"missing content hash", signed(func(r *http.Request) { r.Header.Del("x-ms-content-sha256") }), 401, "missing x-ms-content-sha256"},
-		{"body hash mismatch", signed(func(r *http.Request) { r.Body = httpBody("{}") }), 401, "does not match the request body"},
+		{"body hash mismatch", signed(func(r *http.Request) { r.Body = servertest.Body("{}") }), 401, "does not match the request body"},
 		{"bearer token", signed(func(r *http.Request) { r.Header.Set("Authorization", "Bearer eyJ0eXAi.secret.token") }), 401, "HMAC-SHA256 scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			auth := tt.req.Header.Get("Authorization")
-			r := f.do(tt.req)
+			r := f.Do(tt.req)
 			if r.Status != tt.wantStatus {
 				t.Fatalf("status = %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
 			if tt.wantStatus == 200 {
 				return
 			}
-			e := r.errorBody(t)
+			e := r.ErrorBody(t)
 			if e.Code != "Unauthorized" || !strings.Contains(e.Message, tt.wantReason) {
 				t.Errorf("error = %s: %s, want Unauthorized mentioning %q", e.Code, e.Message, tt.wantReason)
 			}
 			if _, sig, ok := strings.Cut(auth, "Signature="); ok && sig != "" && bytes.Contains(r.Body, []byte(sig)) {
 				t.Errorf("body leaks the signature")
 			}
-			if bytes.Contains(r.Body, []byte(testKey)) || bytes.Contains(r.Body, []byte("secret.token")) {
+			if bytes.Contains(r.Body, []byte(servertest.TestKey)) || bytes.Contains(r.Body, []byte("secret.token")) {
 				t.Errorf("body leaks a credential")
 			}
 		})
@@ -96,28 +98,28 @@ func TestHMACAuthentication(t *testing.T) {
 }
 
 func TestControlAPIRequiresSignature(t *testing.T) {
-	f := newFixture(t, fixtureOpts{key: testKey})
-	if r := f.do(httptest.NewRequest("GET", "/mock/operations", nil)); r.Status != 401 {
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	if r := f.Do(httptest.NewRequest("GET", "/mock/operations", nil)); r.Status != 401 {
 		t.Fatalf("unsigned control request: %d", r.Status)
 	}
 	body := []byte(`{"id":"x1","operationType":"search","timeline":[{"status":"succeeded"}]}`)
 	req := httptest.NewRequest("POST", "/mock/operations", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if r := f.do(f.sign(req, body)); r.Status != 201 {
+	if r := f.Do(f.Sign(req, body)); r.Status != 201 {
 		t.Fatalf("signed control POST: %d %s", r.Status, r.Body)
 	}
 	// The body hash is checked against the bytes received.
 	req = httptest.NewRequest("POST", "/mock/operations", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req = f.sign(req, []byte(`{"id":"x2"}`))
-	if r := f.do(req); r.Status != 401 {
+	req = f.Sign(req, []byte(`{"id":"x2"}`))
+	if r := f.Do(req); r.Status != 401 {
 		t.Fatalf("control POST with a mismatched body hash: %d", r.Status)
 	}
 }
 
 func mustDecode(t testing.TB, key string) []byte {
 	t.Helper()
-	k, err := decodeKey(key)
+	k, err := base64.StdEncoding.DecodeString(key)
 	if err != nil {
 		t.Fatal(err)
 	}

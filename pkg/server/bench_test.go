@@ -1,16 +1,16 @@
 package server_test
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"testing"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -18,16 +18,16 @@ import (
 // kin-openapi validation, HMAC when keyed, logging at info level to a discarding text
 // handler, JSON encoding) against a bare handler writing the same bytes.
 func BenchmarkHandler(b *testing.B) {
-	seed := server.SeedOperationID
+	seed := mock.SeedOperationID
 	target := "/phoneNumbers/operations/" + seed + "?api-version=" + types.DefaultAPIVersion
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	newServer := func(b *testing.B, key string) http.Handler {
-		store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+		store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv, err := server.New(store, &server.Options{AccessKey: key, Logger: logger, Control: store})
+		srv, err := server.New(store, &server.Options{AccessKey: key, Logger: logger})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func BenchmarkHandler(b *testing.B) {
 	run := func(b *testing.B, h http.Handler, sign bool) {
 		req := httptest.NewRequest("GET", target, nil)
 		if sign {
-			req = signWith(b, req, testKey, nil, time.Now())
+			req = servertest.SignWith(b, req, servertest.TestKey, nil, time.Now())
 		}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -58,78 +58,5 @@ func BenchmarkHandler(b *testing.B) {
 	}
 	b.Run("bare", func(b *testing.B) { run(b, bare, false) })
 	b.Run("server", func(b *testing.B) { run(b, newServer(b, ""), false) })
-	b.Run("server-hmac", func(b *testing.B) { run(b, newServer(b, testKey), true) })
-}
-
-// BenchmarkStoreRead reads one scripted operation, serially and from all cores.
-func BenchmarkStoreRead(b *testing.B) {
-	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range 10_000 {
-		_ = store.Put(scripted(fmt.Sprintf("op-%d", i)))
-	}
-	ctx := b.Context()
-	b.Run("serial", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := store.GetOperation(ctx, fmt.Sprintf("op-%d", i%10_000)); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			i := 0
-			for pb.Next() {
-				if _, err := store.GetOperation(ctx, fmt.Sprintf("op-%d", i%10_000)); err != nil {
-					b.Error(err)
-					return
-				}
-				i++
-			}
-		})
-	})
-}
-
-// BenchmarkStoreMemory stores 1,000,000 operations and reports the heap they take.
-func BenchmarkStoreMemory(b *testing.B) {
-	const n = 1_000_000
-	ops := make([]server.Operation, n)
-	loc := "/availablePhoneNumbers/searchResults/00000000-0000-4000-8000-000000000000?api-version=2022-12-01"
-	for i := range ops {
-		ops[i] = server.Operation{
-			ID:               fmt.Sprintf("search_%08d-0000-4000-8000-000000000000", i),
-			OperationType:    types.PhoneNumberOperationTypeSearch,
-			CreatedDateTime:  time.Date(2023, 7, 14, 19, 48, 16, 339774100, time.UTC),
-			ResourceLocation: &loc,
-			Timeline: []server.Step{
-				{Status: types.PhoneNumberOperationStatusNotStarted},
-				{Status: types.PhoneNumberOperationStatusRunning, AfterPolls: 1},
-				{Status: types.PhoneNumberOperationStatusSucceeded, AfterPolls: 3},
-			},
-		}
-	}
-	for b.Loop() {
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		store, err := server.NewMemoryStore(nil, &server.MemoryStoreOptions{MaxOperations: n})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range ops {
-			if err := store.Put(ops[i]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heapB/op-stored")
-		runtime.KeepAlive(store)
-	}
+	b.Run("server-hmac", func(b *testing.B) { run(b, newServer(b, servertest.TestKey), true) })
 }

@@ -2,8 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -40,6 +42,13 @@ func NewAPIError(status int, code, message, target string) *APIError {
 		e.Body.Target = &target
 	}
 	return e
+}
+
+// NotFoundError is the 404 NotFound answer for an unknown operation id, worded as the
+// live service words it.
+func NotFoundError(id string) *APIError {
+	return NewAPIError(http.StatusNotFound, CodeNotFound,
+		fmt.Sprintf("Operation %s cannot be found.", textutil.QuoteID(id)), "operationid")
 }
 
 // internalError is the only thing a client learns about an unexpected failure.

@@ -1,70 +1,54 @@
 package server_test
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// A test double for code that polls purchases: the operation is running for two polls,
-// goes back to notStarted as live purchases do, and succeeds on the fourth poll.
-func ExampleNew() {
-	store, err := server.NewMemoryStore([]server.Operation{{
-		ID:            "purchase_1",
-		OperationType: types.PhoneNumberOperationTypePurchase,
-		Timeline: []server.Step{
-			{Status: types.PhoneNumberOperationStatusRunning},
-			{Status: types.PhoneNumberOperationStatusNotStarted, AfterPolls: 2},
-			{Status: types.PhoneNumberOperationStatusSucceeded, AfterPolls: 3},
-		},
-	}}, nil)
-	if err != nil {
-		panic(err)
+// staticStore serves operations from a map: the smallest useful OperationStore.
+type staticStore map[string]types.PhoneNumberOperation
+
+func (s staticStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+	op, ok := s[id]
+	if !ok {
+		return types.PhoneNumberOperation{}, fmt.Errorf("%w: %s", server.ErrNotFound, id)
 	}
-	srv, err := server.New(store, &server.Options{Control: store})
+	return op, nil
+}
+
+// A compatible server over your own data: implement OperationStore and keep the chain
+// (validation, HMAC, the live service's headers and error shapes).
+func ExampleNew() {
+	store := staticStore{"op-1": {
+		ID:              "op-1",
+		OperationType:   types.PhoneNumberOperationTypeSearch,
+		Status:          types.PhoneNumberOperationStatusRunning,
+		CreatedDateTime: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
+	}}
+	srv, err := server.New(store, nil)
 	if err != nil {
 		panic(err)
 	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
-	for range 4 {
-		res, err := http.Get(ts.URL + "/phoneNumbers/operations/purchase_1?api-version=2022-12-01")
+	for _, id := range []string{"op-1", "op-2"} {
+		res, err := http.Get(ts.URL + "/phoneNumbers/operations/" + id + "?api-version=2022-12-01")
 		if err != nil {
 			panic(err)
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		var op types.PhoneNumberOperation
-		_ = json.Unmarshal(body, &op)
-		fmt.Println(res.StatusCode, op.Status)
+		fmt.Printf("%d %s", res.StatusCode, body)
 	}
 	// Output:
-	// 200 running
-	// 200 running
-	// 200 notStarted
-	// 200 succeeded
-}
-
-// Fixtures files describe operations in YAML or JSON; invalid ones are rejected whole,
-// with an error naming the operation and the field.
-func ExampleParseFixtures() {
-	_, err := server.ParseFixtures("fixtures.yaml", []byte(`
-operations:
-  - id: search_1
-    operationType: search
-    timeline:
-      - status: running
-      - status: succeeded
-        after: 2s
-        afterPolls: 3
-`))
-	fmt.Println(err)
-	// Output:
-	// fixtures fixtures.yaml: operation "search_1": timeline[1]: set after or afterPolls, not both
+	// 200 {"operationType":"search","status":"running","resourceLocation":null,"createdDateTime":"2026-11-26T09:00:00Z","id":"op-1"}
+	// 404 {"error":{"code":"NotFound","message":"Operation \"op-2\" cannot be found.","target":"operationid"}}
 }

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -28,16 +30,16 @@ func FuzzHandler(f *testing.F) {
 	f.Add("DELETE", "/mock/operations/search-my-operation-id", "", "X-Ms-Date", "yesterday", []byte(nil), true)
 	f.Add("PUT", "/", "a=b&a=c", "Host", "[::1]:80", []byte("{}"), false)
 
-	clock := newFakeClock()
-	store, err := server.NewMemoryStore(server.DefaultOperations(), &server.MemoryStoreOptions{Now: clock.Now, MaxOperations: 100})
+	clock := servertest.NewClock()
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), &mock.MemoryStoreOptions{Now: clock.Now, MaxOperations: 100})
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv, err := server.New(store, &server.Options{AccessKey: testKey, Control: store, Now: clock.Now, MaxBodyBytes: 4096})
+	srv, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: servertest.TestKey, Now: clock.Now, MaxBodyBytes: 4096}})
 	if err != nil {
 		f.Fatal(err)
 	}
-	v := specValidator(f)
+	v := servertest.SpecValidator(f)
 
 	f.Fuzz(func(t *testing.T, method, path, rawQuery, hName, hValue string, body []byte, sign bool) {
 		if method == "" || strings.ContainsAny(method, " \t\r\n()<>@,;:\\\"/[]?={}") || !strings.HasPrefix(path, "/") {
@@ -54,7 +56,7 @@ func FuzzHandler(f *testing.F) {
 			req.Header.Set(hName, hValue)
 		}
 		if sign {
-			signWith(t, req, testKey, body, clock.Now())
+			servertest.SignWith(t, req, servertest.TestKey, body, clock.Now())
 		}
 		rec := httptest.NewRecorder()
 		done := make(chan struct{})
@@ -79,43 +81,6 @@ func FuzzHandler(f *testing.F) {
 		if method == http.MethodGet && strings.HasPrefix(u.Path, "/phoneNumbers/operations/") {
 			if err := v.ValidateResponse(context.Background(), req, res.StatusCode, res.Header, out); err != nil {
 				t.Fatalf("%s %s -> %d violates the spec: %v\n%s", method, path, res.StatusCode, err, out)
-			}
-		}
-	})
-}
-
-// FuzzFixtures parses arbitrary documents as fixtures: either a loaded, valid set or a
-// clear error naming the file, never both and never a panic.
-func FuzzFixtures(f *testing.F) {
-	f.Add([]byte("operations:\n  - id: a\n    operationType: search\n    timeline:\n      - status: running\n      - status: succeeded\n        after: 1s\n"))
-	f.Add([]byte(`{"operations":[{"id":"a","operationType":"purchase","timeline":[{"status":"failed","error":{"code":"X","message":"y"}}]}]}`))
-	f.Add([]byte("operations: [{id: a, operationType: search, timeline: [{status: running, afterPolls: -1}]}]"))
-	f.Add([]byte("- not a map"))
-	f.Add([]byte("operations:\n  - &a {id: x}\n  - *a\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		ops, err := server.ParseFixtures("fuzz.yaml", data)
-		if err != nil {
-			if ops != nil {
-				t.Fatalf("error %v with %d operations: a partial load", err, len(ops))
-			}
-			if !strings.Contains(err.Error(), "fuzz.yaml") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		if len(ops) == 0 {
-			t.Fatal("no error and no operations")
-		}
-		if err := server.ValidateOperations(ops); err != nil {
-			t.Fatalf("loaded operations are invalid: %v", err)
-		}
-		store, err := server.NewMemoryStore(ops, nil)
-		if err != nil {
-			t.Fatalf("loaded operations rejected by the store: %v", err)
-		}
-		for _, op := range ops {
-			if _, err := store.GetOperation(context.Background(), op.ID); err != nil {
-				t.Fatalf("loaded operation %q not served: %v", op.ID, err)
 			}
 		}
 	})

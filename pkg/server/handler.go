@@ -12,16 +12,16 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// Paths outside the Communication Services API.
-const (
-	HealthPath        = "/healthz"
-	ControlPathPrefix = "/mock"
-)
+// HealthPath answers readiness probes; it is outside the Communication Services API and
+// needs no signature.
+const HealthPath = "/healthz"
 
-// DefaultMaxBodyBytes bounds request bodies (only the control API takes one).
+// DefaultMaxBodyBytes bounds request bodies (the API takes none; routes added through
+// Options.Register may).
 const DefaultMaxBodyBytes = 1 << 20
 
 // DefaultMaxURIBytes bounds the request target (path and query). Longer ones answer 414.
@@ -43,28 +43,28 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for signatures and logs. Default time.Now.
 	Now func() time.Time
-	// Control enables the control API under /mock on this store. Nil disables it.
-	Control *MemoryStore
-	// JournalSize bounds the request journal. Default DefaultJournalSize.
-	JournalSize int
 	// MaxBodyBytes bounds request bodies. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// MaxURIBytes bounds the request target. Default DefaultMaxURIBytes.
 	MaxURIBytes int
+	// Observe, when set, is called once per answered request, after the answer is written,
+	// with the status sent and the time the request arrived (the mock's journal uses it).
+	// It runs on the request's goroutine, so it must be cheap, and must not keep req.
+	Observe func(req *http.Request, status int, received time.Time)
+	// Register, when set, adds routes (the mock's control API uses it). They sit behind
+	// the same chain as the API: panic guard, logging, headers, URI limit, authentication,
+	// and errors answered as CommunicationErrorResponses; [BufferBody] caps their bodies.
+	Register func(r EchoRouter)
 }
 
 // Server is the reference server as an http.Handler. Build it with [New].
 type Server struct {
-	echo    *echo.Echo
-	journal *Journal
-	logger  *slog.Logger
+	echo   *echo.Echo
+	logger *slog.Logger
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
-
-// Journal returns the record of the requests the server has answered.
-func (s *Server) Journal() *Journal { return s.journal }
 
 // New returns the reference server for store: the generated strict handler behind request
 // validation, HMAC authentication (when a key is given), live-like headers, request
@@ -96,13 +96,13 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		o.MaxURIBytes = DefaultMaxURIBytes
 	}
 
-	s := &Server{echo: echo.New(), journal: NewJournal(o.JournalSize), logger: o.Logger}
+	s := &Server{echo: echo.New(), logger: o.Logger}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 
 	e.Use(recoverPanics(o.Logger))
-	e.Use(logRequests(o.Logger, s.journal, o.Now))
+	e.Use(logRequests(o.Logger, o.Observe, o.Now))
 	e.Use(serviceHeaders(strings.Join(o.APIVersions, ", ")))
 	e.Use(limitURI(o.MaxURIBytes))
 	if o.AccessKey != "" {
@@ -126,8 +126,8 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.GET(HealthPath, func(c echo.Context) error {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})
-	if o.Control != nil {
-		registerControl(e, o.Control, s.journal, o.MaxBodyBytes)
+	if o.Register != nil {
+		o.Register(e)
 	}
 	return s, nil
 }
@@ -152,10 +152,10 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 		switch he.Code {
 		case http.StatusNotFound:
 			return NewAPIError(http.StatusNotFound, CodeNotFound,
-				fmt.Sprintf("No resource matches %s %s.", req.Method, truncate(req.URL.Path, 200)), "")
+				fmt.Sprintf("No resource matches %s %s.", req.Method, textutil.Truncate(req.URL.Path, 200)), "")
 		case http.StatusMethodNotAllowed:
 			return NewAPIError(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-				fmt.Sprintf("The method %s is not allowed on %s; allowed: %s.", truncate(req.Method, 16), truncate(req.URL.Path, 200),
+				fmt.Sprintf("The method %s is not allowed on %s; allowed: %s.", textutil.Truncate(req.Method, 16), textutil.Truncate(req.URL.Path, 200),
 					c.Response().Header().Get(echo.HeaderAllow)), "")
 		case http.StatusBadRequest:
 			// The generated parameter binder: "Invalid format for parameter X: ...".
@@ -176,10 +176,6 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 	}
 	s.logger.Error("request failed", "path", c.Request().URL.Path, "error", err.Error())
 	return internalError()
-}
-
-func isControlPath(p string) bool {
-	return p == ControlPathPrefix || strings.HasPrefix(p, ControlPathPrefix+"/")
 }
 
 // limitURI answers 414 for request targets longer than max bytes, before any routing

@@ -3,16 +3,19 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
 // logRequests writes the response for any error returned below it (so the status is
-// known), then logs one line per request and records it in the journal. Only the method,
+// known), then logs one line per request and hands it to observe. Only the method,
 // path and query, status, duration and correlation ids are logged: never headers such
 // as Authorization, and never bodies.
-func logRequests(logger *slog.Logger, journal *Journal, now func() time.Time) echo.MiddlewareFunc {
+func logRequests(logger *slog.Logger, observe func(*http.Request, int, time.Time), now func() time.Time) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := now()
@@ -20,8 +23,8 @@ func logRequests(logger *slog.Logger, journal *Journal, now func() time.Time) ec
 				c.Error(err)
 			}
 			req, res := c.Request(), c.Response()
-			if journal != nil && !isControlPath(req.URL.Path) {
-				journal.add(req, res.Status, start)
+			if observe != nil {
+				observe(req, res.Status, start)
 			}
 			level := slog.LevelInfo
 			if res.Status >= 500 {
@@ -38,14 +41,14 @@ func logRequests(logger *slog.Logger, journal *Journal, now func() time.Time) ec
 			}
 			attrs := [6]slog.Attr{
 				slog.String("method", req.Method),
-				slog.String("uri", truncate(uri, 300)),
+				slog.String("uri", textutil.Truncate(uri, 300)),
 				slog.Int("status", res.Status),
 				slog.Duration("duration", now().Sub(start)),
 				slog.String("ms_cv", res.Header().Get(HeaderMSCV)),
 			}
 			n := 5
 			if id := req.Header.Get(HeaderClientRequestID); id != "" {
-				attrs[5], n = slog.String("client_request_id", truncate(id, 64)), 6
+				attrs[5], n = slog.String("client_request_id", textutil.Truncate(id, 64)), 6
 			}
 			logger.LogAttrs(context.Background(), level, "request", attrs[:n]...)
 			return nil

@@ -20,12 +20,11 @@ import (
 type OperationResponse struct {
 	// Operation is the operation to send.
 	Operation types.PhoneNumberOperation
-
-	// encoded, when set, is the body already encoded from Operation (by MemoryStore's
-	// per-step cache), and location the Location to send.
-	encoded  []byte
-	location *string
 }
+
+// EncodedOperationResponse is [OperationResponse] for an operation encoded beforehand by
+// [EncodeOperation] (see [EncodedOperationStore]): the same headers, the given bytes.
+type EncodedOperationResponse EncodedOperation
 
 // wireOperation fixes the property order and null handling of the live service.
 type wireOperation struct {
@@ -42,16 +41,24 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // VisitPhoneNumbersGetOperationResponse writes the response.
 func (r OperationResponse) VisitPhoneNumbersGetOperationResponse(w http.ResponseWriter) error {
-	body, location := r.encoded, r.location
-	if body == nil {
-		buf := bufPool.Get().(*bytes.Buffer)
-		defer bufPool.Put(buf)
-		buf.Reset()
-		if err := encodeOperationTo(buf, r.Operation); err != nil {
-			return err
-		}
-		body, location = buf.Bytes(), r.Operation.ResourceLocation
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := encodeOperationTo(buf, r.Operation); err != nil {
+		return err
 	}
+	return writeOperation(w, buf.Bytes(), r.Operation.ResourceLocation)
+}
+
+// VisitPhoneNumbersGetOperationResponse writes the response.
+func (r EncodedOperationResponse) VisitPhoneNumbersGetOperationResponse(w http.ResponseWriter) error {
+	return writeOperation(w, r.Body, r.Location)
+}
+
+var jsonUTF8 = []string{"application/json; charset=utf-8"}
+
+// writeOperation sends a 200 with body and, when location is set, the Location header.
+func writeOperation(w http.ResponseWriter, body []byte, location *string) error {
 	h := w.Header()
 	h["Content-Type"] = jsonUTF8
 	if location != nil {
@@ -75,16 +82,15 @@ func encodeOperationTo(buf *bytes.Buffer, op types.PhoneNumberOperation) error {
 	})
 }
 
-// encodeOperation returns op encoded in the live service's shape.
-func encodeOperation(op types.PhoneNumberOperation) ([]byte, error) {
+// EncodeOperation returns op encoded as [OperationResponse] sends it: the live service's
+// property order, "resourceLocation": null when unset, a trailing newline.
+func EncodeOperation(op types.PhoneNumberOperation) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := encodeOperationTo(&buf, op); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
-
-var jsonUTF8 = []string{"application/json; charset=utf-8"}
 
 // errorResponse answers PhoneNumbers_GetOperation with a CommunicationErrorResponse.
 func errorResponse(e *APIError) PhoneNumbersGetOperationdefaultJSONResponse {

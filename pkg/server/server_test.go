@@ -9,12 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 func TestErrors(t *testing.T) {
-	f := newFixture(t, fixtureOpts{})
+	f := servertest.New(t, servertest.Opts{})
 	long := strings.Repeat("a", server.MaxOperationIDLength+1)
 	tests := []struct {
 		name, method, target string
@@ -22,24 +24,24 @@ func TestErrors(t *testing.T) {
 		wantCode, wantTarget string
 		wantInMessage        string
 	}{
-		{"unknown id", "GET", opURL("nope"), 404, "NotFound", "operationid", `"nope"`},
+		{"unknown id", "GET", servertest.OpURL("nope"), 404, "NotFound", "operationid", `"nope"`},
 		{"missing api-version", "GET", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", "api-version"},
 		{"empty api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=", 400, "MissingApiVersionParameter", "api-version", ""},
 		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2021-03-07", 400, "UnsupportedApiVersion", "api-version", "2021-03-07"},
-		{"id too long", "GET", opURL(long), 400, "InvalidParameter", "operationId", "256"},
+		{"id too long", "GET", servertest.OpURL(long), 400, "InvalidParameter", "operationId", "256"},
 		{"unknown route", "GET", "/phoneNumbers/nothing-here", 404, "NotFound", "", "/phoneNumbers/nothing-here"},
 		{"root", "GET", "/", 404, "NotFound", "", ""},
-		{"POST", "POST", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "POST"},
-		{"PUT", "PUT", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PUT"},
-		{"DELETE", "DELETE", opURL("search-my-operation-id"), 405, "MethodNotAllowed", "", ""},
+		{"POST", "POST", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "POST"},
+		{"PUT", "PUT", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PUT"},
+		{"DELETE", "DELETE", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := f.do(httptest.NewRequest(tt.method, tt.target, nil))
+			r := f.Do(httptest.NewRequest(tt.method, tt.target, nil))
 			if r.Status != tt.wantStatus {
 				t.Fatalf("status = %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
-			e := r.errorBody(t)
+			e := r.ErrorBody(t)
 			if e.Code != tt.wantCode {
 				t.Errorf("code = %q, want %q", e.Code, tt.wantCode)
 			}
@@ -82,12 +84,12 @@ func TestInternalErrorsLeakNothing(t *testing.T) {
 		{"handler error", panicky{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, fixtureOpts{options: server.Options{Service: tt.svc}})
-			r := f.get("search-my-operation-id")
+			f := servertest.New(t, servertest.Opts{Options: server.Options{Service: tt.svc}})
+			r := f.Get("search-my-operation-id")
 			if r.Status != 500 {
 				t.Fatalf("status = %d, want 500", r.Status)
 			}
-			e := r.errorBody(t)
+			e := r.ErrorBody(t)
 			if e.Code != "InternalError" {
 				t.Errorf("code = %q", e.Code)
 			}
@@ -113,19 +115,19 @@ func TestStoreFailureIs500(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest("GET", opURL("x"), nil))
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", servertest.OpURL("x"), nil))
 	if rec.Code != 500 || strings.Contains(rec.Body.String(), "refused") {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
 }
 
 func TestSeedOperationAndHeaders(t *testing.T) {
-	f := newFixture(t, fixtureOpts{})
-	req := httptest.NewRequest("GET", opURL("search-my-operation-id"), nil)
+	f := servertest.New(t, servertest.Opts{})
+	req := httptest.NewRequest("GET", servertest.OpURL("search-my-operation-id"), nil)
 	req.Header.Set("x-ms-client-request-id", "3f1c2a3b-0000-4000-8000-000000000001")
 	req.Header.Set("x-ms-return-client-request-id", "true")
-	r := f.do(req)
-	op := decodeOp(t, r)
+	r := f.Do(req)
+	op := servertest.DecodeOp(t, r)
 	if op.ID != "search-my-operation-id" || !op.Status.IsSucceeded() || op.OperationType != types.PhoneNumberOperationTypeSearch {
 		t.Fatalf("op = %+v", op)
 	}
@@ -148,16 +150,16 @@ func TestSeedOperationAndHeaders(t *testing.T) {
 		t.Errorf("resourceLocation = %q", *op.ResourceLocation)
 	}
 	// Without the opt-in header, the request id is not echoed.
-	req = httptest.NewRequest("GET", opURL("search-my-operation-id"), nil)
+	req = httptest.NewRequest("GET", servertest.OpURL("search-my-operation-id"), nil)
 	req.Header.Set("x-ms-client-request-id", "abc")
-	if got := f.do(req).Header.Get("X-Ms-Client-Request-Id"); got != "" {
+	if got := f.Do(req).Header.Get("X-Ms-Client-Request-Id"); got != "" {
 		t.Errorf("request id echoed without x-ms-return-client-request-id: %q", got)
 	}
 }
 
 func TestLocationOnlyWithResourceLocation(t *testing.T) {
-	f := newFixture(t, fixtureOpts{})
-	r := f.get("purchase_18c224b7-0000-4000-8000-000000000001")
+	f := servertest.New(t, servertest.Opts{})
+	r := f.Get("purchase_18c224b7-0000-4000-8000-000000000001")
 	if r.Header.Get("Location") != "" {
 		t.Errorf("Location sent for an operation without resourceLocation")
 	}
@@ -170,8 +172,8 @@ func TestLocationOnlyWithResourceLocation(t *testing.T) {
 }
 
 func TestSupportedVersionsConfigurable(t *testing.T) {
-	f := newFixture(t, fixtureOpts{options: server.Options{APIVersions: []string{"2022-12-01", "2025-06-01"}}})
-	r := f.do(httptest.NewRequest("GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2025-06-01", nil))
+	f := servertest.New(t, servertest.Opts{Options: server.Options{APIVersions: []string{"2022-12-01", "2025-06-01"}}})
+	r := f.Do(httptest.NewRequest("GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2025-06-01", nil))
 	if r.Status != 200 {
 		t.Fatalf("status %d", r.Status)
 	}
@@ -181,8 +183,8 @@ func TestSupportedVersionsConfigurable(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
-	f := newFixture(t, fixtureOpts{key: testKey})
-	r := f.do(httptest.NewRequest("GET", server.HealthPath, nil)) // unsigned on purpose
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	r := f.Do(httptest.NewRequest("GET", server.HealthPath, nil)) // unsigned on purpose
 	if r.Status != 200 || !strings.Contains(string(r.Body), "ok") {
 		t.Fatalf("healthz = %d %s", r.Status, r.Body)
 	}
@@ -191,12 +193,12 @@ func TestHealthz(t *testing.T) {
 // TestCustomStrictServer shows a team plugging in its own StrictServerInterface: the
 // validation, headers and error mapping still apply.
 func TestCustomStrictServer(t *testing.T) {
-	f := newFixture(t, fixtureOpts{options: server.Options{Service: fixedService{}}})
-	op := decodeOp(t, f.get("anything"))
+	f := servertest.New(t, servertest.Opts{Options: server.Options{Service: fixedService{}}})
+	op := servertest.DecodeOp(t, f.Get("anything"))
 	if op.ID != "anything" || op.OperationType != types.PhoneNumberOperationTypeSearch {
 		t.Fatalf("op = %+v", op)
 	}
-	if r := f.do(httptest.NewRequest("GET", "/phoneNumbers/operations/x", nil)); r.Status != 400 {
+	if r := f.Do(httptest.NewRequest("GET", "/phoneNumbers/operations/x", nil)); r.Status != 400 {
 		t.Fatalf("api-version check bypassed: %d", r.Status)
 	}
 }
@@ -214,7 +216,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	if _, err := server.New(nil, nil); err == nil {
 		t.Error("New(nil, nil) succeeded")
 	}
-	store, _ := server.NewMemoryStore(nil, nil)
+	store, _ := mock.NewMemoryStore(nil, nil)
 	_, err := server.New(store, &server.Options{AccessKey: "not base64!"})
 	if err == nil || strings.Contains(err.Error(), "not base64!") {
 		t.Errorf("bad key: err = %v (must fail without echoing the key)", err)

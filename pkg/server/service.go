@@ -7,15 +7,22 @@ import (
 	"net/http"
 )
 
+// MaxOperationIDLength is the longest operation id, in bytes, the server accepts.
+const MaxOperationIDLength = 256
+
 // Service is the reference implementation of [StrictServerInterface]: it answers
 // PhoneNumbers_GetOperation from an [OperationStore].
 type Service struct {
-	store OperationStore
+	store   OperationStore
+	encoded EncodedOperationStore // the store, when it implements the optional interface
 }
 
-// NewService returns a Service reading from store.
+// NewService returns a Service reading from store. If store also implements
+// [EncodedOperationStore], the service uses its pre-encoded bodies.
 func NewService(store OperationStore) *Service {
-	return &Service{store: store}
+	s := &Service{store: store}
+	s.encoded, _ = store.(EncodedOperationStore)
+	return s
 }
 
 var _ StrictServerInterface = (*Service)(nil)
@@ -29,12 +36,12 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 		return errorResponse(NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
 			fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), MaxOperationIDLength), "operationId")), nil
 	}
-	if es, ok := s.store.(encodedStore); ok {
-		body, location, err := es.getOperationEncoded(ctx, id)
+	if s.encoded != nil {
+		enc, err := s.encoded.GetEncodedOperation(ctx, id)
 		if err != nil {
 			return s.storeError(id, err)
 		}
-		return OperationResponse{encoded: body, location: location}, nil
+		return EncodedOperationResponse(enc), nil
 	}
 	op, err := s.store.GetOperation(ctx, id)
 	if err != nil {
@@ -43,24 +50,9 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	return OperationResponse{Operation: op}, nil
 }
 
-// encodedStore is implemented by MemoryStore: it hands out bodies it has already encoded.
-type encodedStore interface {
-	getOperationEncoded(ctx context.Context, id string) ([]byte, *string, error)
-}
-
 func (s *Service) storeError(id string, err error) (PhoneNumbersGetOperationResponseObject, error) {
 	if errors.Is(err, ErrNotFound) {
-		return errorResponse(NewAPIError(http.StatusNotFound, CodeNotFound,
-			fmt.Sprintf("Operation %s cannot be found.", quoteID(id)), "operationid")), nil
+		return errorResponse(NotFoundError(id)), nil
 	}
 	return nil, fmt.Errorf("read operation from store: %w", err)
-}
-
-// quoteID bounds and quotes an id for use in a message.
-func quoteID(id string) string {
-	const max = 64
-	if len(id) > max {
-		id = id[:max] + "..."
-	}
-	return fmt.Sprintf("%q", id)
 }

@@ -10,12 +10,35 @@ import (
 // ErrNotFound is returned by an [OperationStore] for an id it does not hold.
 var ErrNotFound = errors.New("operation not found")
 
-// OperationStore is where the service reads operations from. Implement it to serve your
-// own data through the reference service; [MemoryStore] is the built-in one.
+// OperationStore is where the [Service] reads operations from. Implement it to serve your
+// own data through the reference service; the mock's MemoryStore is one.
 //
 // GetOperation returns the operation as it is to be served now; every call counts as one
 // poll of the operation. It returns an error wrapping [ErrNotFound] for unknown ids. Other
 // errors are answered with 500 and are logged, never shown to the caller.
 type OperationStore interface {
 	GetOperation(ctx context.Context, id string) (types.PhoneNumberOperation, error)
+}
+
+// EncodedOperationStore is an optional interface of an [OperationStore] that keeps its
+// operations already encoded. When the store passed to [NewService] implements it, the
+// service calls GetEncodedOperation instead of GetOperation and writes the bytes as they
+// are, which saves encoding a body on every poll.
+//
+// GetEncodedOperation has GetOperation's contract (one call is one poll; ErrNotFound for
+// unknown ids). The body must be what [EncodeOperation] writes for the operation, so both
+// paths send the same bytes; the service never modifies it.
+type EncodedOperationStore interface {
+	OperationStore
+	GetEncodedOperation(ctx context.Context, id string) (EncodedOperation, error)
+}
+
+// EncodedOperation is an operation as [EncodeOperation] wrote it, with the Location header
+// that goes with it.
+type EncodedOperation struct {
+	// Body is the JSON body, as EncodeOperation writes it.
+	Body []byte
+	// Location is the operation's resourceLocation, sent as the Location header; nil
+	// sends none.
+	Location *string
 }

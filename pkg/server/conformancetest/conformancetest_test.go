@@ -9,12 +9,13 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/conformancetest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
 
 const key = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
 
 func reference(t *testing.T) http.Handler {
-	store, err := server.NewMemoryStore(server.DefaultOperations(), nil)
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

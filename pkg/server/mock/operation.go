@@ -1,4 +1,4 @@
-package server
+package mock
 
 import (
 	"encoding/json"
@@ -7,11 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
-
-// MaxOperationIDLength is the longest operation id, in bytes, the server accepts.
-const MaxOperationIDLength = 256
 
 // Operation is a scripted operation: the fixed part the service reports about it and a
 // timeline of statuses it goes through. It is also the schema of a fixtures file entry.
@@ -19,7 +17,7 @@ const MaxOperationIDLength = 256
 // The status served at any moment is computed from the timeline when the operation is
 // read; nothing runs in the background.
 type Operation struct {
-	// ID is the operation id (required, at most MaxOperationIDLength bytes).
+	// ID is the operation id (required, at most [server.MaxOperationIDLength] bytes).
 	ID string `json:"id"`
 	// OperationType is e.g. "search" or "purchase" (required; unknown values are allowed,
 	// the enum is extensible).
@@ -108,8 +106,8 @@ func (o *Operation) Validate() error {
 	switch {
 	case strings.TrimSpace(o.ID) == "":
 		return fe("id", "is required")
-	case len(o.ID) > MaxOperationIDLength:
-		return fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), MaxOperationIDLength))
+	case len(o.ID) > server.MaxOperationIDLength:
+		return fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), server.MaxOperationIDLength))
 	case strings.ContainsAny(o.ID, "/?#"):
 		return fe("id", "must not contain '/', '?' or '#'")
 	case o.OperationType == "":

@@ -1,4 +1,4 @@
-package server_test
+package mock_test
 
 import (
 	"os"
@@ -6,20 +6,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
 
 func TestExampleFixturesLoad(t *testing.T) {
-	ops, err := server.LoadFixtures(filepath.Join("..", "..", "examples", "fixtures.yaml"))
+	ops, err := mock.LoadFixtures(filepath.Join("..", "..", "..", "examples", "fixtures.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ops) < 4 {
 		t.Fatalf("loaded %d operations", len(ops))
 	}
-	f := newFixture(t, fixtureOpts{ops: ops})
+	f := servertest.New(t, servertest.Opts{Ops: ops})
 	for _, op := range ops {
-		f.get(op.ID) // validated against the spec by the fixture
+		f.Get(op.ID) // validated against the spec by the fixture
 	}
 }
 
@@ -28,7 +29,7 @@ func TestFixtureFormats(t *testing.T) {
 	jsonDoc := `{"operations":[{"id":"a","operationType":"search","createdDateTime":"2023-07-14T19:48:16.3397741Z","timeline":[{"status":"running"},{"status":"succeeded","after":"1.5s"}]}]}`
 	for name, doc := range map[string]string{"yaml": yamlDoc, "json": jsonDoc} {
 		t.Run(name, func(t *testing.T) {
-			ops, err := server.ParseFixtures("f."+name, []byte(doc))
+			ops, err := mock.ParseFixtures("f."+name, []byte(doc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +64,7 @@ func TestFixtureErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ops, err := server.ParseFixtures("bad.yaml", []byte(tt.doc))
+			ops, err := mock.ParseFixtures("bad.yaml", []byte(tt.doc))
 			if err == nil {
 				t.Fatalf("no error; loaded %+v", ops)
 			}
@@ -80,7 +81,7 @@ func TestFixtureErrors(t *testing.T) {
 }
 
 func TestLoadFixturesMissingFile(t *testing.T) {
-	_, err := server.LoadFixtures(filepath.Join(t.TempDir(), "nope.yaml"))
+	_, err := mock.LoadFixtures(filepath.Join(t.TempDir(), "nope.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Fatalf("err = %v", err)
 	}
@@ -88,7 +89,7 @@ func TestLoadFixturesMissingFile(t *testing.T) {
 	if err := os.WriteFile(p, []byte(`{"operations":[{"id":"a","operationType":"search","timeline":[{"status":"running"}]}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if ops, err := server.LoadFixtures(p); err != nil || len(ops) != 1 {
+	if ops, err := mock.LoadFixtures(p); err != nil || len(ops) != 1 {
 		t.Fatalf("LoadFixtures = %v, %v", ops, err)
 	}
 }

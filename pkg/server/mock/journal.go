@@ -1,10 +1,13 @@
-package server
+package mock
 
 import (
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 )
 
 // DefaultJournalSize is how many requests the journal keeps when no size is configured.
@@ -14,7 +17,7 @@ const DefaultJournalSize = 1000
 // them: only its scheme is kept.
 var journaledHeaders = [...]string{
 	"Accept", "Content-Type", "User-Agent", "X-Ms-Date", "X-Ms-Content-Sha256",
-	HeaderClientRequestID, HeaderReturnClientRequestID,
+	server.HeaderClientRequestID, server.HeaderReturnClientRequestID,
 }
 
 // journaledHeaderKeys are the names as entries report them.
@@ -80,17 +83,17 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 	e := journalRecord{JournalEntry: JournalEntry{
 		Time:   at.UTC(),
 		Method: req.Method,
-		Path:   truncate(req.URL.Path, 1024),
-		Query:  truncate(req.URL.RawQuery, 1024),
+		Path:   textutil.Truncate(req.URL.Path, 1024),
+		Query:  textutil.Truncate(req.URL.RawQuery, 1024),
 		Status: status,
 	}}
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, _, _ := strings.Cut(auth, " ")
-		e.AuthScheme = truncate(scheme, 32)
+		e.AuthScheme = textutil.Truncate(scheme, 32)
 	}
 	for i, name := range journaledHeaders {
 		if v := req.Header[name]; len(v) > 0 {
-			e.headers[i] = truncate(v[0], 256)
+			e.headers[i] = textutil.Truncate(v[0], 256)
 		}
 	}
 	j.mu.Lock()

@@ -1,4 +1,4 @@
-package server
+package mock
 
 import (
 	"container/list"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -38,7 +39,7 @@ type MemoryStoreOptions struct {
 	LastAction LastActionMode
 }
 
-// MemoryStore is a bounded, in-memory [OperationStore] of scripted operations, safe for
+// MemoryStore is a bounded, in-memory [server.OperationStore] of scripted operations, safe for
 // concurrent use. It remembers the set it was created with so that [MemoryStore.Reset] can
 // go back to it.
 type MemoryStore struct {
@@ -49,6 +50,8 @@ type MemoryStore struct {
 	ops   map[string]*entry
 	order *list.List // of *entry, oldest first
 }
+
+var _ server.EncodedOperationStore = (*MemoryStore)(nil)
 
 // entry is one stored operation and its read state.
 type entry struct {
@@ -192,18 +195,18 @@ func (s *MemoryStore) Len() int {
 	return len(s.ops)
 }
 
-// lookup returns the entry for id, or an error wrapping ErrNotFound.
+// lookup returns the entry for id, or an error wrapping server.ErrNotFound.
 func (s *MemoryStore) lookup(id string) (*entry, error) {
 	s.mu.RLock()
 	e, ok := s.ops[id]
 	s.mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return nil, fmt.Errorf("%w: %q", server.ErrNotFound, id)
 	}
 	return e, nil
 }
 
-// GetOperation implements [OperationStore]: it returns the operation as of now and counts
+// GetOperation implements [server.OperationStore]: it returns the operation as of now and counts
 // the read as one poll.
 func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
 	e, err := s.lookup(id)
@@ -217,25 +220,26 @@ func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNum
 	return e.render(idx, e.lastAt, s.opts.LastAction), nil
 }
 
-// getOperationEncoded is GetOperation for the reference service: it returns the encoded
-// body (cached per timeline step; callers must not modify it) and the Location to send.
-func (s *MemoryStore) getOperationEncoded(_ context.Context, id string) ([]byte, *string, error) {
+// GetEncodedOperation implements [server.EncodedOperationStore]: GetOperation, encoded.
+// The body is cached per timeline step (it changes only with the step), so most polls
+// encode nothing; callers must not modify it.
+func (s *MemoryStore) GetEncodedOperation(_ context.Context, id string) (server.EncodedOperation, error) {
 	e, err := s.lookup(id)
 	if err != nil {
-		return nil, nil, err
+		return server.EncodedOperation{}, err
 	}
 	now := s.opts.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	idx := e.read(now)
 	if idx != e.encodedIdx || e.encoded == nil {
-		body, err := encodeOperation(e.render(idx, e.lastAt, s.opts.LastAction))
+		body, err := server.EncodeOperation(e.render(idx, e.lastAt, s.opts.LastAction))
 		if err != nil {
-			return nil, nil, err
+			return server.EncodedOperation{}, err
 		}
 		e.encoded, e.encodedIdx = body, idx
 	}
-	return e.encoded, e.op.ResourceLocation, nil
+	return server.EncodedOperation{Body: e.encoded, Location: e.op.ResourceLocation}, nil
 }
 
 // Lookup returns the stored operation and its state without counting as a read.

@@ -1,4 +1,4 @@
-package server_test
+package mock_test
 
 import (
 	"bytes"
@@ -8,22 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 )
 
-func (f *fixture) control(method, path string, body []byte) response {
-	f.t.Helper()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return f.do(f.sign(req, body))
-}
-
 func TestControlAPI(t *testing.T) {
-	f := newFixture(t, fixtureOpts{})
-	created := f.control("POST", "/mock/operations", []byte(`{"id":"search_new","operationType":"search",
+	f := servertest.New(t, servertest.Opts{})
+	created := f.Control("POST", "/mock/operations", []byte(`{"id":"search_new","operationType":"search",
 		"resourceLocation":"/availablePhoneNumbers/searchResults/new?api-version=2022-12-01",
 		"timeline":[{"status":"notStarted"},{"status":"running","afterPolls":1},{"status":"succeeded","afterPolls":2}]}`))
 	if created.Status != http.StatusCreated {
@@ -40,50 +33,50 @@ func TestControlAPI(t *testing.T) {
 	if got := statuses(t, f, "search_new", 3, 0); got != "notStarted>running>succeeded" {
 		t.Errorf("scripted sequence = %s", got)
 	}
-	r := f.control("GET", "/mock/operations/search_new", nil)
+	r := f.Control("GET", "/mock/operations/search_new", nil)
 	if err := json.Unmarshal(r.Body, &st); err != nil || st.Polls != 3 {
 		t.Fatalf("state after 3 polls: %+v (%v)", st, err)
 	}
 	// Looking does not count as a poll.
-	if r := f.control("GET", "/mock/operations/search_new", nil); !strings.Contains(string(r.Body), `"polls":3`) {
+	if r := f.Control("GET", "/mock/operations/search_new", nil); !strings.Contains(string(r.Body), `"polls":3`) {
 		t.Errorf("GET state counted as a poll: %s", r.Body)
 	}
 
 	var list control.OperationStateList
-	if err := json.Unmarshal(f.control("GET", "/mock/operations", nil).Body, &list); err != nil {
+	if err := json.Unmarshal(f.Control("GET", "/mock/operations", nil).Body, &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Operations) != len(server.DefaultOperations())+1 {
+	if len(list.Operations) != len(mock.DefaultOperations())+1 {
 		t.Errorf("list has %d operations", len(list.Operations))
 	}
 
-	if r := f.control("DELETE", "/mock/operations/search_new", nil); r.Status != http.StatusNoContent {
+	if r := f.Control("DELETE", "/mock/operations/search_new", nil); r.Status != http.StatusNoContent {
 		t.Fatalf("delete: %d", r.Status)
 	}
-	if r := f.get("search_new"); r.Status != 404 {
+	if r := f.Get("search_new"); r.Status != 404 {
 		t.Errorf("deleted operation still served: %d", r.Status)
 	}
-	if e := f.control("DELETE", "/mock/operations/search_new", nil).errorBody(t); e.Code != "NotFound" {
+	if e := f.Control("DELETE", "/mock/operations/search_new", nil).ErrorBody(t); e.Code != "NotFound" {
 		t.Errorf("second delete: %+v", e)
 	}
-	if e := f.control("GET", "/mock/operations/nope", nil).errorBody(t); e.Code != "NotFound" {
+	if e := f.Control("GET", "/mock/operations/nope", nil).ErrorBody(t); e.Code != "NotFound" {
 		t.Errorf("get unknown: %+v", e)
 	}
 
 	// Reset restores the defaults and their timelines.
-	f.get("purchase_18c224b7-0000-4000-8000-000000000001")
-	if r := f.control("POST", "/mock/reset", nil); r.Status != http.StatusNoContent {
+	f.Get("purchase_18c224b7-0000-4000-8000-000000000001")
+	if r := f.Control("POST", "/mock/reset", nil); r.Status != http.StatusNoContent {
 		t.Fatalf("reset: %d", r.Status)
 	}
 	st = control.OperationState{}
-	_ = json.Unmarshal(f.control("GET", "/mock/operations/purchase_18c224b7-0000-4000-8000-000000000001", nil).Body, &st)
+	_ = json.Unmarshal(f.Control("GET", "/mock/operations/purchase_18c224b7-0000-4000-8000-000000000001", nil).Body, &st)
 	if st.Polls != 0 {
 		t.Errorf("reset kept the poll count: %d", st.Polls)
 	}
 }
 
 func TestControlAPIRejectsBadOperations(t *testing.T) {
-	f := newFixture(t, fixtureOpts{options: server.Options{MaxBodyBytes: 1024}})
+	f := servertest.New(t, servertest.Opts{Options: server.Options{MaxBodyBytes: 1024}})
 	tests := []struct {
 		name, body string
 		status     int
@@ -96,11 +89,11 @@ func TestControlAPIRejectsBadOperations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := f.control("POST", "/mock/operations", []byte(tt.body))
+			r := f.Control("POST", "/mock/operations", []byte(tt.body))
 			if r.Status != tt.status {
 				t.Fatalf("status = %d, want %d: %s", r.Status, tt.status, r.Body)
 			}
-			e := r.errorBody(t)
+			e := r.ErrorBody(t)
 			if tt.target != "" && (e.Target == nil || *e.Target != tt.target) {
 				t.Errorf("target = %v, want %q (%s)", e.Target, tt.target, e.Message)
 			}
@@ -109,22 +102,22 @@ func TestControlAPIRejectsBadOperations(t *testing.T) {
 }
 
 func TestControlAPIDisabled(t *testing.T) {
-	f := newFixture(t, fixtureOpts{noControl: true})
-	if r := f.control("GET", "/mock/operations", nil); r.Status != 404 {
+	f := servertest.New(t, servertest.Opts{NoControl: true})
+	if r := f.Control("GET", "/mock/operations", nil); r.Status != 404 {
 		t.Fatalf("control API reachable when disabled: %d", r.Status)
 	}
 }
 
 func TestJournal(t *testing.T) {
-	f := newFixture(t, fixtureOpts{key: testKey, options: server.Options{JournalSize: 3}})
-	req := f.sign(httptest.NewRequest("GET", opURL(server.SeedOperationID), nil), nil)
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey, Journal: 3})
+	req := f.Sign(httptest.NewRequest("GET", servertest.OpURL(mock.SeedOperationID), nil), nil)
 	req.Header.Set("x-ms-client-request-id", "req-1")
 	req.Header.Set("User-Agent", "azsdk-go-test/1.0")
-	f.do(req)
-	f.do(httptest.NewRequest("GET", opURL("unsigned"), nil))
+	f.Do(req)
+	f.Do(httptest.NewRequest("GET", servertest.OpURL("unsigned"), nil))
 
-	r := f.control("GET", "/mock/journal", nil)
-	if bytes.Contains(r.Body, []byte("Signature=")) || bytes.Contains(r.Body, []byte(testKey)) {
+	r := f.Control("GET", "/mock/journal", nil)
+	if bytes.Contains(r.Body, []byte("Signature=")) || bytes.Contains(r.Body, []byte(servertest.TestKey)) {
 		t.Fatalf("journal leaks a credential: %s", r.Body)
 	}
 	var j control.Journal
@@ -135,7 +128,7 @@ func TestJournal(t *testing.T) {
 		t.Fatalf("journal has %d entries (control requests must not be journaled): %s", len(j.Entries), r.Body)
 	}
 	first := j.Entries[0]
-	if first.Method != "GET" || first.Path != "/phoneNumbers/operations/"+server.SeedOperationID || first.Status != 200 ||
+	if first.Method != "GET" || first.Path != "/phoneNumbers/operations/"+mock.SeedOperationID || first.Status != 200 ||
 		*first.Query != "api-version=2022-12-01" || *first.AuthScheme != "HMAC-SHA256" ||
 		(*first.Headers)["x-ms-client-request-id"] != "req-1" || (*first.Headers)["x-ms-date"] == "" {
 		t.Errorf("first entry = %+v headers %v", first, *first.Headers)
@@ -145,12 +138,12 @@ func TestJournal(t *testing.T) {
 	}
 
 	for range 5 {
-		f.get(server.SeedOperationID)
+		f.Get(mock.SeedOperationID)
 	}
-	if n := len(f.srv.Journal().Entries()); n != 3 {
+	if n := len(f.Srv.Journal().Entries()); n != 3 {
 		t.Errorf("journal holds %d entries, want its bound 3", n)
 	}
-	if r := f.control("DELETE", "/mock/journal", nil); r.Status != 204 || len(f.srv.Journal().Entries()) != 0 {
-		t.Errorf("clear journal: %d, %d left", r.Status, len(f.srv.Journal().Entries()))
+	if r := f.Control("DELETE", "/mock/journal", nil); r.Status != 204 || len(f.Srv.Journal().Entries()) != 0 {
+		t.Errorf("clear journal: %d, %d left", r.Status, len(f.Srv.Journal().Entries()))
 	}
 }

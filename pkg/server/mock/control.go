@@ -1,4 +1,4 @@
-package server
+package mock
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/server/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -24,22 +25,17 @@ type controlService struct {
 var _ control.StrictServerInterface = (*controlService)(nil)
 
 // registerControl mounts the control API under /mock. Bodies are capped at maxBody bytes.
-func registerControl(e *echo.Echo, store *MemoryStore, journal *Journal, maxBody int64) {
-	cs := &controlService{store: store, journal: journal}
-	capBody := func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if _, err := readBody(c, maxBody); err != nil {
-				return err
-			}
-			return next(c)
-		}
+func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, maxBody int64) {
+	if maxBody <= 0 {
+		maxBody = server.DefaultMaxBodyBytes
 	}
-	control.RegisterHandlersWithOptions(e, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
-		OperationMiddlewares: map[string][]echo.MiddlewareFunc{"PutOperation": {capBody}},
+	cs := &controlService{store: store, journal: journal}
+	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
+		OperationMiddlewares: map[string][]echo.MiddlewareFunc{"PutOperation": {server.BufferBody(maxBody)}},
 	})
 }
 
-func controlError(e *APIError) types.CommunicationErrorResponse {
+func controlError(e *server.APIError) types.CommunicationErrorResponse {
 	return types.CommunicationErrorResponse{Error: e.Body}
 }
 
@@ -56,7 +52,7 @@ func (cs *controlService) ListOperations(context.Context, control.ListOperations
 // PutOperation validates and stores an operation.
 func (cs *controlService) PutOperation(_ context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
 	if req.Body == nil {
-		return putError(NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
+		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
 	}
 	op, err := fromControlOperation(*req.Body)
 	if err == nil {
@@ -68,7 +64,7 @@ func (cs *controlService) PutOperation(_ context.Context, req control.PutOperati
 		if errors.As(err, &fe) {
 			target = fe.Field
 		}
-		return putError(NewAPIError(http.StatusBadRequest, CodeInvalidParameter, "Invalid operation: "+err.Error()+".", target)), nil
+		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, "Invalid operation: "+err.Error()+".", target)), nil
 	}
 	if err := cs.store.Put(op); err != nil {
 		return nil, err
@@ -80,19 +76,15 @@ func (cs *controlService) PutOperation(_ context.Context, req control.PutOperati
 	return control.PutOperation201JSONResponse(toControlState(st)), nil
 }
 
-func putError(e *APIError) control.PutOperationdefaultJSONResponse {
+func putError(e *server.APIError) control.PutOperationdefaultJSONResponse {
 	return control.PutOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}
-}
-
-func notFound(id string) *APIError {
-	return NewAPIError(http.StatusNotFound, CodeNotFound, fmt.Sprintf("Operation %s cannot be found.", quoteID(id)), "operationid")
 }
 
 // GetOperationState returns one operation's state without counting a poll.
 func (cs *controlService) GetOperationState(_ context.Context, req control.GetOperationStateRequestObject) (control.GetOperationStateResponseObject, error) {
 	st, ok := cs.store.Lookup(req.OperationID)
 	if !ok {
-		e := notFound(req.OperationID)
+		e := server.NotFoundError(req.OperationID)
 		return control.GetOperationStatedefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	return control.GetOperationState200JSONResponse(toControlState(st)), nil
@@ -101,7 +93,7 @@ func (cs *controlService) GetOperationState(_ context.Context, req control.GetOp
 // DeleteOperation removes an operation.
 func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteOperationRequestObject) (control.DeleteOperationResponseObject, error) {
 	if !cs.store.Delete(req.OperationID) {
-		e := notFound(req.OperationID)
+		e := server.NotFoundError(req.OperationID)
 		return control.DeleteOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	return control.DeleteOperation204Response{}, nil

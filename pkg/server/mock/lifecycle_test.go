@@ -1,4 +1,4 @@
-package server_test
+package mock_test
 
 import (
 	"fmt"
@@ -7,16 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-func statuses(t *testing.T, f *fixture, id string, n int, advance time.Duration) string {
+func statuses(t *testing.T, f *servertest.Fixture, id string, n int, advance time.Duration) string {
 	t.Helper()
 	var seq []string
 	for range n {
-		seq = append(seq, string(decodeOp(t, f.get(id)).Status))
-		f.clock.Advance(advance)
+		seq = append(seq, string(servertest.DecodeOp(t, f.Get(id)).Status))
+		f.Clock.Advance(advance)
 	}
 	return strings.Join(seq, ">")
 }
@@ -35,11 +36,11 @@ func TestLifecycles(t *testing.T) {
 		{"capabilities", "capabilities_bab5d3ea-0000-4000-8000-000000000003", 3, 0, "running>running>succeeded"},
 		{"release by time", "release_6d1c9e0a-0000-4000-8000-000000000004", 5, 900 * time.Millisecond,
 			"notStarted>notStarted>running>running>succeeded"},
-		{"seed", server.SeedOperationID, 2, time.Hour, "succeeded>succeeded"},
+		{"seed", mock.SeedOperationID, 2, time.Hour, "succeeded>succeeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, fixtureOpts{})
+			f := servertest.New(t, servertest.Opts{})
 			if got := statuses(t, f, tt.id, tt.polls, tt.advance); got != tt.want {
 				t.Errorf("sequence = %s, want %s", got, tt.want)
 			}
@@ -48,13 +49,13 @@ func TestLifecycles(t *testing.T) {
 }
 
 func TestFailedStepCarriesError(t *testing.T) {
-	f := newFixture(t, fixtureOpts{})
+	f := servertest.New(t, servertest.Opts{})
 	id := "purchase_18c224b7-0000-4000-8000-000000000002"
-	if op := decodeOp(t, f.get(id)); op.Error != nil {
+	if op := servertest.DecodeOp(t, f.Get(id)); op.Error != nil {
 		t.Fatalf("running step carries an error: %+v", op.Error)
 	}
-	f.get(id)
-	op := decodeOp(t, f.get(id))
+	f.Get(id)
+	op := servertest.DecodeOp(t, f.Get(id))
 	if !op.Status.IsFailed() || op.Error == nil || op.Error.Code != "InternalError" ||
 		op.Error.Innererror == nil || op.Error.Innererror.Code != "PurchaseFailed" {
 		t.Fatalf("failed op = %+v, error %+v", op, op.Error)
@@ -62,46 +63,46 @@ func TestFailedStepCarriesError(t *testing.T) {
 }
 
 func TestLastActionModes(t *testing.T) {
-	ops := []server.Operation{{ID: "op", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: []server.Step{
+	ops := []mock.Operation{{ID: "op", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: []mock.Step{
 		{Status: types.PhoneNumberOperationStatusRunning},
-		{Status: types.PhoneNumberOperationStatusSucceeded, After: server.Duration(2 * time.Second)},
+		{Status: types.PhoneNumberOperationStatusSucceeded, After: mock.Duration(2 * time.Second)},
 		{Status: types.PhoneNumberOperationStatusFailed, AfterPolls: 5},
 	}}}
-	f := newFixture(t, fixtureOpts{ops: ops, lastMode: server.LastActionStep})
-	start := f.clock.Now()
-	op := decodeOp(t, f.get("op"))
+	f := servertest.New(t, servertest.Opts{Ops: ops, LastMode: mock.LastActionStep})
+	start := f.Clock.Now()
+	op := servertest.DecodeOp(t, f.Get("op"))
 	if !op.LastActionDateTime.Equal(start) {
 		t.Errorf("first step: lastActionDateTime = %v, want %v", op.LastActionDateTime, start)
 	}
 	if !op.CreatedDateTime.Equal(start) {
 		t.Errorf("createdDateTime defaults to the store time: %v", op.CreatedDateTime)
 	}
-	f.clock.Advance(3 * time.Second)
-	op = decodeOp(t, f.get("op"))
+	f.Clock.Advance(3 * time.Second)
+	op = servertest.DecodeOp(t, f.Get("op"))
 	if !op.Status.IsSucceeded() || !op.LastActionDateTime.Equal(start.Add(2*time.Second)) {
 		t.Errorf("time step: %s at %v, want succeeded at %v", op.Status, op.LastActionDateTime, start.Add(2*time.Second))
 	}
-	f.get("op")
-	f.get("op")
-	f.clock.Advance(time.Second)
-	reached := f.clock.Now()
-	op = decodeOp(t, f.get("op")) // four earlier reads: the afterPolls: 5 step is not reached yet
+	f.Get("op")
+	f.Get("op")
+	f.Clock.Advance(time.Second)
+	reached := f.Clock.Now()
+	op = servertest.DecodeOp(t, f.Get("op")) // four earlier reads: the afterPolls: 5 step is not reached yet
 	if op.Status.IsFailed() {
 		t.Fatalf("failed too early")
 	}
-	op = decodeOp(t, f.get("op"))
+	op = servertest.DecodeOp(t, f.Get("op"))
 	if !op.Status.IsFailed() || !op.LastActionDateTime.Equal(reached) {
 		t.Errorf("poll step: %s at %v, want failed at %v", op.Status, op.LastActionDateTime, reached)
 	}
 
-	live := newFixture(t, fixtureOpts{ops: ops})
-	if op := decodeOp(t, live.get("op")); op.LastActionDateTime.Year() != 1 {
+	live := servertest.New(t, servertest.Opts{Ops: ops})
+	if op := servertest.DecodeOp(t, live.Get("op")); op.LastActionDateTime.Year() != 1 {
 		t.Errorf("live mode: lastActionDateTime = %v", op.LastActionDateTime)
 	}
 }
 
 func TestMemoryStoreBoundedAndEvictsOldest(t *testing.T) {
-	store, err := server.NewMemoryStore(nil, &server.MemoryStoreOptions{MaxOperations: 3})
+	store, err := mock.NewMemoryStore(nil, &mock.MemoryStoreOptions{MaxOperations: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,31 +130,31 @@ func TestMemoryStoreBoundedAndEvictsOldest(t *testing.T) {
 	}
 }
 
-func scripted(id string) server.Operation {
-	return server.Operation{ID: id, OperationType: types.PhoneNumberOperationTypeSearch,
-		Timeline: []server.Step{{Status: types.PhoneNumberOperationStatusSucceeded}}}
+func scripted(id string) mock.Operation {
+	return mock.Operation{ID: id, OperationType: types.PhoneNumberOperationTypeSearch,
+		Timeline: []mock.Step{{Status: types.PhoneNumberOperationStatusSucceeded}}}
 }
 
 func TestConcurrentReadsAndWrites(t *testing.T) {
-	f := newFixture(t, fixtureOpts{maxOps: 1000})
+	f := servertest.New(t, servertest.Opts{MaxOps: 1000})
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			for i := range 50 {
-				if err := f.store.Put(scripted(fmt.Sprintf("w%d-%d", w, i%10))); err != nil {
+				if err := f.Store.Put(scripted(fmt.Sprintf("w%d-%d", w, i%10))); err != nil {
 					t.Error(err)
 					return
 				}
-				f.store.Delete(fmt.Sprintf("w%d-%d", w, (i+5)%10))
-				f.store.List()
+				f.Store.Delete(fmt.Sprintf("w%d-%d", w, (i+5)%10))
+				f.Store.List()
 			}
 		}()
 		go func() {
 			defer wg.Done()
 			for range 50 {
-				r := f.get("purchase_18c224b7-0000-4000-8000-000000000001")
+				r := f.Get("purchase_18c224b7-0000-4000-8000-000000000001")
 				if r.Status != 200 {
 					t.Errorf("status %d", r.Status)
 					return
@@ -162,11 +163,11 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	st, ok := f.store.Lookup("purchase_18c224b7-0000-4000-8000-000000000001")
+	st, ok := f.Store.Lookup("purchase_18c224b7-0000-4000-8000-000000000001")
 	if !ok || st.Polls != 8*50 {
 		t.Fatalf("polls = %d, want %d (every read counted exactly once)", st.Polls, 8*50)
 	}
-	if n := f.store.Len(); n < 5 || n > 5+8*10 {
+	if n := f.Store.Len(); n < 5 || n > 5+8*10 {
 		t.Fatalf("store holds %d operations, want between 5 and 85", n)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )

@@ -20,7 +20,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )

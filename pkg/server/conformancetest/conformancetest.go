@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 )
 
 // Options configures a run. The zero value checks the published example operation
@@ -39,11 +39,9 @@ type Options struct {
 	Strict bool
 }
 
-// Report is the outcome of a run, for assertions beyond pass/fail.
-type Report = conformance.Report
-
-// Check runs the suite against handler, served on a loopback port, and returns the report.
-func Check(ctx context.Context, handler http.Handler, opts *Options) (*Report, error) {
+// Check runs the suite against handler, served on a loopback port, and returns the report
+// (see package conformance for its types).
+func Check(ctx context.Context, handler http.Handler, opts *Options) (*conformance.Report, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -68,7 +66,7 @@ func Check(ctx context.Context, handler http.Handler, opts *Options) (*Report, e
 }
 
 // Run runs the suite against handler and reports every check as a subtest of t.
-func Run(t *testing.T, handler http.Handler, opts *Options) *Report {
+func Run(t *testing.T, handler http.Handler, opts *Options) *conformance.Report {
 	t.Helper()
 	rep, err := Check(t.Context(), handler, opts)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"hash"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -153,4 +155,27 @@ func (s *Signer) SignRequest(method, pathAndQuery, host, contentHash string, now
 	st.buf = append(st.buf[:0], authorizationPrefix...)
 	st.buf = base64.StdEncoding.AppendEncode(st.buf, sum[:])
 	return date, string(st.buf)
+}
+
+// ErrBadKey is returned by [DecodeKey]; it never carries the key.
+var ErrBadKey = errors.New("the access key is not valid base64")
+
+// DecodeKey decodes an access key as the Azure portal shows it (standard base64,
+// non-empty). Every component that takes a key decodes it here, so all refuse the same keys
+// with the same message.
+func DecodeKey(key string) ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil || len(k) == 0 {
+		return nil, ErrBadKey
+	}
+	return k, nil
+}
+
+// SetHeaders sets the three headers of a signed request: x-ms-date, x-ms-content-sha256
+// and Authorization, in canonical form, with one allocation for the three values.
+func SetHeaders(h http.Header, date, contentHash, authorization string) {
+	vals := []string{date, contentHash, authorization}
+	h[HeaderDate] = vals[0:1:1]
+	h[HeaderContentSHA256] = vals[1:2:2]
+	h[HeaderAuthorization] = vals[2:3:3]
 }

@@ -5,7 +5,6 @@ package servertest
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -189,15 +188,13 @@ func (f *Fixture) Sign(req *http.Request, body []byte) *http.Request {
 // SignWith signs req for body with key at the given time.
 func SignWith(t testing.TB, req *http.Request, key string, body []byte, at time.Time) *http.Request {
 	t.Helper()
-	k, err := base64.StdEncoding.DecodeString(key)
+	k, err := hmacauth.DecodeKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hash := hmacauth.ContentHash(body)
 	date, auth := hmacauth.NewSigner(k).SignRequest(req.Method, req.URL.RequestURI(), req.Host, hash, at)
-	req.Header.Set("x-ms-date", date)
-	req.Header.Set("x-ms-content-sha256", hash)
-	req.Header.Set("Authorization", auth)
+	hmacauth.SetHeaders(req.Header, date, hash, auth)
 	return req
 }
 

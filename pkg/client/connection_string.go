@@ -1,11 +1,12 @@
 package client
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 )
 
 // connectionStringFormat is quoted in every parse error so the fix is obvious.
@@ -59,22 +60,12 @@ func ParseConnectionString(cs string) (ConnectionString, error) {
 		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
 	}
 	out.Endpoint = endpoint
-	if _, err := decodeAccessKey(out.AccessKey); err != nil {
+	if _, err := hmacauth.DecodeKey(out.AccessKey); err != nil {
 		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
 	}
 	return out, nil
 }
 
-// errBadAccessKey never carries the key itself.
-var errBadAccessKey = errors.New("the access key is not valid base64")
-
-func decodeAccessKey(key string) ([]byte, error) {
-	k, err := base64.StdEncoding.DecodeString(key)
-	if err != nil || len(k) == 0 {
-		return nil, errBadAccessKey
-	}
-	return k, nil
-}
 
 // normalizeEndpoint checks that endpoint is an absolute http(s) URL without query or
 // fragment and returns it without a trailing slash.

@@ -84,10 +84,7 @@ func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
 		contentHash = hmacauth.ContentHash(b)
 	}
 	date, auth := signer.SignRequest(raw.Method, raw.URL.RequestURI(), signedHost(raw), contentHash, p.now())
-	vals := []string{date, contentHash, auth} // one allocation for the three header values
-	raw.Header[hmacauth.HeaderDate] = vals[0:1:1]
-	raw.Header[hmacauth.HeaderContentSHA256] = vals[1:2:2]
-	raw.Header[hmacauth.HeaderAuthorization] = vals[2:3:3]
+	hmacauth.SetHeaders(raw.Header, date, contentHash, auth)
 	return req.Next()
 }
 
@@ -96,7 +93,7 @@ func (p *hmacPolicy) signer(key string) (*hmacauth.Signer, error) {
 	if c := p.cached.Load(); c != nil && c.key == key {
 		return c.signer, nil
 	}
-	k, err := decodeAccessKey(key)
+	k, err := hmacauth.DecodeKey(key)
 	if err != nil {
 		return nil, &SigningError{"phonenumbers: cannot sign the request: " + err.Error()}
 	}

@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -92,9 +91,9 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	}
 	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
-		key, err := base64.StdEncoding.DecodeString(opts.AccessKey)
-		if err != nil || len(key) == 0 {
-			return nil, errors.New("conformance: the access key must be base64")
+		key, err := hmacauth.DecodeKey(opts.AccessKey)
+		if err != nil {
+			return nil, fmt.Errorf("conformance: %w", err)
 		}
 		l.signer = hmacauth.NewSigner(key)
 	}
@@ -134,9 +133,7 @@ func (l *live) send(ctx context.Context, method string, u *url.URL, sign bool, m
 	req.Header.Set("User-Agent", "phonenumbers-conformance")
 	if sign && l.signer != nil {
 		date, auth := l.signer.SignRequest(method, req.URL.RequestURI(), req.URL.Host, hmacauth.EmptyContentHash, l.opts.Now())
-		req.Header.Set("x-ms-date", date)
-		req.Header.Set("x-ms-content-sha256", hmacauth.EmptyContentHash)
-		req.Header.Set("Authorization", auth)
+		hmacauth.SetHeaders(req.Header, date, hmacauth.EmptyContentHash, auth)
 	}
 	if mutate != nil {
 		mutate(req)

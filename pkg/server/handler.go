@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -106,8 +105,8 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.Use(serviceHeaders(strings.Join(o.APIVersions, ", ")))
 	e.Use(limitURI(o.MaxURIBytes))
 	if o.AccessKey != "" {
-		key, err := base64.StdEncoding.DecodeString(o.AccessKey)
-		if err != nil || len(key) == 0 {
+		key, err := hmacauth.DecodeKey(o.AccessKey)
+		if err != nil {
 			return nil, errors.New("server: the access key must be base64 (as shown in the Azure portal)")
 		}
 		verifier := hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now)

@@ -38,8 +38,11 @@ type ClientOptions struct {
 type Client struct {
 	endpoint   *url.URL
 	apiVersion string
-	pipeline   runtime.Pipeline
-	gen        *generated.Client
+	// azClient holds the pipeline and the tracer, as in every Azure SDK for Go data-plane
+	// client: building both through azcore.NewClient is what makes
+	// ClientOptions.TracingProvider produce spans.
+	azClient *azcore.Client
+	gen      *generated.Client
 }
 
 // NewClient returns a client that authenticates with Microsoft Entra ID. endpoint is the
@@ -107,6 +110,10 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	return url.Parse(ep)
 }
 
+// tracingNamespace is the az.namespace attribute azcore adds to every span: the resource
+// provider of Communication Services, as the official Communication SDKs report it.
+const tracingNamespace = "Microsoft.Communication"
+
 // loggedHeaders are shown unredacted in azcore's request logs. Authorization never is.
 var loggedHeaders = []string{
 	"x-ms-date", "x-ms-content-sha256", "x-ms-return-client-request-id",
@@ -116,16 +123,20 @@ var loggedHeaders = []string{
 func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, error) {
 	azOpts := o.ClientOptions
 	azOpts.APIVersion = "" // the generated client sets api-version itself
-	pl := runtime.NewPipeline(moduleName, moduleVersion, runtime.PipelineOptions{
+	azClient, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
 		PerRetry:       auth,
 		AllowedHeaders: loggedHeaders,
+		Tracing:        runtime.TracingOptions{Namespace: tracingNamespace},
 	}, &azOpts)
-	gen, err := generated.NewClient(ep.String(), generated.WithHTTPClient(pipelineDoer{pl}))
 	if err != nil {
 		return nil, err
 	}
-	return &Client{endpoint: ep, apiVersion: o.APIVersion, pipeline: pl, gen: gen}, nil
+	gen, err := generated.NewClient(ep.String(), generated.WithHTTPClient(pipelineDoer{azClient.Pipeline()}))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{endpoint: ep, apiVersion: o.APIVersion, azClient: azClient, gen: gen}, nil
 }
 
 // Endpoint returns the endpoint the client calls, without a trailing slash.
@@ -175,7 +186,12 @@ var ErrUnexpectedResponse = errors.New("phonenumbers: unexpected response")
 
 // GetOperation fetches an operation by id. Any status other than 200 is returned as an
 // *azcore.ResponseError (see [AsCommunicationError] for the service's error details).
-func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOperationOptions) (GetOperationResponse, error) {
+// With a TracingProvider it is traced as a "Client.GetOperation" span.
+func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOperationOptions) (_ GetOperationResponse, err error) {
+	// The span also puts the tracer in ctx, which is how azcore's HTTP trace policy finds
+	// it: without StartSpan the pipeline would send the request untraced.
+	ctx, endSpan := runtime.StartSpan(ctx, "Client.GetOperation", c.azClient.Tracer(), nil)
+	defer func() { endSpan(err) }()
 	if strings.TrimSpace(operationID) == "" {
 		return GetOperationResponse{}, errors.New("phonenumbers: operationID must not be empty")
 	}

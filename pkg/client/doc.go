@@ -15,6 +15,19 @@
 // per-call or per-retry policies are configured with the embedded azcore.ClientOptions,
 // exactly as for every other Azure SDK for Go client.
 //
+// Tracing is azcore's too: set ClientOptions.TracingProvider (for example from
+// azotel.NewTracingProvider) and every span carries az.namespace "Microsoft.Communication".
+// [Client.GetOperation] produces a "Client.GetOperation" span (kind internal) with one
+// "HTTP GET" span (kind client) per attempt under it; the HTTP span has azcore's
+// http.method, http.url (query values other than api-version redacted), net.peer.name,
+// http.user_agent, az.client_request_id, http.status_code and, when the service sends one,
+// az.service_request_id attributes, and an error status for answers above 399. A poller
+// produces "Poller[PhoneNumberOperation].PollUntilDone", ".Poll" and ".Result" spans, with
+// the HTTP spans of its polls under them; a Poll or Result called from PollUntilDone is
+// not traced separately, as azcore suppresses SDK spans nested in another one. A call
+// that returns an error ends its span with an error status. Without a TracingProvider no
+// span is created.
+//
 // [Client.GetOperation] fetches one operation. Any answer other than 200 is returned as an
 // *azcore.ResponseError; [AsCommunicationError] recovers the full service error (target,
 // details, innererror) from it.

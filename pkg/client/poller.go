@@ -39,7 +39,8 @@ type OperationPollerOptions struct {
 // the final operation on success and an *OperationFailedError otherwise. A 404 while
 // polling ends the poll with an error saying the operation is gone; 429 and 5xx answers
 // are retried by the client's pipeline. Like runtime.Poller, it is not safe for concurrent
-// use.
+// use. It shares the client's tracer, so with a TracingProvider PollUntilDone, Poll and
+// Result produce spans (see the package documentation).
 type OperationPoller struct {
 	*runtime.Poller[types.PhoneNumberOperation]
 	handler   *operationHandler
@@ -58,7 +59,10 @@ func (c *Client) NewOperationPoller(operation string, options *OperationPollerOp
 	}
 	h := &operationHandler{Kind: handlerKind, OperationID: id}
 	return c.newPoller(h, options, func() (*runtime.Poller[types.PhoneNumberOperation], error) {
-		return runtime.NewPoller(nil, c.pipeline, &runtime.NewPollerOptions[types.PhoneNumberOperation]{Handler: h})
+		return runtime.NewPoller(nil, c.azClient.Pipeline(), &runtime.NewPollerOptions[types.PhoneNumberOperation]{
+			Handler: h,
+			Tracer:  c.azClient.Tracer(),
+		})
 	})
 }
 
@@ -68,7 +72,10 @@ func (c *Client) NewOperationPoller(operation string, options *OperationPollerOp
 func (c *Client) ResumeOperationPoller(token string, options *OperationPollerOptions) (*OperationPoller, error) {
 	h := &operationHandler{}
 	return c.newPoller(h, options, func() (*runtime.Poller[types.PhoneNumberOperation], error) {
-		p, err := runtime.NewPollerFromResumeToken(token, c.pipeline, &runtime.NewPollerFromResumeTokenOptions[types.PhoneNumberOperation]{Handler: h})
+		p, err := runtime.NewPollerFromResumeToken(token, c.azClient.Pipeline(), &runtime.NewPollerFromResumeTokenOptions[types.PhoneNumberOperation]{
+			Handler: h,
+			Tracer:  c.azClient.Tracer(),
+		})
 		if err != nil {
 			return nil, fmt.Errorf("phonenumbers: invalid resume token: %w", err)
 		}
@@ -79,6 +86,10 @@ func (c *Client) ResumeOperationPoller(token string, options *OperationPollerOpt
 	})
 }
 
+// newPoller applies the defaults of options and wraps the runtime.Poller made by build.
+// build passes the client's tracer to azcore: the poller's own spans put it in the
+// context that reaches operationHandler.Poll, which is how each poll's request gets its
+// HTTP span.
 func (c *Client) newPoller(h *operationHandler, options *OperationPollerOptions, build func() (*runtime.Poller[types.PhoneNumberOperation], error)) (*OperationPoller, error) {
 	var o OperationPollerOptions
 	if options != nil {

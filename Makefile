@@ -2,7 +2,6 @@
 GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
-GENERATED := $(shell git ls-files '*.gen.go' 2>/dev/null || find . -name '*.gen.go')
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .PHONY: all generate check-generate build test vet lint unit run bench benchstat fuzz soak conformance load clean
@@ -13,17 +12,31 @@ all: build
 generate:
 	$(GO) generate ./...
 
-## check-generate: fail when the committed *.gen.go files differ from what the spec generates
+## check-generate: fail when the committed *.gen.go files differ from what the spec generates.
+## It generates into a temporary copy of the work tree (tracked and untracked, non-ignored
+## files, so uncommitted spec edits count) and never writes to the work tree itself.
 check-generate:
-	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	for f in $(GENERATED); do mkdir -p $$tmp/$$(dirname $$f); cp $$f $$tmp/$$f; done; \
-	$(GO) generate ./... || exit 1; \
-	status=0; \
-	for f in $$(find . -name '*.gen.go' -not -path './.git/*' | sed 's#^\./##'); do \
-	  if [ ! -f $$tmp/$$f ]; then echo "check-generate: $$f is generated but not committed"; status=1; \
-	  elif ! cmp -s $$f $$tmp/$$f; then echo "check-generate: $$f is out of date; run 'make generate' and commit it"; diff -u $$tmp/$$f $$f | head -40; status=1; fi; \
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "check-generate: needs a git work tree (it copies the files git knows of)"; exit 1; }; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	git ls-files -z --cached --others --exclude-standard \
+	  | xargs -0 sh -c 'for f do if [ -e "$$f" ]; then printf "%s\0" "$$f"; fi; done' \
+	  | tar --null -T - -cf - | tar -xf - -C "$$tmp" || { echo "check-generate: cannot copy the work tree to $$tmp"; exit 1; }; \
+	find "$$tmp" -name '*.gen.go' -delete; \
+	(cd "$$tmp" && $(GO) generate ./...) || { echo "check-generate: go generate failed (in a copy of the work tree)"; exit 1; }; \
+	tracked=$$(git ls-files '*.gen.go'); status=0; \
+	for f in $$(cd "$$tmp" && find . -name '*.gen.go' | sed 's#^\./##' | sort); do \
+	  if ! printf '%s\n' $$tracked | grep -qxF "$$f"; then \
+	    echo "check-generate: $$f is generated but not committed; run 'make generate' and add it"; status=1; \
+	  elif [ ! -f "$$f" ]; then \
+	    echo "check-generate: $$f is generated but missing from the work tree; run 'make generate'"; status=1; \
+	  elif ! cmp -s "$$f" "$$tmp/$$f"; then \
+	    echo "check-generate: $$f is out of date; run 'make generate' and commit it"; \
+	    diff -u --label "$$f (work tree)" --label "$$f (generated)" "$$f" "$$tmp/$$f" | head -40; status=1; \
+	  fi; \
 	done; \
-	for f in $(GENERATED); do [ -f $$f ] || { echo "check-generate: $$f is no longer generated"; status=1; }; done; \
+	for f in $$tracked; do \
+	  [ -f "$$tmp/$$f" ] || { echo "check-generate: $$f is no longer generated; delete it"; status=1; }; \
+	done; \
 	[ $$status -eq 0 ] && echo "check-generate: generated code is up to date"; exit $$status
 
 ## build: build the phonenumbers binary into bin/

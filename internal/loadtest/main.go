@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -140,9 +139,11 @@ func (s *server) stop() {
 
 // signedHeader returns headers with a signature valid for the 15-minute skew window.
 func signedHeader(host string) http.Header {
-	key, _ := base64.StdEncoding.DecodeString(testKey)
+	key, _ := hmacauth.DecodeKey(testKey)
 	date, auth := hmacauth.NewSigner(key).SignRequest("GET", seedPath, host, hmacauth.EmptyContentHash, time.Now())
-	return http.Header{"X-Ms-Date": {date}, "X-Ms-Content-Sha256": {hmacauth.EmptyContentHash}, "Authorization": {auth}}
+	h := http.Header{}
+	hmacauth.SetHeaders(h, date, hmacauth.EmptyContentHash, auth)
+	return h
 }
 
 // result is what one attack measured.

@@ -1,30 +1,22 @@
 package main
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
-	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )
 
 type conformanceCmd struct {
-	Endpoint           string        `help:"Base URL of the server to check, e.g. http://127.0.0.1:8080." xor:"mode"`
-	AccessKey          string        `help:"Base64 access key: requests are HMAC-SHA256 signed and the authentication rules run." xor:"key"`
-	ConnectionString   string        `help:"endpoint=...;accesskey=... (instead of --endpoint and --access-key)." xor:"key,mode"`
+	connectionFlags
 	OperationID        []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
 	Poll               bool          `help:"Follow each operation until it is terminal, validating every answer."`
 	PollTimeout        time.Duration `default:"2m" help:"Give up polling one operation after this long."`
 	PollInterval       time.Duration `default:"1s" help:"Wait between polls."`
 	Strict             bool          `help:"Fail on SHOULD rules too, not only MUST rules."`
-	InsecureSkipVerify bool          `name:"insecure-skip-verify" help:"Do not verify the server's TLS certificate." xor:"tls"`
-	CACert             string        `name:"ca-cert" type:"existingfile" help:"PEM file of CA certificates to trust (e.g. from serve --tls-self-signed)." xor:"tls"`
-	Recordings         string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." xor:"mode"`
+	Recordings         string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." `
 	JSON               string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
 	JUnit              string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE."`
 }
@@ -39,66 +31,60 @@ func (c *conformanceCmd) Run(e *env) error {
 	var rep *conformance.Report
 	switch {
 	case c.Recordings != "":
-		if c.AccessKey != "" || c.Poll || len(c.OperationID) > 0 {
-			return &exitError{code: 2, err: errors.New("--recordings checks files offline; --access-key, --operation-id and --poll apply to --endpoint")}
+		if c.Poll || len(c.OperationID) > 0 {
+			return &exitError{code: exitUsage, err: errors.New("--recordings checks files offline; --operation-id and --poll apply to --endpoint")}
 		}
 		exs, err := conformance.ReadRecordings(c.Recordings)
 		if err != nil {
-			return &exitError{code: 2, err: err}
+			return &exitError{code: exitUsage, err: err}
 		}
 		rep = v.CheckRecordings(e.ctx, c.Recordings, exs, c.Strict)
 	default:
 		opts, err := c.liveOptions()
 		if err != nil {
-			return &exitError{code: 2, err: err}
+			return &exitError{code: exitUsage, err: err}
 		}
 		rep, err = v.RunLive(e.ctx, opts)
 		if err != nil {
-			return &exitError{code: 2, err: err}
+			return &exitError{code: exitUsage, err: err}
 		}
 	}
 	if err := rep.WriteText(e.stdout); err != nil {
 		return err
 	}
 	if err := c.writeReports(rep); err != nil {
-		return &exitError{code: 2, err: err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	if rep.Failed() {
-		return &exitError{code: 1}
+		return &exitError{code: exitFailure}
 	}
 	return nil
 }
 
 func (c *conformanceCmd) liveOptions() (conformance.LiveOptions, error) {
-	endpoint, key := c.Endpoint, c.AccessKey
-	if c.ConnectionString != "" {
-		cs, err := client.ParseConnectionString(c.ConnectionString)
-		if err != nil {
-			return conformance.LiveOptions{}, err
-		}
-		endpoint, key = cs.Endpoint, cs.AccessKey
-	}
-	if endpoint == "" {
+	t, err := c.resolve()
+	if errors.Is(err, errNoEndpoint) {
 		return conformance.LiveOptions{}, errors.New("give --endpoint (or --connection-string) for a live server, or --recordings for recorded traffic")
 	}
-	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // opt-in flag
-	if c.CACert != "" {
-		pem, err := os.ReadFile(c.CACert)
-		if err != nil {
-			return conformance.LiveOptions{}, fmt.Errorf("--ca-cert: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return conformance.LiveOptions{}, fmt.Errorf("--ca-cert: %s holds no PEM certificate", c.CACert)
-		}
-		tlsConfig.RootCAs = pool
+	if err != nil {
+		return conformance.LiveOptions{}, err
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = tlsConfig
+	if t.auth == authEntra && c.Auth == authEntra {
+		return conformance.LiveOptions{}, errors.New("conformance signs with an access key or sends no credential; --auth entra is not supported")
+	}
+	key := t.key
+	if t.auth == authNone {
+		key = ""
+	}
+	hc, err := c.httpClient()
+	if err != nil {
+		return conformance.LiveOptions{}, err
+	}
+	hc.Timeout = 30 * time.Second
 	return conformance.LiveOptions{
-		Endpoint: endpoint, AccessKey: key, OperationIDs: c.OperationID,
+		Endpoint: t.endpoint, AccessKey: key, OperationIDs: c.OperationID,
 		Poll: c.Poll, PollTimeout: c.PollTimeout, PollInterval: c.PollInterval, Strict: c.Strict,
-		HTTPClient: &http.Client{Transport: transport, Timeout: 30 * time.Second},
+		HTTPClient: hc,
 	}, nil
 }
 

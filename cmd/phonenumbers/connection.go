@@ -1,42 +1,159 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )
 
-// connectionFlags select the service and how to authenticate, for every command that calls it.
+// connectionFlags select the server and how to reach and authenticate to it, for every
+// command that calls one (operation, conformance), with the same environment fallbacks.
 type connectionFlags struct {
-	Endpoint         string `env:"PHONENUMBERS_ENDPOINT" help:"Resource URL, e.g. https://contoso.communication.azure.com. Takes precedence over a connection string."`
-	AccessKey        string `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key for --endpoint (HMAC-SHA256). Without it, Entra ID (DefaultAzureCredential) is used."`
-	ConnectionString string `env:"COMMUNICATION_SERVICES_CONNECTION_STRING" help:"endpoint=https://<resource>.communication.azure.com/;accesskey=<key>"`
-	APIVersion       string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to send."`
+	Endpoint           string `env:"PHONENUMBERS_ENDPOINT" help:"Resource URL, e.g. https://contoso.communication.azure.com or http://127.0.0.1:8080. Takes precedence over a connection string."`
+	AccessKey          string `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key for --endpoint: requests are HMAC-SHA256 signed."`
+	ConnectionString   string `env:"COMMUNICATION_SERVICES_CONNECTION_STRING" help:"endpoint=https://<resource>.communication.azure.com/;accesskey=<key> (instead of --endpoint and --access-key)."`
+	Auth               string `default:"auto" enum:"auto,key,entra,none" env:"PHONENUMBERS_AUTH" help:"auto: the access key when one is given; otherwise none for loopback or http:// endpoints; otherwise Entra ID. key, entra (DefaultAzureCredential, HTTPS only) or none force one."`
+	CACert             string `name:"ca-cert" type:"existingfile" env:"PHONENUMBERS_CA_CERT" help:"PEM file of CA certificates to trust (e.g. DIR/cert.pem from serve --tls-self-signed)."`
+	InsecureSkipVerify bool   `name:"insecure-skip-verify" env:"PHONENUMBERS_INSECURE_SKIP_VERIFY" help:"Do not verify the server's TLS certificate (tests only)."`
 }
 
-// errNoEndpoint is a usage error.
-var errNoEndpoint = errors.New("no service given: pass --endpoint (with --access-key, or Entra ID via DefaultAzureCredential) or --connection-string, or set PHONENUMBERS_ENDPOINT or COMMUNICATION_SERVICES_CONNECTION_STRING")
+// Authentication modes of --auth.
+const (
+	authAuto  = "auto"
+	authKey   = "key"
+	authEntra = "entra"
+	authNone  = "none"
+)
 
-// newClient builds the client the flags describe. Errors are usage errors (exit 2).
-func (f *connectionFlags) newClient() (*client.Client, error) {
-	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: f.APIVersion}}
-	switch {
-	case f.Endpoint != "" && f.AccessKey != "":
-		return client.NewClientWithKeyCredential(f.Endpoint, azcore.NewKeyCredential(f.AccessKey), opts)
-	case f.Endpoint != "":
+// errNoEndpoint is a usage error.
+var errNoEndpoint = errors.New("no server given: pass --endpoint (e.g. --endpoint http://127.0.0.1:8080 for `make run`) or --connection-string, or set PHONENUMBERS_ENDPOINT or COMMUNICATION_SERVICES_CONNECTION_STRING")
+
+// target is what the flags resolve to: where to go, with which key, authenticating how.
+type target struct {
+	endpoint string
+	key      string
+	auth     string // authKey, authEntra or authNone
+}
+
+// resolve applies precedence (--endpoint over a connection string) and --auth. Its
+// errors are usage errors.
+func (f *connectionFlags) resolve() (target, error) {
+	t := target{endpoint: f.Endpoint, key: f.AccessKey}
+	if f.ConnectionString != "" && (f.Endpoint == "" || f.AccessKey == "") {
+		cs, err := client.ParseConnectionString(f.ConnectionString)
+		if err != nil {
+			return target{}, err
+		}
+		if t.endpoint == "" {
+			t.endpoint = cs.Endpoint
+		}
+		if t.key == "" && strings.EqualFold(strings.TrimRight(t.endpoint, "/"), strings.TrimRight(cs.Endpoint, "/")) {
+			t.key = cs.AccessKey // the connection string's key only goes to its own endpoint
+		}
+	}
+	if t.endpoint == "" {
+		if f.AccessKey != "" {
+			return target{}, errors.New("--access-key needs --endpoint")
+		}
+		return target{}, errNoEndpoint
+	}
+	u, err := url.Parse(t.endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return target{}, fmt.Errorf("--endpoint %q is not an http(s) URL such as http://127.0.0.1:8080", t.endpoint)
+	}
+	t.auth, err = chooseAuth(f.Auth, t.key != "", u)
+	return t, err
+}
+
+// chooseAuth decides how to authenticate. Entra ID tokens never go over plain HTTP, and
+// auto never asks for one for a loopback or http:// endpoint: a local mock must not make
+// the CLI probe the instance-metadata service or send a developer's token.
+func chooseAuth(mode string, haveKey bool, u *url.URL) (string, error) {
+	switch mode {
+	case authKey:
+		if !haveKey {
+			return "", errors.New("--auth key needs --access-key, PHONENUMBERS_ACCESS_KEY or a connection string")
+		}
+		return authKey, nil
+	case authEntra:
+		if u.Scheme != "https" {
+			return "", fmt.Errorf("--auth entra sends an Entra ID token, which only goes over HTTPS; %s is http://", u.Redacted())
+		}
+		return authEntra, nil
+	case authNone:
+		return authNone, nil
+	case authAuto, "":
+		switch {
+		case haveKey:
+			return authKey, nil
+		case u.Scheme == "http" || netutil.IsLoopback(u):
+			return authNone, nil
+		}
+		return authEntra, nil
+	}
+	return "", fmt.Errorf("--auth %q: want auto, key, entra or none", mode)
+}
+
+// httpClient returns the HTTP client the TLS flags ask for.
+func (f *connectionFlags) httpClient() (*http.Client, error) {
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.InsecureSkipVerify} //nolint:gosec // opt-in flag
+	if f.CACert != "" {
+		pool, err := loadCertPool(f.CACert)
+		if err != nil {
+			return nil, err
+		}
+		tlsConfig.RootCAs = pool
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = tlsConfig
+	return &http.Client{Transport: transport}, nil
+}
+
+// loadCertPool reads a PEM bundle for --ca-cert.
+func loadCertPool(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-cert: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-cert: %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// newClient builds the client the flags describe, sending apiVersion. Errors are usage
+// errors (exit 2).
+func (f *connectionFlags) newClient(apiVersion string) (*client.Client, error) {
+	t, err := f.resolve()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := f.httpClient()
+	if err != nil {
+		return nil, err
+	}
+	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: apiVersion, Transport: hc}}
+	switch t.auth {
+	case authKey:
+		return client.NewClientWithKeyCredential(t.endpoint, azcore.NewKeyCredential(t.key), opts)
+	case authEntra:
 		cred, err := azidentity.NewDefaultAzureCredential(nil)
 		if err != nil {
-			return nil, fmt.Errorf("no --access-key given and Entra ID is unavailable: %w", err)
+			return nil, fmt.Errorf("Entra ID is unavailable (pass --access-key, or --auth none for a server that needs no credential): %w", err)
 		}
-		return client.NewClient(f.Endpoint, cred, opts)
-	case f.ConnectionString != "":
-		return client.NewClientFromConnectionString(f.ConnectionString, opts)
-	case f.AccessKey != "":
-		return nil, errors.New("--access-key needs --endpoint")
+		return client.NewClient(t.endpoint, cred, opts)
 	}
-	return nil, errNoEndpoint
+	return client.NewClientWithNoCredential(t.endpoint, opts)
 }

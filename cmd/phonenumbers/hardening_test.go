@@ -19,7 +19,7 @@ import (
 )
 
 func TestSlowClientsCannotHoldConnections(t *testing.T) {
-	base, _ := startServe(t, serveCmd{headerTimeout: 200 * time.Millisecond})
+	base, _ := startServeWith(t, serveCmd{}, serveHooks{headerTimeout: 200 * time.Millisecond})
 	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,13 @@ type cli struct {
 	Conformance conformanceCmd   `cmd:"" help:"Check a server, or recorded traffic, against the spec."`
 }
 
+// Exit codes, the same for every command.
+const (
+	exitOK      = 0 // success
+	exitFailure = 1 // the check failed, the operation failed, or the service answered an error
+	exitUsage   = 2 // the command line is wrong, or the target could not be used
+)
+
 // exitError carries a process exit code out of a command.
 type exitError struct {
 	code int
@@ -57,8 +64,8 @@ func main() {
 	os.Exit(code)
 }
 
-// run parses args and runs the command, returning the exit code: 0 success, 1 failure,
-// 2 usage error.
+// run parses args and runs the command, returning the exit code (exitOK, exitFailure,
+// exitUsage).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c cli
 	exit := -1
@@ -72,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	if err != nil {
 		fmt.Fprintln(stderr, "phonenumbers:", err)
-		return 2
+		return exitUsage
 	}
 	kctx, err := parser.Parse(args)
 	if exit >= 0 {
@@ -80,11 +87,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "phonenumbers:", err)
-		return 2
+		return exitUsage
 	}
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	if err := kctx.Run(e); err != nil {
-		code := 1
+		code := exitFailure
 		var ee *exitError
 		if errors.As(err, &ee) {
 			code, err = ee.code, ee.err
@@ -94,5 +101,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return code
 	}
-	return 0
+	return exitOK
 }

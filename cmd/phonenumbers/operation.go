@@ -23,20 +23,26 @@ type operationCmd struct {
 	Wait operationWaitCmd `cmd:"" help:"Poll an operation until it succeeds (exit 0) or fails (exit 1)."`
 }
 
+// apiVersionFlag is the api-version the operation commands send.
+type apiVersionFlag struct {
+	APIVersion string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to send."`
+}
+
 type operationGetCmd struct {
 	connectionFlags
+	apiVersionFlag
 	OperationID string `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
 }
 
 // Run fetches the operation.
 func (c *operationGetCmd) Run(e *env) error {
-	cl, err := c.newClient()
+	cl, err := c.newClient(c.APIVersion)
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	res, err := cl.GetOperation(e.ctx, c.OperationID, nil)
 	if err != nil {
-		return &exitError{code: 1, err: describeError(err)}
+		return &exitError{code: exitFailure, err: describeError(err)}
 	}
 	if err := printJSON(e.stdout, res.PhoneNumberOperation); err != nil {
 		return err
@@ -52,6 +58,7 @@ var minInterval = time.Second
 
 type operationWaitCmd struct {
 	connectionFlags
+	apiVersionFlag
 	Operation string        `arg:"" name:"operation" help:"Operation id, or the Operation-Location URL (relative or absolute) a 202 returned."`
 	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s)."`
 	Timeout   time.Duration `default:"10m" help:"Give up after this long."`
@@ -60,19 +67,19 @@ type operationWaitCmd struct {
 // Run polls until the operation is terminal.
 func (c *operationWaitCmd) Run(e *env) error {
 	if c.Interval < minInterval {
-		return &exitError{code: 2, err: fmt.Errorf("--interval must be at least %s", minInterval)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("--interval must be at least %s", minInterval)}
 	}
 	if c.Timeout <= 0 {
-		return &exitError{code: 2, err: errors.New("--timeout must be positive")}
+		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
 	}
-	cl, err := c.newClient()
+	cl, err := c.newClient(c.APIVersion)
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	status := newStatusReporter(e.stderr)
 	poller, err := cl.NewOperationPoller(c.Operation, &client.OperationPollerOptions{Frequency: c.Interval, OnPoll: status.report})
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
 	defer cancel()
@@ -85,13 +92,13 @@ func (c *operationWaitCmd) Run(e *env) error {
 	switch {
 	case errors.As(err, &failed):
 		_ = printJSON(e.stdout, failed.Operation)
-		return &exitError{code: 1, err: describeFailure(failed)}
+		return &exitError{code: exitFailure, err: describeFailure(failed)}
 	case errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil:
-		return &exitError{code: 1, err: fmt.Errorf("timed out after %s waiting for %s (last status: %s)", c.Timeout, poller.OperationID(), lastStatus(poller))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("timed out after %s waiting for %s (last status: %s)", c.Timeout, poller.OperationID(), lastStatus(poller))}
 	case errors.Is(err, context.Canceled):
-		return &exitError{code: 1, err: fmt.Errorf("interrupted while waiting for %s (last status: %s)", poller.OperationID(), lastStatus(poller))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("interrupted while waiting for %s (last status: %s)", poller.OperationID(), lastStatus(poller))}
 	}
-	return &exitError{code: 1, err: describeError(err)}
+	return &exitError{code: exitFailure, err: describeError(err)}
 }
 
 func lastStatus(p *client.OperationPoller) string {

@@ -50,7 +50,7 @@ func TestOperationCommands(t *testing.T) {
 		{"wait timeout", append([]string{"operation", "wait", "release_6d1c9e0a-0000-4000-8000-000000000004", "--interval", "5ms", "--timeout", "30ms"}, conn...), 1, "",
 			[]string{"timed out after 30ms", "last status: notStarted"}, ""},
 		{"wait unknown", append([]string{"operation", "wait", "nope", "--interval", "5ms"}, conn...), 1, "", []string{"404"}, ""},
-		{"no endpoint", []string{"operation", "get", "x", "--connection-string", ""}, 2, "", []string{"no service given"}, ""},
+		{"no endpoint", []string{"operation", "get", "x", "--connection-string", ""}, 2, "", []string{"no server given"}, ""},
 		{"bad connection string", []string{"operation", "get", "x", "--connection-string", "endpoint=ftp://x;accesskey=c2VjcmV0"}, 2, "", []string{"http or https"}, "c2VjcmV0"},
 		{"interval too short", append([]string{"operation", "wait", "x", "--interval", "0s"}, conn...), 2, "", []string{"--interval"}, ""},
 		{"missing argument", []string{"operation", "get"}, 2, "", nil, ""},

@@ -44,7 +44,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	old := minInterval
 	minInterval = 1
 	t.Cleanup(func() { minInterval = old })
-	base, serverLog := startServe(t, serveCmd{AccessKey: testKey, LogLevel: "debug", LogFormat: "json", wrap: record})
+	base, serverLog := startServeWith(t, serveCmd{AccessKey: testKey, LogLevel: "debug", LogFormat: "json"}, serveHooks{wrap: record})
 
 	var outputs []string
 	cli := func(args ...string) {

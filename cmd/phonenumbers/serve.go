@@ -42,26 +42,30 @@ type serveCmd struct {
 	TLSCert       string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
 	TLSKey        string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
 	TLSSelfSigned string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
+}
 
-	// ready, when set (by tests), receives the base URL once the server listens.
+// serveHooks let tests observe and steer a running server; the zero value is production.
+// They live apart from serveCmd so that the command-line struct holds only flags.
+type serveHooks struct {
+	// ready, when set, receives the base URL once the server listens.
 	ready func(baseURL string)
-	// now, when set (by tests), is the server's clock.
+	// now, when set, is the server's clock.
 	now func() time.Time
-	// wrap, when set (by tests), wraps the handler, e.g. to hold a request in flight.
+	// wrap, when set, wraps the handler, e.g. to hold a request in flight.
 	wrap func(http.Handler) http.Handler
-	// headerTimeout, when set (by tests), replaces readHeaderTimeout.
+	// headerTimeout, when set, replaces readHeaderTimeout.
 	headerTimeout time.Duration
 }
 
 // Run starts the server and blocks until the context is cancelled, then drains.
 func (s *serveCmd) Run(e *env) error {
-	if err := s.serve(e.ctx, e.stderr); err != nil {
-		return &exitError{code: 1, err: err}
+	if err := s.serve(e.ctx, e.stderr, serveHooks{}); err != nil {
+		return &exitError{code: exitFailure, err: err}
 	}
 	return nil
 }
 
-func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
+func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks) error {
 	logBuf := newBufferedLog(logOut)
 	defer logBuf.Close()
 	logger, err := newLogger(logBuf, s.LogFormat, s.LogLevel)
@@ -77,7 +81,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 		source = s.Fixtures
 	}
 	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{
-		MaxOperations: s.MaxOperations, Now: s.now, LastAction: mock.LastActionMode(s.LastAction),
+		MaxOperations: s.MaxOperations, Now: hooks.now, LastAction: mock.LastActionMode(s.LastAction),
 	})
 	if err != nil {
 		return err
@@ -85,7 +89,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 	handler, err := mock.New(store, &mock.Options{
 		Options: server.Options{
 			AccessKey: s.AccessKey, MaxClockSkew: s.MaxClockSkew, APIVersions: splitList(s.APIVersions),
-			Logger: logger, Now: s.now,
+			Logger: logger, Now: hooks.now,
 		},
 		JournalSize: s.JournalSize, DisableControlAPI: s.NoControlAPI,
 	})
@@ -106,12 +110,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 		ln = tls.NewListener(ln, tlsConfig)
 	}
 	var h http.Handler = handler
-	if s.wrap != nil {
-		h = s.wrap(h)
+	if hooks.wrap != nil {
+		h = hooks.wrap(h)
 	}
 	headerTimeout := readHeaderTimeout
-	if s.headerTimeout > 0 {
-		headerTimeout = s.headerTimeout
+	if hooks.headerTimeout > 0 {
+		headerTimeout = hooks.headerTimeout
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -128,8 +132,8 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	if s.ready != nil {
-		s.ready(baseURL)
+	if hooks.ready != nil {
+		hooks.ready(baseURL)
 	}
 	select {
 	case err := <-errc:

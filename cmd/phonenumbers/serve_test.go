@@ -43,6 +43,12 @@ func (b *syncBuffer) String() string {
 // stopped (and its exit checked) when the test ends.
 func startServe(t *testing.T, cmd serveCmd) (string, *syncBuffer) {
 	t.Helper()
+	return startServeWith(t, cmd, serveHooks{})
+}
+
+// startServeWith is startServe with test hooks.
+func startServeWith(t *testing.T, cmd serveCmd, hooks serveHooks) (string, *syncBuffer) {
+	t.Helper()
 	if cmd.Addr == "" {
 		cmd.Addr = "127.0.0.1:0"
 	}
@@ -55,11 +61,11 @@ func startServe(t *testing.T, cmd serveCmd) (string, *syncBuffer) {
 		cmd.APIVersions = []string{types.DefaultAPIVersion}
 	}
 	ready := make(chan string, 1)
-	cmd.ready = func(u string) { ready <- u }
+	hooks.ready = func(u string) { ready <- u }
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- cmd.serve(ctx, logs) }()
+	go func() { done <- cmd.serve(ctx, logs, hooks) }()
 	var base string
 	select {
 	case base = <-ready:
@@ -143,7 +149,8 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 	inHandler := make(chan struct{})
 	release := make(chan struct{})
 	cmd := serveCmd{Addr: "127.0.0.1:0", LastAction: "live", LogFormat: "json", LogLevel: "info", APIVersions: []string{types.DefaultAPIVersion}}
-	cmd.wrap = func(h http.Handler) http.Handler {
+	var hooks serveHooks
+	hooks.wrap = func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("hold") == "1" {
 				close(inHandler)
@@ -153,11 +160,11 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 		})
 	}
 	ready := make(chan string, 1)
-	cmd.ready = func(u string) { ready <- u }
+	hooks.ready = func(u string) { ready <- u }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- cmd.serve(ctx, &syncBuffer{}) }()
+	go func() { done <- cmd.serve(ctx, &syncBuffer{}, hooks) }()
 	base := <-ready
 
 	type result struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -58,9 +59,21 @@ func NewClient(endpoint string, cred azcore.TokenCredential, options *ClientOpti
 		return nil, err
 	}
 	auth := runtime.NewBearerTokenPolicy(cred, []string{Scope}, &policy.BearerTokenOptions{
-		InsecureAllowCredentialWithHTTP: o.InsecureAllowCredentialWithHTTP || isLoopback(ep),
+		InsecureAllowCredentialWithHTTP: o.InsecureAllowCredentialWithHTTP || netutil.IsLoopback(ep),
 	})
 	return newClient(ep, o, auth)
+}
+
+// NewClientWithNoCredential returns a client that sends no credential, for servers that
+// need none: a local mock (phonenumbers serve without --access-key) or a test double.
+// The Azure service itself refuses such requests with 401.
+func NewClientWithNoCredential(endpoint string, options *ClientOptions) (*Client, error) {
+	o := optionsOrDefault(options)
+	ep, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(ep, o)
 }
 
 // NewClientWithKeyCredential returns a client that signs every request with HMAC-SHA256

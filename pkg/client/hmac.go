@@ -2,9 +2,7 @@ package client
 
 import (
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // keyHandoffHeader carries the access key from azcore's KeyCredentialPolicy (the only
@@ -65,7 +64,7 @@ func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
 	if key == "" {
 		return nil, &SigningError{"phonenumbers: no access key to sign the request with"}
 	}
-	if raw.URL.Scheme != "https" && !p.allowHTTP && !isLoopback(raw.URL) {
+	if raw.URL.Scheme != "https" && !p.allowHTTP && !netutil.IsLoopback(raw.URL) {
 		return nil, errHTTPCredential
 	}
 	signer, err := p.signer(key)
@@ -111,12 +110,3 @@ func signedHost(r *http.Request) string {
 	return r.URL.Host
 }
 
-// isLoopback reports whether u points at this machine, where plain HTTP exposes nothing.
-func isLoopback(u *url.URL) bool {
-	h := u.Hostname()
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}

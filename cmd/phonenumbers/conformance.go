@@ -11,14 +11,14 @@ import (
 
 type conformanceCmd struct {
 	connectionFlags
-	OperationID        []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
-	Poll               bool          `help:"Follow each operation until it is terminal, validating every answer."`
-	PollTimeout        time.Duration `default:"2m" help:"Give up polling one operation after this long."`
-	PollInterval       time.Duration `default:"1s" help:"Wait between polls."`
-	Strict             bool          `help:"Fail on SHOULD rules too, not only MUST rules."`
-	Recordings         string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." `
-	JSON               string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
-	JUnit              string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE."`
+	OperationID  []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
+	Poll         bool          `help:"Follow each operation until it is terminal, validating every answer."`
+	PollTimeout  time.Duration `default:"2m" help:"Give up polling one operation after this long."`
+	PollInterval time.Duration `default:"1s" help:"Wait between polls."`
+	Strict       bool          `help:"Fail on SHOULD rules too, not only MUST rules."`
+	Recordings   string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." `
+	JSON         string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
+	JUnit        string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE."`
 }
 
 // Run checks a live server or recordings; exit 0 when nothing failed, 1 when something

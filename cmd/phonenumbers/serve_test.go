@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 

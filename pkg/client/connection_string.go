@@ -66,7 +66,6 @@ func ParseConnectionString(cs string) (ConnectionString, error) {
 	return out, nil
 }
 
-
 // normalizeEndpoint checks that endpoint is an absolute http(s) URL without query or
 // fragment and returns it without a trailing slash.
 func normalizeEndpoint(endpoint string) (string, error) {

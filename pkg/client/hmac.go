@@ -109,4 +109,3 @@ func signedHost(r *http.Request) string {
 	}
 	return r.URL.Host
 }
-

@@ -151,7 +151,7 @@ func (f *connectionFlags) newClient(apiVersion string) (*client.Client, error) {
 	case authEntra:
 		cred, err := azidentity.NewDefaultAzureCredential(nil)
 		if err != nil {
-			return nil, fmt.Errorf("Entra ID is unavailable (pass --access-key, or --auth none for a server that needs no credential): %w", err)
+			return nil, fmt.Errorf("no Entra ID credential available (pass --access-key, or --auth none for a server that needs no credential): %w", err)
 		}
 		return client.NewClient(t.endpoint, cred, opts)
 	}

@@ -5,15 +5,19 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )
 
@@ -72,6 +76,11 @@ func (f *connectionFlags) resolve() (target, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return target{}, fmt.Errorf("--endpoint %q is not an http(s) URL such as http://127.0.0.1:8080", t.endpoint)
 	}
+	if t.key != "" {
+		if _, err := hmacauth.DecodeKey(t.key); err != nil {
+			return target{}, fmt.Errorf("--access-key: %w (copy the key from the Azure portal: Keys, Primary key)", err)
+		}
+	}
 	t.auth, err = chooseAuth(f.Auth, t.key != "", u)
 	return t, err
 }
@@ -117,7 +126,7 @@ func (f *connectionFlags) httpClient() (*http.Client, error) {
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsConfig
-	return &http.Client{Transport: transport}, nil
+	return &http.Client{Transport: transport, CheckRedirect: client.CheckRedirect}, nil
 }
 
 // loadCertPool reads a PEM bundle for --ca-cert.
@@ -133,9 +142,9 @@ func loadCertPool(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// newClient builds the client the flags describe, sending apiVersion. Errors are usage
-// errors (exit 2).
-func (f *connectionFlags) newClient(apiVersion string) (*client.Client, error) {
+// newClient builds the client the flags describe, sending apiVersion; every failed try
+// is reported on progress as it happens. Errors are usage errors (exit 2).
+func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*client.Client, error) {
 	t, err := f.resolve()
 	if err != nil {
 		return nil, err
@@ -144,7 +153,10 @@ func (f *connectionFlags) newClient(apiVersion string) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: apiVersion, Transport: hc}}
+	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{
+		APIVersion: apiVersion, Transport: hc,
+		PerRetryPolicies: []policy.Policy{tryReporter{w: progress}},
+	}}
 	switch t.auth {
 	case authKey:
 		return client.NewClientWithKeyCredential(t.endpoint, azcore.NewKeyCredential(t.key), opts)
@@ -156,4 +168,31 @@ func (f *connectionFlags) newClient(apiVersion string) (*client.Client, error) {
 		return client.NewClient(t.endpoint, cred, opts)
 	}
 	return client.NewClientWithNoCredential(t.endpoint, opts)
+}
+
+// tryReporter prints each failed try on stderr as it happens, so that a retrying command
+// is never silent. azcore's retry policy decides whether another try follows.
+type tryReporter struct{ w io.Writer }
+
+// Do sends the request and reports a transport error or a retriable status.
+func (r tryReporter) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	raw := req.Raw()
+	switch {
+	case err != nil && raw.Context().Err() == nil:
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(err.Error(), false))
+	case err == nil && isRetriableStatus(resp.StatusCode):
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode)
+	}
+	return resp, err
+}
+
+// isRetriableStatus lists the statuses azcore's retry policy retries by default.
+func isRetriableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }

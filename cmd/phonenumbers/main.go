@@ -20,6 +20,8 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -97,7 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			code, err = ee.code, ee.err
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "phonenumbers:", strings.TrimPrefix(err.Error(), "phonenumbers: "))
+			// Server text (statuses, error messages) reaches this line: escape what a
+			// terminal would execute.
+			fmt.Fprintln(stderr, "phonenumbers:", textutil.Printable(strings.TrimPrefix(err.Error(), "phonenumbers: "), false))
 		}
 		return code
 	}

@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"golang.org/x/term"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -31,24 +35,36 @@ type apiVersionFlag struct {
 type operationGetCmd struct {
 	connectionFlags
 	apiVersionFlag
-	OperationID string `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
+	OperationID string        `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
+	Timeout     time.Duration `default:"1m" help:"Give up after this long, retries included."`
 }
 
 // Run fetches the operation.
 func (c *operationGetCmd) Run(e *env) error {
-	cl, err := c.newClient(c.APIVersion)
+	if strings.TrimSpace(c.OperationID) == "" {
+		return &exitError{code: exitUsage, err: errors.New("the operation id is empty; pass one, e.g. search-my-operation-id")}
+	}
+	if c.Timeout <= 0 {
+		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
+	}
+	cl, err := c.newClient(c.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	res, err := cl.GetOperation(e.ctx, c.OperationID, nil)
+	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
+	defer cancel()
+	res, err := cl.GetOperation(ctx, c.OperationID, nil)
 	if err != nil {
-		return &exitError{code: exitFailure, err: describeError(err)}
+		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+			err = fmt.Errorf("timed out after %s", c.Timeout)
+		}
+		return &exitError{code: exitFailure, err: fmt.Errorf("get operation %s from %s: %w", c.OperationID, cl.Endpoint(), describeError(err))}
 	}
 	if err := printJSON(e.stdout, res.PhoneNumberOperation); err != nil {
 		return err
 	}
 	if res.Location != nil {
-		fmt.Fprintf(e.stderr, "Location: %s\n", *res.Location)
+		fmt.Fprintf(e.stderr, "Location: %s\n", textutil.Printable(*res.Location, false))
 	}
 	return nil
 }
@@ -72,7 +88,10 @@ func (c *operationWaitCmd) Run(e *env) error {
 	if c.Timeout <= 0 {
 		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
 	}
-	cl, err := c.newClient(c.APIVersion)
+	if strings.TrimSpace(c.Operation) == "" {
+		return &exitError{code: exitUsage, err: errors.New("the operation is empty; pass an id or an Operation-Location URL")}
+	}
+	cl, err := c.newClient(c.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -92,13 +111,13 @@ func (c *operationWaitCmd) Run(e *env) error {
 	switch {
 	case errors.As(err, &failed):
 		_ = printJSON(e.stdout, failed.Operation)
-		return &exitError{code: exitFailure, err: describeFailure(failed)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%w (at %s)", describeFailure(failed), cl.Endpoint())}
 	case errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil:
-		return &exitError{code: exitFailure, err: fmt.Errorf("timed out after %s waiting for %s (last status: %s)", c.Timeout, poller.OperationID(), lastStatus(poller))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("timed out after %s waiting for %s at %s (last status: %s)", c.Timeout, poller.OperationID(), cl.Endpoint(), lastStatus(poller))}
 	case errors.Is(err, context.Canceled):
-		return &exitError{code: exitFailure, err: fmt.Errorf("interrupted while waiting for %s (last status: %s)", poller.OperationID(), lastStatus(poller))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("interrupted while waiting for %s at %s (last status: %s)", poller.OperationID(), cl.Endpoint(), lastStatus(poller))}
 	}
-	return &exitError{code: exitFailure, err: describeError(err)}
+	return &exitError{code: exitFailure, err: fmt.Errorf("waiting for %s at %s (last status: %s): %w", poller.OperationID(), cl.Endpoint(), lastStatus(poller), describeError(err))}
 }
 
 func lastStatus(p *client.OperationPoller) string {
@@ -117,8 +136,12 @@ func printJSON(w io.Writer, v any) error {
 	return err
 }
 
-// describeError turns a service error into one line: status, code, message, target.
+// describeError turns a service error into one line: status, code, message, target; and
+// a certificate error into one that names the flag that fixes it.
 func describeError(err error) error {
+	if isCertificateError(err) {
+		return fmt.Errorf("%w; the server's TLS certificate is not trusted: pass --ca-cert FILE (serve --tls-self-signed DIR writes DIR/cert.pem) or, for a test server only, --insecure-skip-verify", err)
+	}
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {
 		return err
@@ -127,6 +150,17 @@ func describeError(err error) error {
 		return fmt.Errorf("HTTP %d %s: %s", re.StatusCode, ce.Code, communicationDetails(ce))
 	}
 	return fmt.Errorf("HTTP %d %s (the response carried no error details)", re.StatusCode, http.StatusText(re.StatusCode))
+}
+
+// isCertificateError reports whether err is a failure to verify the server's certificate.
+func isCertificateError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verification     *tls.CertificateVerificationError
+	)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verification)
 }
 
 func describeFailure(f *client.OperationFailedError) error {
@@ -168,11 +202,11 @@ func newStatusReporter(w io.Writer) *statusReporter {
 func (s *statusReporter) report(op types.PhoneNumberOperation) {
 	s.polls++
 	if s.live {
-		fmt.Fprintf(s.w, "\r\033[K%s: %s (poll %d, %s)", op.ID, op.Status, s.polls, time.Since(s.start).Round(100*time.Millisecond))
+		fmt.Fprintf(s.w, "\r\033[K%s: %s (poll %d, %s)", textutil.Printable(op.ID, false), textutil.Printable(string(op.Status), false), s.polls, time.Since(s.start).Round(100*time.Millisecond))
 		return
 	}
 	if op.Status != s.last {
-		fmt.Fprintf(s.w, "%s: %s\n", op.ID, op.Status)
+		fmt.Fprintf(s.w, "%s: %s\n", textutil.Printable(op.ID, false), textutil.Printable(string(op.Status), false))
 	}
 	s.last = op.Status
 }

@@ -77,11 +77,41 @@ func selfSigned(dir string) (tls.Certificate, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return tls.Certificate{}, fmt.Errorf("--tls-self-signed: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), certPEM, 0o644); err != nil {
+	if err := replaceFile(dir, "key.pem", keyPEM, 0o600); err != nil {
 		return tls.Certificate{}, fmt.Errorf("--tls-self-signed: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "key.pem"), keyPEM, 0o600); err != nil {
+	if err := replaceFile(dir, "cert.pem", certPEM, 0o644); err != nil {
 		return tls.Certificate{}, fmt.Errorf("--tls-self-signed: %w", err)
 	}
 	return tls.X509KeyPair(certPEM, keyPEM)
+}
+
+// replaceFile writes data to dir/name with exactly perm. It writes a new file (created
+// 0600 by os.CreateTemp, so the key is never readable by others, even briefly) and renames
+// it over name: an existing file keeps neither its content nor its mode, and a symbolic
+// link at name is replaced, never followed, so its target is left alone.
+func replaceFile(dir, name string, data []byte, perm os.FileMode) (err error) {
+	f, err := os.CreateTemp(dir, "."+name+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(perm); err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(dir, name))
 }

@@ -5,6 +5,7 @@ package textutil
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -29,4 +30,48 @@ const maxQuotedID = 64
 // QuoteID returns id, truncated and Go-quoted, for use in an error message.
 func QuoteID(id string) string {
 	return strconv.Quote(Truncate(id, maxQuotedID))
+}
+
+// Printable returns s with every control character (C0, DEL, C1) and every Unicode
+// bidirectional override escaped as \x.. or \u...., and invalid UTF-8 replaced, so that text
+// from a server can be printed on a terminal without moving the cursor, retitling the
+// window, clearing the screen or hiding a link (ESC [2J, OSC 0 and OSC 8 sequences).
+// Tabs are kept; newlines are kept only when keepNewlines is set.
+func Printable(s string, keepNewlines bool) string {
+	if isPrintable(s, keepNewlines) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\t', r == '\n' && keepNewlines:
+			b.WriteRune(r)
+		case needsEscape(r):
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\u202e'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isPrintable(s string, keepNewlines bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if needsEscape(r) && r != '\t' && !(r == '\n' && keepNewlines) {
+			return false
+		}
+	}
+	return true
+}
+
+// needsEscape reports control characters and the bidirectional formatting characters
+// that can make printed text read differently from what it is.
+func needsEscape(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 }

@@ -39,3 +39,28 @@ func TestQuoteID(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct {
+		in           string
+		keepNewlines bool
+		want         string
+	}{
+		{"running", false, "running"},
+		{"a\tb", false, "a\tb"},
+		{"line1\nline2", true, "line1\nline2"},
+		{"line1\nline2", false, `line1\nline2`},
+		{"\x1b]0;pwned\x07", false, `\x1b]0;pwned\a`},
+		{"\x1b[2J", false, `\x1b[2J`},
+		{"\x1b]8;;https://evil\x1b\\click\x1b]8;;\x1b\\", false, `\x1b]8;;https://evil\x1b\click\x1b]8;;\x1b\`},
+		{"\u009b2J", false, `\u009b2J`},
+		{"safe\u202Eexe.txt", false, `safe\u202eexe.txt`},
+		{"bad\xffutf8", false, "bad\uFFFDutf8"},
+		{"héllo 😀", false, "héllo 😀"},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.in, tt.keepNewlines); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

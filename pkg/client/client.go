@@ -31,6 +31,10 @@ type ClientOptions struct {
 	// runs, is always allowed.
 	InsecureAllowCredentialWithHTTP bool
 
+	// MaxResponseBytes bounds every response body; a larger one fails the call with a
+	// *ResponseTooLargeError. Default DefaultMaxResponseBytes (4 MiB).
+	MaxResponseBytes int64
+
 	// Now is the clock used for x-ms-date. Default time.Now; tests inject their own.
 	Now func() time.Time
 }
@@ -136,6 +140,9 @@ var loggedHeaders = []string{
 func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, error) {
 	azOpts := o.ClientOptions
 	azOpts.APIVersion = "" // the generated client sets api-version itself
+	// Redirects to another origin are refused by the default transport; a Transport of
+	// the caller's is used as given, with the body limit around it.
+	azOpts.Transport = boundedTransport(azOpts.Transport, o.MaxResponseBytes)
 	azClient, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
 		PerRetry:       auth,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -37,7 +38,8 @@ type LiveOptions struct {
 	PollInterval time.Duration
 	// Strict turns SHOULD rules into failures.
 	Strict bool
-	// HTTPClient sends the requests. Default: a client with a 30 s timeout.
+	// HTTPClient sends the requests. Default: a client with a 30 s timeout. Its
+	// CheckRedirect is replaced: redirects to another origin are refused.
 	HTTPClient *http.Client
 	// Now is the clock for x-ms-date. Default time.Now.
 	Now func() time.Time
@@ -86,6 +88,11 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
+	// Signed probes must not be redirected to another origin, whatever client was given:
+	// the signature would go along and the other server's answers would be scored.
+	hc := *opts.HTTPClient
+	hc.CheckRedirect = client.CheckRedirect
+	opts.HTTPClient = &hc
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,5 +238,35 @@ func TestShouldRulesWarnUnlessStrict(t *testing.T) {
 	rep := runLive(t, h, conformance.LiveOptions{})
 	if rep.Failed() || rep.Summary.Warnings == 0 {
 		t.Fatalf("summary %+v: a SHOULD rule must warn, not fail, without --strict", rep.Summary)
+	}
+}
+
+// TestRedirectToAnotherOriginIsRefused: a server that redirects the probes elsewhere gets
+// neither the signature nor a passing report from the other server's answers.
+func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
+	var leaked atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Add(1)
+		referenceHandler(t, "").ServeHTTP(w, r)
+	}))
+	defer other.Close()
+	redirector := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	})
+	ts := httptest.NewServer(redirector)
+	defer ts.Close()
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, AccessKey: testKey})
+	if err == nil && !rep.Failed() {
+		t.Fatal("a redirecting server passed")
+	}
+	if err != nil && !strings.Contains(err.Error(), "another origin") {
+		t.Errorf("err = %v, want it to name the refused redirect", err)
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Fatalf("the other origin received %d requests", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/textproto"
@@ -53,10 +54,14 @@ func ReadRecordings(path string) ([]Exchange, error) {
 		}
 	}
 	var out []Exchange
+	var total int64
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readRegularFile(f, maxRecordingBytes)
 		if err != nil {
 			return nil, fmt.Errorf("recordings: %w", err)
+		}
+		if total += int64(len(data)); total > maxRecordingsTotalBytes {
+			return nil, fmt.Errorf("recordings: %s holds more than %d bytes of recordings; check a smaller directory", path, maxRecordingsTotalBytes)
 		}
 		exs, err := ParseRecording(filepath.Base(f), data)
 		if err != nil {
@@ -65,6 +70,38 @@ func ReadRecordings(path string) ([]Exchange, error) {
 		out = append(out, exs...)
 	}
 	return out, nil
+}
+
+// maxRecordingsTotalBytes bounds what one run reads from a directory of recordings.
+const maxRecordingsTotalBytes = 256 << 20
+
+// readRegularFile reads path if it is a regular file (after following links) of at most
+// limit bytes. Devices such as /dev/zero, FIFOs (whose open blocks) and sockets are
+// refused before they are opened, and the read itself is bounded, in case the file grows.
+func readRegularFile(path string, limit int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, info.Mode().Type())
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d allowed", path, info.Size(), limit)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s grew past the %d bytes allowed while being read", path, limit)
+	}
+	return data, nil
 }
 
 // ParseRecording parses one recording file; name is used in sources and errors.

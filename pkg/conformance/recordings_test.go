@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func mustValidator(t testing.TB) *Validator {
@@ -72,5 +74,51 @@ func TestTamperedRecordingFails(t *testing.T) {
 			!strings.Contains(r.Violations[0].Message, `"Succeeded"`)) {
 			t.Errorf("failure = %+v", r)
 		}
+	}
+}
+
+// TestReadRecordingsRefusesHostileFiles: devices, FIFOs and oversized files are refused
+// before they are read, whether named directly or found in a directory.
+func TestReadRecordingsRefusesHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.json")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, 1<<30); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"link to /dev/zero in a directory", dir, "not a regular file"},
+		{"link to /dev/zero", zero, "not a regular file"},
+		{"FIFO", fifo, "not a regular file"},
+		{"sparse 1 GiB file", big, "more than the"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				_, err := ReadRecordings(tt.path)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("err = %v, want %q", err, tt.want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("ReadRecordings hangs")
+			}
+		})
 	}
 }

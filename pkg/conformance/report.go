@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
 // Status is the outcome of one check.
@@ -128,7 +130,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "%d passed, %d failed, %d warnings, %d skipped\n", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped)
-	_, err := io.WriteString(w, b.String())
+	// Reasons and violations quote what servers sent: escape anything a terminal would
+	// execute (cursor moves, window titles, hidden links).
+	_, err := io.WriteString(w, textutil.Printable(b.String(), true))
 	return err
 }
 

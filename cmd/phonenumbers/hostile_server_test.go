@@ -1,0 +1,114 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOperationCommandsAgainstHostileServers: whatever a server does, the CLI ends with a
+// bounded, clean failure that names the endpoint, and prints no terminal escape sequence.
+func TestOperationCommandsAgainstHostileServers(t *testing.T) {
+	old := minInterval
+	minInterval = time.Millisecond
+	t.Cleanup(func() { minInterval = old })
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+
+	handlers := map[string]http.HandlerFunc{
+		"endless": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			chunk := []byte(strings.Repeat(" ", 32<<10))
+			for i := 0; i < 4096; i++ { // 128 MiB, far past the limit
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		},
+		"huge-length": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "10737418240")
+			w.WriteHeader(http.StatusOK)
+		},
+		"stall": func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			select { // drip nothing until the client gives up
+			case <-r.Context().Done():
+			case <-release:
+			}
+		},
+		"escapes": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"failed","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op\u001b[2J","error":{"code":"X\u001b]0;pwned\u0007","message":"\u001b]8;;https://evil.example\u001b\\click\u001b]8;;\u001b\\"}}`)
+		},
+		"escape-status": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"run\u001b[2Jning","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op"}`)
+		},
+	}
+	servers := map[string]string{}
+	for name, h := range handlers {
+		ts := httptest.NewServer(h)
+		t.Cleanup(ts.Close)
+		servers[name] = ts.URL
+	}
+	tests := []struct {
+		name   string
+		server string
+		args   []string
+		want   string
+	}{
+		{"get, endless body", "endless", []string{"operation", "get", "op"}, "exceeds the limit"},
+		{"get, 10 GiB announced", "huge-length", []string{"operation", "get", "op"}, "exceeds the limit"},
+		{"get, stalled", "stall", []string{"operation", "get", "op", "--timeout", "300ms"}, "timed out after 300ms"},
+		{"wait, stalled", "stall", []string{"operation", "wait", "op", "--timeout", "300ms"}, "timed out after 300ms"},
+		{"wait, escapes in the error", "escapes", []string{"operation", "wait", "op"}, `\x1b]0;pwned`},
+		{"wait, escapes in the status", "escape-status", []string{"operation", "wait", "op", "--timeout", "300ms"}, `run\x1b[2Jning`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			code, _, stderr := runCLI(t, append(tt.args, "--endpoint", servers[tt.server])...)
+			if code != exitFailure {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitFailure, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, servers[tt.server]) {
+				t.Errorf("stderr lacks %q or the endpoint:\n%s", tt.want, stderr)
+			}
+			if strings.ContainsAny(stderr, "\x1b\x07") {
+				t.Errorf("stderr carries raw control characters: %q", stderr)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %s", d)
+			}
+		})
+	}
+}
+
+// TestUsageErrorsExit2: mistakes on the command line exit 2 with a message saying what to do.
+func TestUsageErrorsExit2(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"operation", "get", "op", "--endpoint", "http://127.0.0.1:1", "--access-key", "not base64!"}, "--access-key"},
+		{[]string{"operation", "get", "", "--endpoint", "http://127.0.0.1:1"}, "operation id is empty"},
+		{[]string{"operation", "wait", " ", "--endpoint", "http://127.0.0.1:1"}, "operation is empty"},
+		{[]string{"operation", "get", "op", "--endpoint", "ftp://x"}, "not an http(s) URL"},
+		{[]string{"operation", "get", "op", "--endpoint", "http://127.0.0.1:1", "--auth", "entra"}, "only goes over HTTPS"},
+		{[]string{"operation", "get", "op", "--endpoint", "http://127.0.0.1:1", "--timeout", "0s"}, "--timeout"},
+		{[]string{"conformance", "--endpoint", "http://127.0.0.1:1", "--access-key", "%%%"}, "--access-key"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitUsage, tt.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -127,7 +129,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
-	s.logStartup(logger, baseURL, source, store.Len())
+	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
 	logBuf.flush() // the start-up lines are wanted at once
 
 	errc := make(chan error, 1)
@@ -153,17 +155,50 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	return nil
 }
 
-func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source string, n int) {
-	opURL := baseURL + "/phoneNumbers/operations/" + mock.SeedOperationID + "?api-version=" + types.DefaultAPIVersion
-	auth := "off (open server: requests are not authenticated)"
-	try := "curl -i '" + opURL + "'"
-	if s.AccessKey != "" {
-		auth = "HMAC-SHA256 access key required"
-		try = "phonenumbers operation get --endpoint " + baseURL + " --access-key <key> " + mock.SeedOperationID
-	}
+func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source, firstID string, n int) {
 	logger.Info("phonenumbers server listening",
-		"url", baseURL, "auth", auth, "operations", n, "source", source,
-		"control_api", !s.NoControlAPI, "try", try)
+		"url", baseURL, "auth", s.authSummary(), "operations", n, "source", source,
+		"control_api", !s.NoControlAPI, "try", s.tryCommand(reachableURL(baseURL), firstID))
+}
+
+func (s *serveCmd) authSummary() string {
+	if s.AccessKey != "" {
+		return "HMAC-SHA256 access key required"
+	}
+	return "off (open server: requests are not authenticated)"
+}
+
+// tryCommand is a command that works when pasted: an operation that exists, the URL a
+// client can reach, the certificate to trust and the key (as a placeholder: never the key).
+func (s *serveCmd) tryCommand(baseURL, id string) string {
+	cmd := "phonenumbers operation get " + id + " --endpoint " + baseURL
+	if s.AccessKey != "" {
+		cmd += " --access-key <key>"
+	}
+	if s.TLSSelfSigned != "" {
+		cmd += " --ca-cert " + filepath.Join(s.TLSSelfSigned, "cert.pem")
+	}
+	if s.AccessKey == "" && s.TLSSelfSigned == "" && s.TLSCert == "" {
+		cmd = "curl -i '" + baseURL + "/phoneNumbers/operations/" + url.PathEscape(id) + "?api-version=" + types.DefaultAPIVersion + "'  or  " + cmd
+	}
+	return cmd
+}
+
+// reachableURL replaces an unspecified listen address (0.0.0.0, ::) with loopback, which
+// a browser or client on this machine can open.
+func reachableURL(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return baseURL
+	}
+	if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsUnspecified() {
+		loopback := "127.0.0.1"
+		if ip.To4() == nil {
+			loopback = "::1"
+		}
+		u.Host = net.JoinHostPort(loopback, u.Port())
+	}
+	return u.String()
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
@@ -174,11 +209,21 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	hopts := &slog.HandlerOptions{Level: lvl}
 	switch format {
 	case "json":
+		// Durations as "1.25ms", not integer nanoseconds.
+		hopts.ReplaceAttr = readableDurations
 		return slog.New(slog.NewJSONHandler(w, hopts)), nil
 	case "text", "":
 		return slog.New(slog.NewTextHandler(w, hopts)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// readableDurations writes duration attributes as Go duration strings.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // splitList flattens comma-separated values and drops blanks.

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readmeCommands returns the `phonenumbers …` command lines of the README's sh blocks
+// that talk to the local server of `make run` (http://127.0.0.1:8080), continuations joined.
+func readmeCommands(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cmds []string
+	inSh, cur := false, ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			inSh = true
+		case strings.HasPrefix(line, "```"):
+			inSh = false
+		case inSh && (cur != "" || strings.HasPrefix(line, "phonenumbers ")):
+			line, _, _ = strings.Cut(line, " #") // a trailing comment
+			cur += strings.TrimSuffix(strings.TrimSpace(line), `\`) + " "
+			if !strings.HasSuffix(strings.TrimSpace(line), `\`) {
+				if strings.Contains(cur, "http://127.0.0.1:8080") {
+					cmds = append(cmds, strings.TrimSpace(cur))
+				}
+				cur = ""
+			}
+		}
+	}
+	return cmds
+}
+
+// TestReadmeCLIExamples runs the README's CLI examples against serve, as printed but for
+// the port.
+func TestReadmeCLIExamples(t *testing.T) {
+	old := minInterval
+	minInterval = time.Millisecond
+	t.Cleanup(func() { minInterval = old })
+	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
+	t.Setenv("COMMUNICATION_SERVICES_CONNECTION_STRING", "")
+	base, _ := startServe(t, serveCmd{})
+	cmds := readmeCommands(t)
+	if len(cmds) < 2 {
+		t.Fatalf("found %d CLI examples in README.md: %q", len(cmds), cmds)
+	}
+	for _, cmd := range cmds {
+		t.Run(cmd, func(t *testing.T) {
+			args := strings.Fields(strings.ReplaceAll(cmd, "http://127.0.0.1:8080", base))[1:]
+			for i, a := range args {
+				args[i] = strings.Trim(a, `'"`)
+			}
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitOK {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestStartupHintWorksWhenPasted: the "try" command serve prints, with a key and a
+// self-signed certificate, succeeds as printed once <key> is filled in.
+func TestStartupHintWorksWhenPasted(t *testing.T) {
+	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
+	dir := t.TempDir()
+	_, logs := startServe(t, serveCmd{TLSSelfSigned: dir, AccessKey: testKey, LogFormat: "json"})
+	var hint string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["try"] != nil {
+			hint, _ = rec["try"].(string)
+		}
+	}
+	if !strings.Contains(hint, "--ca-cert") || !strings.Contains(hint, "<key>") {
+		t.Fatalf("hint %q lacks --ca-cert or the key placeholder", hint)
+	}
+	args := strings.Fields(strings.ReplaceAll(hint, "<key>", testKey))[1:]
+	if code, _, stderr := runCLI(t, args...); code != exitOK {
+		t.Fatalf("pasted hint %q: exit %d\n%s", hint, code, stderr)
+	}
+}

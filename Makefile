@@ -2,9 +2,8 @@
 GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all generate check-generate build test vet lint unit run bench benchstat fuzz soak conformance load clean
+.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load clean
 
 all: build
 
@@ -39,9 +38,9 @@ check-generate:
 	done; \
 	[ $$status -eq 0 ] && echo "check-generate: generated code is up to date"; exit $$status
 
-## build: build the phonenumbers binary into bin/
+## build: build the phonenumbers binary into bin/ (its version comes from git, stamped by go build)
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/phonenumbers ./cmd/phonenumbers
+	$(GO) build -buildvcs=auto -o bin/phonenumbers ./cmd/phonenumbers
 
 ## vet: go vet
 vet:
@@ -51,9 +50,16 @@ vet:
 lint:
 	$(GO) tool staticcheck $(PKGS)
 
-## unit: the tests, with the race detector
-unit:
+## unit: the tests, with the race detector (which needs cgo, hence a C compiler)
+unit: check-cc
 	$(GO) test -race -count=1 $(PKGS)
+
+## check-cc: explain, rather than fail obscurely, when the race detector cannot build
+check-cc:
+	@cc=$$($(GO) env CC); if ! command -v $${cc:-gcc} >/dev/null 2>&1; then \
+	  echo "make test runs the tests under the race detector, which needs a C compiler ($${cc:-gcc}) and cgo."; \
+	  echo "Install one (Debian/Ubuntu: sudo apt-get install gcc; Fedora: sudo dnf install gcc; macOS: xcode-select --install),"; \
+	  echo "or run the tests without it: go test ./..."; exit 1; fi
 
 ## test: everything CI checks: vet, staticcheck, tests under -race, generated code up to date
 test: vet lint unit check-generate

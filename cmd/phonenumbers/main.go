@@ -21,11 +21,10 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/buildinfo"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // cli is the command line.
 type cli struct {
@@ -74,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	parser, err := kong.New(&c,
 		kong.Name("phonenumbers"),
 		kong.Description("Serve, call and check the Azure Communication Services Phone Numbers Get Operation API."),
-		kong.Vars{"version": version},
+		kong.Vars{"version": buildinfo.Version()},
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exit = code }),
 		kong.UsageOnError(),
@@ -106,4 +105,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	return exitOK
+}
+
+// exitCodesHelp ends every command's --help.
+const exitCodesHelp = `Exit codes: 0 success; 1 failure (the service answered an error, the operation failed, a check failed, a timeout); 2 usage error (a wrong flag or argument, or a server that could not be used).`
+
+// Help lists the exit codes under `phonenumbers operation get --help`.
+func (operationGetCmd) Help() string { return exitCodesHelp }
+
+// Help lists the exit codes under `phonenumbers operation wait --help`.
+func (operationWaitCmd) Help() string { return exitCodesHelp }
+
+// Help lists the exit codes under `phonenumbers conformance --help`.
+func (conformanceCmd) Help() string { return exitCodesHelp }
+
+// Help lists the exit codes under `phonenumbers serve --help`.
+func (serveCmd) Help() string {
+	return "Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM); 1 when the server cannot start or fails; 2 usage error."
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/buildinfo"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -143,7 +144,7 @@ func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, er
 	// Redirects to another origin are refused by the default transport; a Transport of
 	// the caller's is used as given, with the body limit around it.
 	azOpts.Transport = boundedTransport(azOpts.Transport, o.MaxResponseBytes)
-	azClient, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
+	azClient, err := azcore.NewClient(moduleName, buildinfo.Version(), runtime.PipelineOptions{
 		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
 		PerRetry:       auth,
 		AllowedHeaders: loggedHeaders,

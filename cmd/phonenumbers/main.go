@@ -25,7 +25,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
-
 // cli is the command line.
 type cli struct {
 	Version     kong.VersionFlag `help:"Print the version and exit."`

@@ -43,6 +43,7 @@ type serveCmd struct {
 	NoControlAPI  bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
 	TLSCert       string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
 	TLSKey        string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
+	PProf         string        `name:"pprof" env:"PHONENUMBERS_PPROF" placeholder:"ADDR" help:"Serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060), apart from the API. Off by default."`
 	TLSSelfSigned string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
 }
 
@@ -105,6 +106,14 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	if s.PProf != "" {
+		pctx, stopPprof := context.WithCancel(ctx)
+		defer stopPprof()
+		if err := startPprof(pctx, s.PProf, logger); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	scheme := "http"
 	if tlsConfig != nil {

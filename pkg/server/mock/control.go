@@ -61,7 +61,7 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ct := c.Request().Header.Get(echo.HeaderContentType)
-		mt, _, err := mime.ParseMediaType(ct)
+		mt, params, err := mime.ParseMediaType(ct)
 		if err != nil || !strings.EqualFold(mt, "application/json") {
 			got := "no Content-Type"
 			if ct != "" {
@@ -70,6 +70,8 @@ func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 			return server.NewAPIError(http.StatusUnsupportedMediaType, server.CodeUnsupportedMediaType,
 				"The request body must be JSON, sent with Content-Type: application/json (got "+got+"); with curl add -H 'Content-Type: application/json'.", "")
 		}
+		// Media types are case-insensitive; echo's binder only knows the lower-case spelling.
+		c.Request().Header.Set(echo.HeaderContentType, mime.FormatMediaType("application/json", params))
 		return next(c)
 	}
 }

@@ -21,8 +21,21 @@ func TestExampleFixturesLoad(t *testing.T) {
 		t.Fatalf("loaded %d operations", len(ops))
 	}
 	f := servertest.New(t, servertest.Opts{Ops: ops})
+	unknown := 0
 	for _, op := range ops {
+		if op.AllowUnknown { // serves an unlisted value on purpose: not 2022-12-01 conformant
+			unknown++
+			rec := httptest.NewRecorder()
+			f.Srv.ServeHTTP(rec, httptest.NewRequest("GET", servertest.OpURL(op.ID), nil))
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: %d %s", op.ID, rec.Code, rec.Body)
+			}
+			continue
+		}
 		f.Get(op.ID) // validated against the spec by the fixture
+	}
+	if unknown != 1 {
+		t.Errorf("the example shows allowUnknown on %d operations, want 1", unknown)
 	}
 }
 

@@ -22,7 +22,7 @@ type Journal struct {
 
 // JournalEntry One received request. The Authorization credential is never recorded, only its scheme.
 type JournalEntry struct {
-	// AuthScheme The Authorization scheme, e.g. HMAC-SHA256 or Bearer.
+	// AuthScheme The Authorization scheme, HMAC-SHA256 or Bearer (canonical spelling), or "other" for anything else; never the credential.
 	AuthScheme *string `json:"authScheme,omitempty"`
 
 	// Headers Selected request headers (accept, content-type, user-agent, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-return-client-request-id), lower-case names.

@@ -59,8 +59,26 @@ type Request struct {
 }
 
 // Verify returns nil when the request carries a valid, timely signature, and an *AuthError
-// saying what is wrong otherwise.
+// saying what is wrong otherwise. It is [Verifier.Precheck] followed by the check that
+// x-ms-content-sha256 is the hash of r.Body.
 func (v *Verifier) Verify(r Request) error {
+	if err := v.Precheck(r); err != nil {
+		return err
+	}
+	if headerValue(r.Header, HeaderContentSHA256) != ContentHash(r.Body) {
+		return authErr("x-ms-content-sha256 does not match the request body")
+	}
+	return nil
+}
+
+// Precheck checks everything that does not need the body: the Authorization scheme and
+// shape, the date header and its skew, the presence of x-ms-content-sha256, and the
+// signature, which covers that header rather than the body itself. r.Body is ignored.
+//
+// A server calls it before reading the body, so that a request without a valid signature
+// costs no more than its headers; after reading the body, [Verifier.Verify] (or comparing
+// [ContentHash] of the body with the header) completes the check.
+func (v *Verifier) Precheck(r Request) error {
 	auth := headerValue(r.Header, HeaderAuthorization)
 	if auth == "" {
 		return authErr("missing Authorization header")
@@ -87,9 +105,6 @@ func (v *Verifier) Verify(r Request) error {
 	contentHash := headerValue(r.Header, HeaderContentSHA256)
 	if contentHash == "" {
 		return authErr("missing x-ms-content-sha256 header")
-	}
-	if contentHash != ContentHash(r.Body) {
-		return authErr("x-ms-content-sha256 does not match the request body")
 	}
 	want, derr := base64.StdEncoding.DecodeString(signature)
 	if derr != nil || len(want) != sha256.Size {

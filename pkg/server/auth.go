@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -21,12 +22,17 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	if b, ok := req.Body.(*bufferedBody); ok { // already read (by the HMAC check)
 		return b.data, nil
 	}
+	if req.ContentLength > limit { // declared too large: refuse without reading
+		return nil, NewAPIError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge,
+			fmt.Sprintf("The request body is larger than %d bytes, the limit.", limit), "")
+	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
 	if err != nil {
 		return nil, NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request body could not be read.", "")
 	}
 	if int64(len(body)) > limit {
-		return nil, NewAPIError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "The request body is too large.", "")
+		return nil, NewAPIError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge,
+			fmt.Sprintf("The request body is larger than %d bytes, the limit.", limit), "")
 	}
 	req.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	return body, nil
@@ -57,32 +63,46 @@ func (*bufferedBody) Close() error { return nil }
 
 // hmacAuth rejects requests without a valid HMAC-SHA256 signature with 401. The message
 // says what is wrong; it never contains the key or any signature.
+//
+// Everything that does not need the body (scheme, shape, date and skew, the content-hash
+// header and the signature over it) is checked before the body is read, so a request
+// without a valid signature costs its headers only; then the body is read, up to
+// bodyLimit (413 beyond), and its hash compared with the signed one.
 func hmacAuth(v *hmacauth.Verifier, bodyLimit int64, skip func(echo.Context) bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if skip(c) {
 				return next(c)
 			}
-			body, err := readBody(c, bodyLimit)
-			if err != nil {
-				return err
-			}
 			req := c.Request()
 			uri := req.RequestURI
 			if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
 				uri = req.URL.RequestURI()
 			}
-			err = v.Verify(hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header, Body: body})
+			hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header}
+			if err := v.Precheck(hr); err != nil {
+				return unauthorized(c, err)
+			}
+			body, err := readBody(c, bodyLimit)
 			if err != nil {
-				var ae *hmacauth.AuthError
-				msg := "The request could not be authenticated."
-				if errors.As(err, &ae) {
-					msg = "Authentication failed: " + ae.Reason + "."
-				}
-				c.Response().Header().Set("WWW-Authenticate", hmacauth.Scheme)
-				return NewAPIError(http.StatusUnauthorized, CodeUnauthorized, msg, "")
+				return err
+			}
+			hr.Body = body
+			if err := v.Verify(hr); err != nil {
+				return unauthorized(c, err)
 			}
 			return next(c)
 		}
 	}
+}
+
+// unauthorized is the 401 answer for a verification failure.
+func unauthorized(c echo.Context, err error) error {
+	var ae *hmacauth.AuthError
+	msg := "The request could not be authenticated."
+	if errors.As(err, &ae) {
+		msg = "Authentication failed: " + ae.Reason + "."
+	}
+	c.Response().Header().Set("WWW-Authenticate", hmacauth.Scheme)
+	return NewAPIError(http.StatusUnauthorized, CodeUnauthorized, msg, "")
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -124,4 +125,70 @@ func mustDecode(t testing.TB, key string) []byte {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// recordingBody is a request body that records whether it was read, and fails if it is.
+type recordingBody struct{ read bool }
+
+func (b *recordingBody) Read([]byte) (int, error) {
+	b.read = true
+	return 0, errors.New("the body must not be read")
+}
+
+func (*recordingBody) Close() error { return nil }
+
+// TestUnauthenticatedBodyNotRead is the regression test for bodies read (and held in
+// memory) before the request was known to be unauthenticated.
+func TestUnauthenticatedBodyNotRead(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	now := f.Clock.Now()
+	tests := []struct {
+		name string
+		mut  func(r *http.Request)
+		want string
+	}{
+		{"no Authorization", func(r *http.Request) { r.Header.Del("Authorization") }, "missing Authorization"},
+		{"bearer", func(r *http.Request) { r.Header.Set("Authorization", "Bearer abc") }, "HMAC-SHA256 scheme"},
+		{"stale date", func(r *http.Request) { r.Header.Set("X-Ms-Date", hmacauth.FormatDate(now.Add(-time.Hour))) }, "clock skew"},
+		{"no content hash", func(r *http.Request) { r.Header.Del("X-Ms-Content-Sha256") }, "x-ms-content-sha256"},
+		{"wrong signature", func(r *http.Request) {
+			r.Header.Set("Authorization", hmacauth.Scheme+" SignedHeaders="+hmacauth.SignedHeaders+"&Signature="+base64.StdEncoding.EncodeToString(make([]byte, 32)))
+		}, "signature does not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := &recordingBody{}
+			req := httptest.NewRequest("POST", "/mock/operations", nil)
+			req.Header.Set("Content-Type", "application/json")
+			servertest.SignWith(t, req, servertest.TestKey, []byte(`{}`), now)
+			tt.mut(req)
+			req.Body, req.ContentLength = body, 1<<20
+			r := f.Do(req)
+			if r.Status != http.StatusUnauthorized {
+				t.Fatalf("status = %d, want 401: %s", r.Status, r.Body)
+			}
+			if e := r.ErrorBody(t); !strings.Contains(e.Message, tt.want) {
+				t.Errorf("message %q does not say %q", e.Message, tt.want)
+			}
+			if body.read {
+				t.Error("the body of an unauthenticated request was read")
+			}
+		})
+	}
+	// A signed request whose body does not match the signed hash is refused after reading.
+	req := httptest.NewRequest("POST", "/mock/operations", strings.NewReader(`{"id":"x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	servertest.SignWith(t, req, servertest.TestKey, []byte(`{}`), now)
+	if r := f.Do(req); r.Status != http.StatusUnauthorized || !strings.Contains(r.ErrorBody(t).Message, "does not match the request body") {
+		t.Errorf("tampered body: %d %s", r.Status, r.Body)
+	}
+	// A declared oversize body is refused without reading it.
+	body := &recordingBody{}
+	req = httptest.NewRequest("POST", "/mock/operations", nil)
+	req.Header.Set("Content-Type", "application/json")
+	servertest.SignWith(t, req, servertest.TestKey, []byte(`{}`), now)
+	req.Body, req.ContentLength = body, 2<<20
+	if r := f.Do(req); r.Status != http.StatusRequestEntityTooLarge || body.read {
+		t.Errorf("declared oversize body: %d (read %v) %s", r.Status, body.read, r.Body)
+	}
 }

@@ -20,6 +20,7 @@ const (
 	CodeRequestTooLarge            = "RequestEntityTooLarge"
 	CodeURITooLong                 = "RequestUriTooLong"
 	CodeBadRequest                 = "BadRequest"
+	CodeUnsupportedMediaType       = "UnsupportedMediaType"
 	CodeInternalError              = "InternalError"
 )
 

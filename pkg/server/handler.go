@@ -166,6 +166,8 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 			return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, firstLine(msg)+".", target)
 		case http.StatusRequestEntityTooLarge:
 			return NewAPIError(he.Code, CodeRequestTooLarge, "The request body is too large.", "")
+		case http.StatusUnsupportedMediaType:
+			return NewAPIError(he.Code, CodeUnsupportedMediaType, "The request body must be sent with Content-Type: application/json.", "")
 		case http.StatusRequestURITooLong:
 			return NewAPIError(he.Code, CodeURITooLong, "The request URI is too long.", "")
 		}

@@ -17,7 +17,7 @@ func BenchmarkStoreRead(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range 10_000 {
-		_ = store.Put(scripted(fmt.Sprintf("op-%d", i)))
+		_, _ = store.Put(scripted(fmt.Sprintf("op-%d", i)))
 	}
 	ctx := b.Context()
 	b.Run("serial", func(b *testing.B) {
@@ -72,7 +72,7 @@ func BenchmarkStoreMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 		for i := range ops {
-			if err := store.Put(ops[i]); err != nil {
+			if _, err := store.Put(ops[i]); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,11 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -24,39 +30,117 @@ type controlService struct {
 
 var _ control.StrictServerInterface = (*controlService)(nil)
 
-// registerControl mounts the control API under /mock. Bodies are capped at maxBody bytes.
+// Paging of GET /mock/operations.
+const (
+	// DefaultListLimit is how many operations a page holds when the request sets no limit.
+	DefaultListLimit = 100
+	// MaxListLimit is the largest limit a request may set.
+	MaxListLimit = 1000
+	// MaxListPageBytes bounds the sum of the encoded operations on one page; a page is cut
+	// short (with a nextLink) rather than exceed it, and holds at least one operation.
+	MaxListPageBytes = 8 << 20
+)
+
+// registerControl mounts the control API under /mock. Bodies must be JSON and are capped
+// at maxBody bytes.
 func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, maxBody int64) {
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
 	cs := &controlService{store: store, journal: journal}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
-		OperationMiddlewares: map[string][]echo.MiddlewareFunc{"PutOperation": {server.BufferBody(maxBody)}},
+		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
+			"PutOperation": {requireJSON, server.BufferBody(maxBody), keepRawBody},
+		},
 	})
+}
+
+// requireJSON answers 415 for bodies that do not say they are JSON: curl -d sends
+// application/x-www-form-urlencoded, and decoding that as an empty operation would answer
+// a misleading "id: is required".
+func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ct := c.Request().Header.Get(echo.HeaderContentType)
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil || !strings.EqualFold(mt, "application/json") {
+			got := "no Content-Type"
+			if ct != "" {
+				got = fmt.Sprintf("Content-Type %q", textutil.Truncate(ct, 64))
+			}
+			return server.NewAPIError(http.StatusUnsupportedMediaType, server.CodeUnsupportedMediaType,
+				"The request body must be JSON, sent with Content-Type: application/json (got "+got+"); with curl add -H 'Content-Type: application/json'.", "")
+		}
+		// Media types are case-insensitive; echo's binder only knows the lower-case spelling.
+		c.Request().Header.Set(echo.HeaderContentType, mime.FormatMediaType("application/json", params))
+		return next(c)
+	}
+}
+
+// rawBodyKey is the context key of the body bytes keepRawBody saved.
+type rawBodyKey struct{}
+
+// keepRawBody saves the (buffered, bounded) body in the request context, so PutOperation
+// decodes it strictly, as fixtures are decoded: the generated binder ignores unknown fields.
+func keepRawBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Body != nil {
+			raw, err := io.ReadAll(req.Body) // already in memory (BufferBody), bounded
+			if err != nil {
+				return err
+			}
+			req.Body = io.NopCloser(bytes.NewReader(raw))
+			c.SetRequest(req.WithContext(context.WithValue(req.Context(), rawBodyKey{}, raw)))
+		}
+		return next(c)
+	}
 }
 
 func controlError(e *server.APIError) types.CommunicationErrorResponse {
 	return types.CommunicationErrorResponse{Error: e.Body}
 }
 
-// ListOperations lists every stored operation.
-func (cs *controlService) ListOperations(context.Context, control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
-	states := cs.store.List()
+// ListOperations lists one page of stored operations (see openapi/control.yaml).
+func (cs *controlService) ListOperations(_ context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
+	limit := DefaultListLimit
+	if req.Params.Limit != nil {
+		limit = *req.Params.Limit
+	}
+	if limit < 1 || limit > MaxListLimit {
+		e := server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
+			fmt.Sprintf("The query parameter limit must be between 1 and %d; follow nextLink for more.", MaxListLimit), "limit")
+		return control.ListOperationsdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
+	}
+	after := ""
+	if req.Params.After != nil {
+		after = *req.Params.After
+	}
+	states, more := cs.store.ListPage(after, limit, MaxListPageBytes)
 	out := control.ListOperations200JSONResponse{Operations: make([]control.OperationState, len(states))}
 	for i, st := range states {
 		out.Operations[i] = toControlState(st)
+	}
+	if more && len(states) > 0 {
+		q := url.Values{"limit": {strconv.Itoa(limit)}, "after": {states[len(states)-1].Operation.ID}}
+		next := ControlPathPrefix + "/operations?" + q.Encode()
+		out.NextLink = &next
 	}
 	return out, nil
 }
 
 // PutOperation validates and stores an operation.
-func (cs *controlService) PutOperation(_ context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
-	if req.Body == nil {
+func (cs *controlService) PutOperation(ctx context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
+	var op Operation
+	var err error
+	if raw, ok := ctx.Value(rawBodyKey{}).([]byte); ok {
+		op, err = parseOperation(raw) // strict: unknown fields are refused
+	} else if req.Body != nil {
+		op, err = fromControlOperation(*req.Body)
+		if err == nil {
+			err = op.Validate()
+		}
+	} else {
 		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
-	}
-	op, err := fromControlOperation(*req.Body)
-	if err == nil {
-		err = op.Validate()
 	}
 	if err != nil {
 		target := ""
@@ -66,12 +150,15 @@ func (cs *controlService) PutOperation(_ context.Context, req control.PutOperati
 		}
 		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, "Invalid operation: "+err.Error()+".", target)), nil
 	}
-	if err := cs.store.Put(op); err != nil {
-		return nil, err
+	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
+	// cannot make the operation vanish before it is answered.
+	st, err := cs.store.Put(op)
+	if errors.Is(err, ErrOperationTooLarge) {
+		return putError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+			fmt.Sprintf("The operation encodes to more than %d bytes, the limit per operation; shorten its error messages and details.", cs.store.opts.MaxOperationBytes), "")), nil
 	}
-	st, ok := cs.store.Lookup(op.ID)
-	if !ok { // evicted at once: only possible with MaxOperations 0, which is defaulted away
-		return nil, fmt.Errorf("operation %q vanished after Put", op.ID)
+	if err != nil {
+		return nil, err
 	}
 	return control.PutOperation201JSONResponse(toControlState(st)), nil
 }
@@ -149,6 +236,14 @@ func fromControlOperation(in control.ScriptedOperation) (Operation, error) {
 	return op, nil
 }
 
+// allowUnknown omits the field when false, so answers for ordinary operations keep their shape.
+func allowUnknown(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
+}
+
 func toControlState(st OperationState) control.OperationState {
 	op := st.Operation
 	out := control.ScriptedOperation{
@@ -156,6 +251,7 @@ func toControlState(st OperationState) control.OperationState {
 		OperationType:      op.OperationType,
 		ResourceLocation:   op.ResourceLocation,
 		LastActionDateTime: op.LastActionDateTime,
+		AllowUnknown:       allowUnknown(op.AllowUnknown),
 		Timeline:           make([]control.TimelineStep, len(op.Timeline)),
 	}
 	if !op.CreatedDateTime.IsZero() {

@@ -66,5 +66,5 @@ operations:
 `))
 	fmt.Println(err)
 	// Output:
-	// fixtures fixtures.yaml: operation "search_1": timeline[1]: set after or afterPolls, not both
+	// fixtures fixtures.yaml: line 7: operation "search_1": timeline[1]: set after or afterPolls, not both
 }

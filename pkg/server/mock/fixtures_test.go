@@ -1,6 +1,8 @@
 package mock_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,8 +21,21 @@ func TestExampleFixturesLoad(t *testing.T) {
 		t.Fatalf("loaded %d operations", len(ops))
 	}
 	f := servertest.New(t, servertest.Opts{Ops: ops})
+	unknown := 0
 	for _, op := range ops {
+		if op.AllowUnknown { // serves an unlisted value on purpose: not 2022-12-01 conformant
+			unknown++
+			rec := httptest.NewRecorder()
+			f.Srv.ServeHTTP(rec, httptest.NewRequest("GET", servertest.OpURL(op.ID), nil))
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: %d %s", op.ID, rec.Code, rec.Body)
+			}
+			continue
+		}
 		f.Get(op.ID) // validated against the spec by the fixture
+	}
+	if unknown != 1 {
+		t.Errorf("the example shows allowUnknown on %d operations, want 1", unknown)
 	}
 }
 
@@ -91,5 +106,96 @@ func TestLoadFixturesMissingFile(t *testing.T) {
 	}
 	if ops, err := mock.LoadFixtures(p); err != nil || len(ops) != 1 {
 		t.Fatalf("LoadFixtures = %v, %v", ops, err)
+	}
+}
+
+func TestFixtureEnumsAndShape(t *testing.T) {
+	op := func(typ, steps string) string {
+		return "operations:\n  - id: op-a\n    operationType: " + typ + "\n    timeline:\n" + steps
+	}
+	tests := []struct {
+		name, doc string
+		want      []string // every fragment must appear in the error
+	}{
+		{"status typo", op("purchase", "      - status: running\n      - status: runing\n        afterPolls: 1\n"),
+			[]string{"bad.yaml", "line 6", `"op-a"`, "timeline[1].status", `"runing"`, "notStarted, running, succeeded, failed", `did you mean "running"?`, "allowUnknown"}},
+		{"status case", op("purchase", "      - status: Succeeded\n"),
+			[]string{"line 5", "timeline[0].status", `did you mean "succeeded"?`}},
+		{"type typo", op("purchse", "      - status: running\n"),
+			[]string{"line 3", `"op-a"`, "operationType", `did you mean "purchase"?`}},
+		{"unknown no suggestion", op("zzzzzzzz", "      - status: running\n"),
+			[]string{"operationType", "purchase, releasePhoneNumber, search, updatePhoneNumberCapabilities"}},
+		{"error on succeeded", op("purchase", "      - status: succeeded\n        error: {code: X, message: y}\n"),
+			[]string{"line 6", "timeline[0].error", `only a step with status "failed"`}},
+		{"unknown field", op("purchase", "      - status: running\n        aftr: 1s\n"),
+			[]string{"line 6", `operation "op-a"`, "aftr", "unknown field"}},
+		{"top-level list", "- id: a\n  operationType: search\n", []string{"bad.yaml", "the file is a list", `want a mapping with an "operations" list`}},
+		{"top-level typo", "operation:\n  - id: a\n", []string{"line 1", `"operation"`, `did you mean "operations"?`}},
+		{"wrong type", op("purchase", "      - status: running\n        afterPolls: many\n"),
+			[]string{"line 6", `"op-a"`, "afterPolls", "want an integer"}},
+		{"operation not a mapping", "operations:\n  - just a string\n", []string{"line 2", "operation #1", "mapping"}},
+		{"duplicate key", op("purchase", "      - status: running\n        status: failed\n"), []string{"line 6", "status", "twice"}},
+		{"billion laughs", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
+			"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\noperations:\n  - {id: op-a, operationType: search, timeline: [{status: running}], x: *e}\n",
+			[]string{"bad.yaml"}},
+		{"deep nesting", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: running}], x: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "}\n",
+			[]string{"bad.yaml", "nested deeper"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ops, err := mock.ParseFixtures("bad.yaml", []byte(tt.doc))
+			if err == nil {
+				t.Fatalf("no error; loaded %+v", ops)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(strings.ToLower(err.Error()), "json") {
+				t.Errorf("a YAML error mentions JSON: %v", err)
+			}
+		})
+	}
+}
+
+func TestFixtureAllowUnknown(t *testing.T) {
+	doc := "operations:\n  - id: op-a\n    operationType: reservationPurchase\n    allowUnknown: true\n    timeline:\n      - status: Queued\n      - status: failed\n        afterPolls: 1\n        error: {code: X, message: y}\n"
+	ops, err := mock.ParseFixtures("ok.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := servertest.New(t, servertest.Opts{Ops: ops})
+	// Not spec-valid (unknown values on purpose), so not through f.Do's spec check.
+	rec := httptest.NewRecorder()
+	f.Srv.ServeHTTP(rec, httptest.NewRequest("GET", servertest.OpURL("op-a"), nil))
+	if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, `"status":"Queued"`) || !strings.Contains(body, `"operationType":"reservationPurchase"`) {
+		t.Errorf("served %d %s", rec.Code, body)
+	}
+}
+
+func TestControlAPIRefusesTypos(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	tests := []struct{ name, body, target, want string }{
+		{"bogus status", `{"id":"a","operationType":"search","timeline":[{"status":"bogus"}]}`, "timeline[0].status", "notStarted, running"},
+		{"status case", `{"id":"a","operationType":"search","timeline":[{"status":"Running"}]}`, "timeline[0].status", `did you mean \"running\"?`},
+		{"error on succeeded", `{"id":"a","operationType":"search","timeline":[{"status":"succeeded","error":{"code":"X","message":"y"}}]}`, "timeline[0].error", "failed"},
+		{"unknown field", `{"id":"a","operationType":"search","extra":1,"timeline":[{"status":"running"}]}`, "extra", "unknown field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.Control("POST", "/mock/operations", []byte(tt.body))
+			if r.Status != http.StatusBadRequest {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			e := r.ErrorBody(t)
+			if e.Target == nil || *e.Target != tt.target || !strings.Contains(string(r.Body), tt.want) || strings.Contains(e.Message, "json") {
+				t.Errorf("error %+v (target %v)", e.Message, e.Target)
+			}
+		})
+	}
+	ok := `{"id":"a","operationType":"reservationPurchase","allowUnknown":true,"timeline":[{"status":"Queued"}]}`
+	if r := f.Control("POST", "/mock/operations", []byte(ok)); r.Status != http.StatusCreated || !strings.Contains(string(r.Body), `"allowUnknown":true`) {
+		t.Errorf("allowUnknown: %d %s", r.Status, r.Body)
 	}
 }

@@ -28,14 +28,31 @@ var journaledHeaderKeys = func() (keys [len(journaledHeaders)]string) {
 	return keys
 }()
 
+// authScheme returns the canonical name of a recognised Authorization scheme, or "other".
+// Nothing else of the header is kept: a credential sent without a scheme
+// ("sk_live_..."), or glued to one by a tab, must not reach the journal.
+func authScheme(auth string) string {
+	scheme := strings.TrimLeft(auth, " \t")
+	if i := strings.IndexAny(scheme, " \t"); i >= 0 {
+		scheme = scheme[:i]
+	}
+	for _, known := range [...]string{"HMAC-SHA256", "Bearer"} {
+		if strings.EqualFold(scheme, known) {
+			return known
+		}
+	}
+	return "other"
+}
+
 // JournalEntry is one received request as the journal keeps it.
 type JournalEntry struct {
 	Time   time.Time `json:"time"`            // when the request arrived
 	Method string    `json:"method"`          // the HTTP method
 	Path   string    `json:"path"`            // the path (cut at 1 KiB)
 	Query  string    `json:"query,omitempty"` // the raw query (cut at 1 KiB)
-	// AuthScheme is the scheme of the Authorization header ("HMAC-SHA256", "Bearer"), or
-	// empty when there was none. The credential itself is never kept.
+	// AuthScheme is the scheme of the Authorization header: "HMAC-SHA256" or "Bearer"
+	// (whatever their case), "other" for anything else, empty when there was none. The
+	// credential itself is never kept.
 	AuthScheme string `json:"authScheme,omitempty"`
 	// Headers holds selected request headers by lower-case name (values cut at 256 B).
 	Headers map[string]string `json:"headers,omitempty"`
@@ -88,8 +105,7 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 		Status: status,
 	}}
 	if auth := req.Header.Get("Authorization"); auth != "" {
-		scheme, _, _ := strings.Cut(auth, " ")
-		e.AuthScheme = textutil.Truncate(scheme, 32)
+		e.AuthScheme = authScheme(auth)
 	}
 	for i, name := range journaledHeaders {
 		if v := req.Header[name]; len(v) > 0 {

@@ -107,7 +107,7 @@ func TestMemoryStoreBoundedAndEvictsOldest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		if err := store.Put(scripted(fmt.Sprintf("op%d", i))); err != nil {
+		if _, err := store.Put(scripted(fmt.Sprintf("op%d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,8 +120,8 @@ func TestMemoryStoreBoundedAndEvictsOldest(t *testing.T) {
 		}
 	}
 	// Replacing keeps the count and moves the operation to the young end.
-	_ = store.Put(scripted("op2"))
-	_ = store.Put(scripted("op5"))
+	_, _ = store.Put(scripted("op2"))
+	_, _ = store.Put(scripted("op5"))
 	if _, ok := store.Lookup("op2"); !ok {
 		t.Errorf("replaced op2 was evicted")
 	}
@@ -143,7 +143,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 50 {
-				if err := f.Store.Put(scripted(fmt.Sprintf("w%d-%d", w, i%10))); err != nil {
+				if _, err := f.Store.Put(scripted(fmt.Sprintf("w%d-%d", w, i%10))); err != nil {
 					t.Error(err)
 					return
 				}

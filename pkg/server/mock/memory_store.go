@@ -3,6 +3,8 @@ package mock
 import (
 	"container/list"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -14,6 +16,19 @@ import (
 
 // DefaultMaxOperations bounds a [MemoryStore] when no limit is configured.
 const DefaultMaxOperations = 10_000
+
+// DefaultMaxOperationBytes bounds the JSON encoding of one stored operation. An operation
+// is kept in memory two or three times (as stored, as served, as listed), so this bounds
+// what one control-API request can make the server hold.
+const DefaultMaxOperationBytes = 64 << 10
+
+// DefaultMaxTotalBytes bounds the sum of the JSON encodings of every stored operation.
+const DefaultMaxTotalBytes = 64 << 20
+
+// ErrOperationTooLarge is wrapped by the error [MemoryStore.Put] and [NewMemoryStore]
+// return for an operation larger than MaxOperationBytes, or a start-up set that exceeds
+// MaxOperations or MaxTotalBytes.
+var ErrOperationTooLarge = errors.New("operation too large")
 
 // LastActionMode says what a [MemoryStore] reports as lastActionDateTime for operations
 // that do not set it explicitly.
@@ -32,7 +47,15 @@ var liveLastAction = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 // MemoryStoreOptions configures a [MemoryStore]. The zero value is usable.
 type MemoryStoreOptions struct {
 	// MaxOperations bounds the store; storing more evicts the oldest. Default DefaultMaxOperations.
+	// NewMemoryStore refuses a start-up set larger than this.
 	MaxOperations int
+	// MaxOperationBytes bounds the JSON encoding of one operation; Put refuses larger ones.
+	// Default DefaultMaxOperationBytes.
+	MaxOperationBytes int
+	// MaxTotalBytes bounds the sum of the operations' JSON encodings; storing more evicts the
+	// oldest until the new operation fits. NewMemoryStore refuses a start-up set larger than
+	// this. Default DefaultMaxTotalBytes.
+	MaxTotalBytes int64
 	// Now is the clock timelines are evaluated against. Default time.Now.
 	Now func() time.Time
 	// LastAction chooses the default lastActionDateTime. Default LastActionLive.
@@ -43,12 +66,14 @@ type MemoryStoreOptions struct {
 // concurrent use. It remembers the set it was created with so that [MemoryStore.Reset] can
 // go back to it.
 type MemoryStore struct {
-	opts    MemoryStoreOptions
-	initial []Operation
+	opts         MemoryStoreOptions
+	initial      []Operation
+	initialSizes []int
 
 	mu    sync.RWMutex
 	ops   map[string]*entry
 	order *list.List // of *entry, oldest first
+	bytes int64      // sum of the entries' size
 }
 
 var _ server.EncodedOperationStore = (*MemoryStore)(nil)
@@ -56,6 +81,7 @@ var _ server.EncodedOperationStore = (*MemoryStore)(nil)
 // entry is one stored operation and its read state.
 type entry struct {
 	op     Operation
+	size   int // length of op's JSON encoding
 	stored time.Time
 	elem   *list.Element
 
@@ -91,6 +117,12 @@ func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore
 	if s.opts.MaxOperations <= 0 {
 		s.opts.MaxOperations = DefaultMaxOperations
 	}
+	if s.opts.MaxOperationBytes <= 0 {
+		s.opts.MaxOperationBytes = DefaultMaxOperationBytes
+	}
+	if s.opts.MaxTotalBytes <= 0 {
+		s.opts.MaxTotalBytes = DefaultMaxTotalBytes
+	}
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
 	}
@@ -104,12 +136,44 @@ func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore
 	if err := ValidateOperations(initial); err != nil {
 		return nil, err
 	}
+	// Eviction would silently drop start-up operations: refuse instead.
+	if len(initial) > s.opts.MaxOperations {
+		return nil, fmt.Errorf("%w: %d start-up operations exceed the store bound of %d (raise MaxOperations, --max-operations)",
+			ErrOperationTooLarge, len(initial), s.opts.MaxOperations)
+	}
 	s.initial = make([]Operation, len(initial))
+	s.initialSizes = make([]int, len(initial))
+	var total int64
 	for i := range initial {
 		s.initial[i] = initial[i].clone()
+		n, err := s.sizeOf(&s.initial[i])
+		if err != nil {
+			return nil, err
+		}
+		s.initialSizes[i] = n
+		total += int64(n)
+	}
+	if total > s.opts.MaxTotalBytes {
+		return nil, fmt.Errorf("%w: start-up operations encode to %d bytes, more than the store bound of %d bytes (MaxTotalBytes)",
+			ErrOperationTooLarge, total, s.opts.MaxTotalBytes)
 	}
 	s.Reset()
 	return s, nil
+}
+
+// sizeOf returns the length of op's JSON encoding, or an error naming the operation when
+// it exceeds MaxOperationBytes. The encoding is what the control API would send back,
+// so it measures what the operation costs to keep and to list.
+func (s *MemoryStore) sizeOf(op *Operation) (int, error) {
+	b, err := json.Marshal(op)
+	if err != nil {
+		return 0, fmt.Errorf("operation %q: %w", op.ID, err)
+	}
+	if len(b) > s.opts.MaxOperationBytes {
+		return 0, fmt.Errorf("%w: operation %q encodes to %d bytes, more than the limit of %d bytes per operation (shorten error messages and details)",
+			ErrOperationTooLarge, op.ID, len(b), s.opts.MaxOperationBytes)
+	}
+	return len(b), nil
 }
 
 // ValidateOperations checks every operation and that ids are unique. The error is a
@@ -139,41 +203,59 @@ func (s *MemoryStore) Reset() {
 	defer s.mu.Unlock()
 	s.ops = make(map[string]*entry, len(s.initial))
 	s.order = list.New()
+	s.bytes = 0
 	for i := range s.initial {
-		s.putLocked(s.initial[i].clone(), now)
+		s.putLocked(s.initial[i].clone(), s.initialSizes[i], now)
 	}
 }
 
 // Put validates op and stores it, replacing an operation with the same id and restarting
-// its timeline. When the store is full, the oldest operation is evicted.
-func (s *MemoryStore) Put(op Operation) error {
+// its timeline, and returns its state as stored. The state is computed under the store's
+// lock, so a concurrent Put, Delete or Reset cannot make it disappear in between.
+//
+// An operation whose JSON encoding exceeds MaxOperationBytes is refused with an error
+// wrapping [ErrOperationTooLarge]. When the store holds MaxOperations operations, or the
+// new one would take the total beyond MaxTotalBytes, the oldest are evicted until it fits.
+func (s *MemoryStore) Put(op Operation) (OperationState, error) {
 	if err := op.Validate(); err != nil {
-		return err
+		return OperationState{}, err
+	}
+	op = op.clone()
+	size, err := s.sizeOf(&op)
+	if err != nil {
+		return OperationState{}, err
 	}
 	now := s.opts.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.putLocked(op.clone(), now)
-	return nil
+	e := s.putLocked(op, size, now)
+	return e.state(now, s.opts.LastAction), nil
 }
 
-func (s *MemoryStore) putLocked(op Operation, now time.Time) {
+// putLocked stores op of the given encoded size; s.mu must be held for writing. size is at
+// most MaxOperationBytes and, for start-up sets, the total fits, so eviction terminates.
+func (s *MemoryStore) putLocked(op Operation, size int, now time.Time) *entry {
 	if old, ok := s.ops[op.ID]; ok {
-		s.order.Remove(old.elem)
-		delete(s.ops, op.ID)
+		s.removeLocked(old)
 	}
-	for len(s.ops) >= s.opts.MaxOperations {
-		oldest := s.order.Front()
-		e := oldest.Value.(*entry)
-		s.order.Remove(oldest)
-		delete(s.ops, e.op.ID)
+	for s.order.Len() > 0 && (len(s.ops) >= s.opts.MaxOperations || s.bytes+int64(size) > s.opts.MaxTotalBytes) {
+		s.removeLocked(s.order.Front().Value.(*entry))
 	}
 	if op.CreatedDateTime.IsZero() {
 		op.CreatedDateTime = now.UTC()
 	}
-	e := &entry{op: op, stored: now, lastAt: now, encodedIdx: -1}
+	e := &entry{op: op, size: size, stored: now, lastAt: now, encodedIdx: -1}
 	e.elem = s.order.PushBack(e)
 	s.ops[op.ID] = e
+	s.bytes += int64(size)
+	return e
+}
+
+// removeLocked forgets e; s.mu must be held for writing.
+func (s *MemoryStore) removeLocked(e *entry) {
+	s.order.Remove(e.elem)
+	delete(s.ops, e.op.ID)
+	s.bytes -= int64(e.size)
 }
 
 // Delete removes the operation with the given id and reports whether it was there.
@@ -182,10 +264,17 @@ func (s *MemoryStore) Delete(id string) bool {
 	defer s.mu.Unlock()
 	e, ok := s.ops[id]
 	if ok {
-		s.order.Remove(e.elem)
-		delete(s.ops, id)
+		s.removeLocked(e)
 	}
 	return ok
+}
+
+// Bytes returns the sum of the stored operations' JSON encodings, the quantity
+// MaxTotalBytes bounds.
+func (s *MemoryStore) Bytes() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.bytes
 }
 
 // Len returns the number of stored operations.
@@ -255,19 +344,45 @@ func (s *MemoryStore) Lookup(id string) (OperationState, bool) {
 
 // List returns the state of every stored operation, ordered by id.
 func (s *MemoryStore) List() []OperationState {
+	out, _ := s.ListPage("", 0, 0)
+	return out
+}
+
+// ListPage returns, ordered by id, the states of the operations whose id sorts after
+// after ("" for the first page): at most limit of them (no bound when limit <= 0), and
+// no more once their encoded sizes add up to maxBytes (no bound when maxBytes <= 0; a page
+// always holds at least one operation when one remains). more reports whether operations
+// remain after the page; continue with the last id returned.
+func (s *MemoryStore) ListPage(after string, limit int, maxBytes int64) (page []OperationState, more bool) {
 	s.mu.RLock()
 	entries := make([]*entry, 0, len(s.ops))
-	for _, e := range s.ops {
-		entries = append(entries, e)
+	for id, e := range s.ops {
+		if id > after {
+			entries = append(entries, e)
+		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(entries, func(i, j int) bool { return entries[i].op.ID < entries[j].op.ID })
-	now := s.opts.Now()
-	out := make([]OperationState, len(entries))
-	for i, e := range entries {
-		out[i] = e.state(now, s.opts.LastAction)
+	n := len(entries)
+	if limit > 0 && n > limit {
+		n = limit
 	}
-	return out
+	if maxBytes > 0 {
+		var sum int64
+		for i := 0; i < n; i++ {
+			sum += int64(entries[i].size)
+			if sum > maxBytes && i > 0 {
+				n = i
+				break
+			}
+		}
+	}
+	now := s.opts.Now()
+	page = make([]OperationState, n)
+	for i, e := range entries[:n] {
+		page[i] = e.state(now, s.opts.LastAction)
+	}
+	return page, n < len(entries)
 }
 
 // state describes the entry without counting as a read; e.mu must not be held.

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -19,8 +21,8 @@ import (
 type Operation struct {
 	// ID is the operation id (required, at most [server.MaxOperationIDLength] bytes).
 	ID string `json:"id"`
-	// OperationType is e.g. "search" or "purchase" (required; unknown values are allowed,
-	// the enum is extensible).
+	// OperationType is one of [OperationTypes] (required). Other values, and other
+	// spellings, are refused as typos unless AllowUnknown is set.
 	OperationType types.PhoneNumberOperationType `json:"operationType"`
 	// CreatedDateTime is reported as is. Zero means "the time the operation was stored".
 	CreatedDateTime time.Time `json:"createdDateTime,omitzero"`
@@ -31,6 +33,11 @@ type Operation struct {
 	// LastActionDateTime, when set, is reported as is. Otherwise the store's
 	// LastActionMode decides.
 	LastActionDateTime *time.Time `json:"lastActionDateTime,omitempty"`
+	// AllowUnknown serves operationType and status values 2022-12-01 does not list, on
+	// purpose: the enums are extensible (the live service later added operationType
+	// reservationPurchase) and clients must cope. Without it such values are refused as
+	// typos, with a suggestion.
+	AllowUnknown bool `json:"allowUnknown,omitempty"`
 	// Timeline lists the statuses the operation goes through (at least one step).
 	Timeline []Step `json:"timeline"`
 }
@@ -41,14 +48,15 @@ type Operation struct {
 // is that of the last step reached, so non-monotonic sequences such as
 // running -> notStarted -> succeeded are expressed simply by listing them.
 type Step struct {
-	// Status is the status served while this step is the latest reached (required).
+	// Status is the status served while this step is the latest reached (required): one of
+	// [Statuses], or any value when the operation sets AllowUnknown.
 	Status types.PhoneNumberOperationStatus `json:"status"`
 	// After is the time since the operation was stored at which the step is reached.
 	After Duration `json:"after,omitempty"`
 	// AfterPolls is the number of earlier reads after which the step is reached.
 	AfterPolls int `json:"afterPolls,omitempty"`
-	// Error is reported while this step is current; only the last step may carry one,
-	// typically with status failed.
+	// Error is reported while this step is current; only the last step may carry one, and
+	// only with status failed.
 	Error *types.CommunicationError `json:"error,omitempty"`
 }
 
@@ -77,6 +85,74 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// OperationTypes are the operationType values api-version 2022-12-01 lists.
+var OperationTypes = []types.PhoneNumberOperationType{
+	types.PhoneNumberOperationTypePurchase, types.PhoneNumberOperationTypeReleasePhoneNumber,
+	types.PhoneNumberOperationTypeSearch, types.PhoneNumberOperationTypeUpdatePhoneNumberCapabilities,
+}
+
+// Statuses are the status values api-version 2022-12-01 lists.
+var Statuses = []types.PhoneNumberOperationStatus{
+	types.PhoneNumberOperationStatusNotStarted, types.PhoneNumberOperationStatusRunning,
+	types.PhoneNumberOperationStatusSucceeded, types.PhoneNumberOperationStatusFailed,
+}
+
+// unknownValue says that got is not among allowed, what is, what was probably meant, and
+// how to serve it anyway.
+func unknownValue[T ~string](got string, allowed []T) string {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	msg := fmt.Sprintf("%q is not one of %s", textutil.Truncate(got, 64), strings.Join(names, ", "))
+	if s := suggest(got, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return msg + " (set allowUnknown: true on the operation to serve an unlisted value on purpose)"
+}
+
+// suggest returns the candidate got most likely misspells: one equal to it but for case,
+// else the closest within an edit distance of 2 (and less than half its length), else "".
+func suggest(got string, candidates []string) string {
+	for _, c := range candidates {
+		if strings.EqualFold(got, c) {
+			return c
+		}
+	}
+	if len(got) > 64 { // long values are not typos; do not spend time on them
+		return ""
+	}
+	best, bestD := "", 3
+	lower := strings.ToLower(got)
+	for _, c := range candidates {
+		if d := editDistance(lower, strings.ToLower(c)); d < bestD && 2*d < len(c) {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 // FieldError names the field of an operation that is invalid.
 type FieldError struct {
 	// OperationID is the id of the offending operation ("" when the id itself is missing).
@@ -87,6 +163,8 @@ type FieldError struct {
 	Field string
 	// Reason says what is wrong.
 	Reason string
+	// Line is the field's line in the document it was read from, 0 when unknown.
+	Line int
 }
 
 // Error formats the error so that it names the operation and the field.
@@ -112,6 +190,8 @@ func (o *Operation) Validate() error {
 		return fe("id", "must not contain '/', '?' or '#'")
 	case o.OperationType == "":
 		return fe("operationType", "is required (e.g. search, purchase, releasePhoneNumber, updatePhoneNumberCapabilities)")
+	case !o.AllowUnknown && !slices.Contains(OperationTypes, o.OperationType):
+		return fe("operationType", unknownValue(string(o.OperationType), OperationTypes))
 	case len(o.Timeline) == 0:
 		return fe("timeline", "needs at least one step")
 	}
@@ -122,6 +202,8 @@ func (o *Operation) Validate() error {
 		switch {
 		case s.Status == "":
 			return fe(field+".status", "is required (notStarted, running, succeeded or failed)")
+		case !o.AllowUnknown && !slices.Contains(Statuses, s.Status):
+			return fe(field+".status", unknownValue(string(s.Status), Statuses))
 		case s.After < 0:
 			return fe(field+".after", "must not be negative")
 		case s.AfterPolls < 0:
@@ -134,6 +216,8 @@ func (o *Operation) Validate() error {
 			return fe(field+".afterPolls", "must not be smaller than a previous step's")
 		case s.Error != nil && i != len(o.Timeline)-1:
 			return fe(field+".error", "only the last step may carry an error")
+		case s.Error != nil && s.Status != types.PhoneNumberOperationStatusFailed:
+			return fe(field+".error", fmt.Sprintf("only a step with status %q may carry an error, this one is %q", types.PhoneNumberOperationStatusFailed, s.Status))
 		case s.Error != nil && (s.Error.Code == "" || s.Error.Message == ""):
 			return fe(field+".error", "needs a code and a message")
 		}

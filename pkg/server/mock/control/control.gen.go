@@ -22,7 +22,7 @@ type Journal struct {
 
 // JournalEntry One received request. The Authorization credential is never recorded, only its scheme.
 type JournalEntry struct {
-	// AuthScheme The Authorization scheme, e.g. HMAC-SHA256 or Bearer.
+	// AuthScheme The Authorization scheme, HMAC-SHA256 or Bearer (canonical spelling), or "other" for anything else; never the credential.
 	AuthScheme *string `json:"authScheme,omitempty"`
 
 	// Headers Selected request headers (accept, content-type, user-agent, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-return-client-request-id), lower-case names.
@@ -54,12 +54,20 @@ type OperationState struct {
 
 // OperationStateList defines model for OperationStateList.
 type OperationStateList struct {
+	// NextLink The request for the next page (path and query); absent on the last page.
+	NextLink   *string          `json:"nextLink,omitempty"`
 	Operations []OperationState `json:"operations"`
 }
 
 // ScriptedOperation An operation to serve: its fixed part and the timeline of statuses it goes through.
 // The same shape as an entry of a fixtures file.
 type ScriptedOperation struct {
+	// AllowUnknown Serve operationType and status values this api-version does not list (or spells
+	// differently), deliberately, to test how clients cope with extensible enums (the
+	// live service later added operationType reservationPurchase). Without it such
+	// values are refused as typos.
+	AllowUnknown *bool `json:"allowUnknown,omitempty"`
+
 	// CreatedDateTime Reported as is; defaults to the time the operation is stored.
 	CreatedDateTime *time.Time `json:"createdDateTime,omitempty"`
 
@@ -90,7 +98,7 @@ type TimelineStep struct {
 	// AfterPolls The number of earlier reads after which the step is reached.
 	AfterPolls *int `json:"afterPolls,omitempty"`
 
-	// Error The Communication Services error.
+	// Error Only on a step with status failed.
 	Error *externalRef0.CommunicationError `json:"error,omitempty"`
 
 	// Status Status of operation. Extensible: clients must accept values not listed here.
@@ -101,6 +109,15 @@ type TimelineStep struct {
 
 // Error The Communication Services error response.
 type Error = externalRef0.CommunicationErrorResponse
+
+// ListOperationsParams defines parameters for ListOperations.
+type ListOperationsParams struct {
+	// Limit The most operations on a page (1 to 1000).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After Start after this id (exclusive); empty or absent for the first page.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
 
 // PutOperationJSONRequestBody defines body for PutOperation for application/json ContentType.
 type PutOperationJSONRequestBody = ScriptedOperation
@@ -113,9 +130,9 @@ type ServerInterface interface {
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
 	// (GET /mock/journal)
 	GetJournal(ctx echo.Context) error
-	// ListOperations Lists every stored operation with its current state.
+	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
-	ListOperations(ctx echo.Context) error
+	ListOperations(ctx echo.Context, params ListOperationsParams) error
 	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
 	// (POST /mock/operations)
 	PutOperation(ctx echo.Context) error
@@ -157,8 +174,24 @@ func (w *ServerInterfaceWrapper) GetJournal(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) ListOperations(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListOperationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListOperations(ctx)
+	err = w.Handler.ListOperations(ctx, params)
 	return err
 }
 
@@ -342,6 +375,7 @@ func (response GetJournaldefaultJSONResponse) VisitGetJournalResponse(w http.Res
 }
 
 type ListOperationsRequestObject struct {
+	Params ListOperationsParams
 }
 
 type ListOperationsResponseObject interface {
@@ -530,7 +564,7 @@ type StrictServerInterface interface {
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
 	// (GET /mock/journal)
 	GetJournal(ctx context.Context, request GetJournalRequestObject) (GetJournalResponseObject, error)
-	// ListOperations Lists every stored operation with its current state.
+	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx context.Context, request ListOperationsRequestObject) (ListOperationsResponseObject, error)
 	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
@@ -606,8 +640,10 @@ func (sh *strictHandler) GetJournal(ctx echo.Context) error {
 }
 
 // ListOperations operation middleware
-func (sh *strictHandler) ListOperations(ctx echo.Context) error {
+func (sh *strictHandler) ListOperations(ctx echo.Context, params ListOperationsParams) error {
 	var request ListOperationsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListOperations(ctx.Request().Context(), request.(ListOperationsRequestObject))

@@ -1,0 +1,254 @@
+package mock_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// withMessage is a failed operation whose error message is n bytes long.
+func withMessage(id string, n int) mock.Operation {
+	return mock.Operation{ID: id, OperationType: types.PhoneNumberOperationTypePurchase, Timeline: []mock.Step{
+		{Status: types.PhoneNumberOperationStatusFailed, Error: &types.CommunicationError{Code: "X", Message: strings.Repeat("m", n)}},
+	}}
+}
+
+func TestStoreByteLimits(t *testing.T) {
+	store, err := mock.NewMemoryStore(nil, &mock.MemoryStoreOptions{MaxOperationBytes: 4096, MaxTotalBytes: 10_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Put(withMessage("big", 5000)); !errors.Is(err, mock.ErrOperationTooLarge) || !strings.Contains(err.Error(), `"big"`) {
+		t.Fatalf("oversize Put: %v", err)
+	}
+	if store.Len() != 0 {
+		t.Fatalf("oversize operation stored")
+	}
+	// Each is ~3.1 KB: the fourth does not fit in 10,000 bytes, so the oldest goes.
+	for i := range 4 {
+		if _, err := store.Put(withMessage(fmt.Sprintf("op%d", i), 3000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := store.Lookup("op0"); ok || store.Len() != 3 || store.Bytes() > 10_000 {
+		t.Errorf("after overflow: len %d, bytes %d, op0 kept %v", store.Len(), store.Bytes(), ok)
+	}
+	// Replacing an operation does not count it twice.
+	if _, err := store.Put(withMessage("op3", 10)); err != nil {
+		t.Fatal(err)
+	}
+	if store.Len() != 3 {
+		t.Errorf("replace evicted: len %d", store.Len())
+	}
+	store.Delete("op3")
+	store.Delete("op2")
+	store.Delete("op1")
+	if store.Bytes() != 0 {
+		t.Errorf("bytes after deleting everything = %d", store.Bytes())
+	}
+}
+
+func TestNewMemoryStoreRefusesOversizeStartUp(t *testing.T) {
+	many := make([]mock.Operation, 3)
+	for i := range many {
+		many[i] = withMessage(fmt.Sprintf("op%d", i), 10)
+	}
+	tests := []struct {
+		name string
+		ops  []mock.Operation
+		opts mock.MemoryStoreOptions
+		want string
+	}{
+		{"more than MaxOperations", many, mock.MemoryStoreOptions{MaxOperations: 2}, "3 start-up operations exceed the store bound of 2"},
+		{"one too large", []mock.Operation{withMessage("huge", 70_000)}, mock.MemoryStoreOptions{}, `operation "huge" encodes to`},
+		{"total too large", many, mock.MemoryStoreOptions{MaxTotalBytes: 200}, "more than the store bound of 200 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := mock.NewMemoryStore(tt.ops, &tt.opts)
+			if err == nil || !errors.Is(err, mock.ErrOperationTooLarge) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("NewMemoryStore = %v, %v; want an error containing %q", s, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestControlOperationTooLarge(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	body, _ := json.Marshal(withMessage("big", 70_000))
+	r := f.Control("POST", "/mock/operations", body)
+	if r.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d: %s", r.Status, r.Body)
+	}
+	if e := r.ErrorBody(t); !strings.Contains(e.Message, "65536 bytes") {
+		t.Errorf("message does not name the limit: %s", e.Message)
+	}
+}
+
+func TestControlListPaging(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{Ops: []mock.Operation{}})
+	for i := range 25 {
+		body, _ := json.Marshal(withMessage(fmt.Sprintf("op%02d", i), 10))
+		if r := f.Control("POST", "/mock/operations", body); r.Status != http.StatusCreated {
+			t.Fatalf("put: %d %s", r.Status, r.Body)
+		}
+	}
+	var ids []string
+	next := "/mock/operations?limit=10"
+	pages := 0
+	for next != "" {
+		r := f.Control("GET", next, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", next, r.Status, r.Body)
+		}
+		var page control.OperationStateList
+		if err := json.Unmarshal(r.Body, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Operations) > 10 {
+			t.Fatalf("page of %d", len(page.Operations))
+		}
+		for _, st := range page.Operations {
+			ids = append(ids, st.Operation.ID)
+		}
+		next = ""
+		if page.NextLink != nil {
+			next = *page.NextLink
+		}
+		pages++
+	}
+	if pages != 3 || len(ids) != 25 || ids[0] != "op00" || ids[24] != "op24" {
+		t.Errorf("%d pages, ids %v", pages, ids)
+	}
+	// Default limit: 100; after skips up to and including the id.
+	var page control.OperationStateList
+	_ = json.Unmarshal(f.Control("GET", "/mock/operations?after=op20", nil).Body, &page)
+	if len(page.Operations) != 4 || page.Operations[0].Operation.ID != "op21" || page.NextLink != nil {
+		t.Errorf("after=op20: %d operations, nextLink %v", len(page.Operations), page.NextLink)
+	}
+	for _, q := range []string{"limit=0", "limit=1001", "limit=x"} {
+		r := f.Control("GET", "/mock/operations?"+q, nil)
+		if e := r.ErrorBody(t); r.Status != http.StatusBadRequest || !strings.Contains(e.Message, "limit") {
+			t.Errorf("%s: %d %s", q, r.Status, e.Message)
+		}
+	}
+}
+
+// TestControlConcurrentPutNever5xx is the regression test for "vanished after Put": with
+// room for one operation, two writers evict each other's operation between the store and
+// the answer unless both happen under one lock.
+func TestControlConcurrentPutNever5xx(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{Ops: []mock.Operation{}, MaxOps: 1})
+	const perWriter = 3000
+	var wg sync.WaitGroup
+	failures := make(chan string, 4*perWriter)
+	for w := range 3 {
+		wg.Go(func() {
+			for i := range perWriter {
+				var rec *httptest.ResponseRecorder
+				if w == 2 { // a third writer resets and deletes
+					rec = httptest.NewRecorder()
+					path := "/mock/reset"
+					method := "POST"
+					if i%2 == 1 {
+						path, method = "/mock/operations/w0", "DELETE"
+					}
+					f.Srv.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+				} else {
+					body, _ := json.Marshal(withMessage(fmt.Sprintf("w%d", w), 10))
+					req := httptest.NewRequest("POST", "/mock/operations", strings.NewReader(string(body)))
+					req.Header.Set("Content-Type", "application/json")
+					rec = httptest.NewRecorder()
+					f.Srv.ServeHTTP(rec, req)
+					if rec.Code != http.StatusCreated {
+						failures <- fmt.Sprintf("writer %d: %d %s", w, rec.Code, rec.Body)
+					}
+				}
+				if rec.Code >= 500 {
+					failures <- fmt.Sprintf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(failures)
+	for msg := range failures {
+		t.Error(msg)
+	}
+}
+
+func TestControlRequiresJSON(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	body := `{"id":"a","operationType":"search","timeline":[{"status":"running"}]}`
+	tests := []struct {
+		contentType string
+		status      int
+	}{
+		{"application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{"", http.StatusUnsupportedMediaType},
+		{"text/plain", http.StatusUnsupportedMediaType},
+		{"application/jsonx", http.StatusUnsupportedMediaType},
+		{"application/json", http.StatusCreated},
+		{"application/json; charset=utf-8", http.StatusCreated},
+		{"Application/JSON;Charset=UTF-8", http.StatusCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/mock/operations", strings.NewReader(body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			r := f.Do(req)
+			if r.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tt.status, r.Body)
+			}
+			if tt.status == http.StatusUnsupportedMediaType {
+				if e := r.ErrorBody(t); e.Code != "UnsupportedMediaType" || !strings.Contains(e.Message, "application/json") {
+					t.Errorf("error %+v", e)
+				}
+			}
+		})
+	}
+}
+
+func TestJournalAuthScheme(t *testing.T) {
+	tests := []struct{ header, want string }{
+		{"HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=abc", "HMAC-SHA256"},
+		{"hmac-sha256 SignedHeaders=a&Signature=b", "HMAC-SHA256"},
+		{"Bearer eyJhbGciOi.secret", "Bearer"},
+		{"bearer\teyJhbGciOi.secret", "Bearer"},
+		{"Bearer\teyJhbGciOi.secret", "Bearer"},
+		{"sk_live_SECRETSECRETSECRETSECRETSECRET", "other"},
+		{"BearereyJhbGciOi.secret", "other"},
+		{"Basic dXNlcjpwYXNz", "other"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			f := servertest.New(t, servertest.Opts{})
+			req := httptest.NewRequest("GET", servertest.OpURL(mock.SeedOperationID), nil)
+			if tt.header != "" {
+				req.Header.Set("Authorization", tt.header)
+			}
+			f.Do(req)
+			entries := f.Srv.Journal().Entries()
+			if len(entries) != 1 || entries[0].AuthScheme != tt.want {
+				t.Fatalf("entries %+v, want scheme %q", entries, tt.want)
+			}
+			raw, _ := json.Marshal(entries)
+			if strings.Contains(string(raw), "SECRET") || strings.Contains(string(raw), "secret") || strings.Contains(string(raw), "dXNl") {
+				t.Errorf("journal keeps a credential: %s", raw)
+			}
+		})
+	}
+}

@@ -54,7 +54,7 @@ func TestPollerSequences(t *testing.T) {
 	ops := []mock.Operation{
 		{ID: "search_a", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: timeline(ns, ru, ok)},
 		{ID: "purchase_a", OperationType: types.PhoneNumberOperationTypePurchase, Timeline: timeline(ru, ns, ok)},
-		{ID: "odd_case", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: timeline("NotStarted", "paused", "Succeeded")},
+		{ID: "odd_case", OperationType: types.PhoneNumberOperationTypeSearch, AllowUnknown: true, Timeline: timeline("NotStarted", "paused", "Succeeded")},
 	}
 	ts, _ := mockServer(t, ops)
 	c := keyClient(t, ts.URL, nil)
@@ -122,7 +122,7 @@ func TestPollerFailedOperation(t *testing.T) {
 }
 
 func TestPollerCanceledOperation(t *testing.T) {
-	ts, _ := mockServer(t, []mock.Operation{{ID: "c", OperationType: "search", Timeline: timeline("running", "Cancelled")}})
+	ts, _ := mockServer(t, []mock.Operation{{ID: "c", OperationType: "search", AllowUnknown: true, Timeline: timeline("running", "Cancelled")}})
 	p, err := keyClient(t, ts.URL, nil).NewOperationPoller("c", &client.OperationPollerOptions{Frequency: fast})
 	if err != nil {
 		t.Fatal(err)

@@ -220,9 +220,9 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	case "json":
 		// Durations as "1.25ms", not integer nanoseconds.
 		hopts.ReplaceAttr = readableDurations
-		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+		return slog.New(newAccessLogHandler(slog.NewJSONHandler(w, hopts), w, true)), nil
 	case "text", "":
-		return slog.New(slog.NewTextHandler(w, hopts)), nil
+		return slog.New(newAccessLogHandler(slog.NewTextHandler(w, hopts), w, false)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 }

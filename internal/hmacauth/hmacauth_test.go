@@ -150,3 +150,27 @@ func TestVerifier(t *testing.T) {
 		})
 	}
 }
+
+// TestParseIMFFixdateMatchesTimeParse: the fast path accepts exactly what time.Parse
+// accepts in the IMF-fixdate layout, with the same result, and leaves the rest alone.
+func TestParseIMFFixdateMatchesTimeParse(t *testing.T) {
+	start := time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC)
+	for i := 0; i < 5000; i++ {
+		at := start.Add(time.Duration(i) * 7777 * time.Second * 13)
+		s := at.Format("Mon, 02 Jan 2006 15:04:05 GMT")
+		got, ok := parseIMFFixdate(s)
+		if !ok || !got.Equal(at) {
+			t.Fatalf("%s: %v %v, want %v", s, got, ok, at)
+		}
+	}
+	for _, s := range []string{
+		"Fri, 01 Dec 2022 10:20:30 GMT", // wrong weekday
+		"Thu, 31 Feb 2022 10:20:30 GMT", "Thu, 01 Dec 2022 24:00:00 GMT", "Thu, 01 Foo 2022 10:20:30 GMT",
+		"Thu, 1 Dec 2022 10:20:30 GMT", "Thursday, 01-Dec-22 10:20:30 GMT", "Thu Dec  1 10:20:30 2022",
+		"Thu, 01 Dec 2022 10:20:30 UTC", "Thu, 0x Dec 2022 10:20:30 GMT", "",
+	} {
+		if got, ok := parseIMFFixdate(s); ok {
+			t.Errorf("%q accepted as %v", s, got)
+		}
+	}
+}

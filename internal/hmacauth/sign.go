@@ -52,6 +52,9 @@ const dateLayout = "Mon, 02 Jan 2006 15:04:05 GMT"
 // ParseDate parses an x-ms-date or Date value. It accepts the RFC 1123 form the scheme
 // prescribes and the other forms HTTP allows (RFC 850, asctime), as net/http does.
 func ParseDate(s string) (time.Time, error) {
+	if t, ok := parseIMFFixdate(s); ok {
+		return t, nil
+	}
 	if t, err := time.Parse(dateLayout, s); err == nil {
 		return t, nil
 	}

@@ -65,6 +65,12 @@ func (v *Verifier) Verify(r Request) error {
 	if err := v.Precheck(r); err != nil {
 		return err
 	}
+	return CheckBody(r)
+}
+
+// CheckBody completes [Verifier.Precheck] once the body has been read: the
+// x-ms-content-sha256 header the signature covers must be the hash of r.Body.
+func CheckBody(r Request) error {
 	if headerValue(r.Header, HeaderContentSHA256) != ContentHash(r.Body) {
 		return authErr("x-ms-content-sha256 does not match the request body")
 	}

@@ -39,18 +39,22 @@ func logRequests(logger *slog.Logger, observe func(*http.Request, int, time.Time
 			if uri == "" {
 				uri = req.URL.RequestURI()
 			}
-			attrs := [6]slog.Attr{
+			// The record is built here rather than by Logger.LogAttrs, which would read the
+			// clock again and walk the stack for a source position nobody asked for; the
+			// end of the request is the record's time.
+			end := now()
+			rec := slog.NewRecord(end, level, "request", 0)
+			rec.AddAttrs(
 				slog.String("method", req.Method),
 				slog.String("uri", textutil.Truncate(uri, 300)),
 				slog.Int("status", res.Status),
-				slog.Duration("duration", now().Sub(start)),
+				slog.Duration("duration", end.Sub(start)),
 				slog.String("ms_cv", res.Header().Get(HeaderMSCV)),
-			}
-			n := 5
+			)
 			if id := req.Header.Get(HeaderClientRequestID); id != "" {
-				attrs[5], n = slog.String("client_request_id", textutil.Truncate(id, 64)), 6
+				rec.AddAttrs(slog.String("client_request_id", textutil.Truncate(id, 64)))
 			}
-			logger.LogAttrs(context.Background(), level, "request", attrs[:n]...)
+			_ = logger.Handler().Handle(context.Background(), rec)
 			return nil
 		}
 	}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// accessLogHandler writes the server's per-request "request" records itself, byte for byte
+// as the standard slog handler it wraps would, and hands every other record to that
+// handler. The profile under load showed slog's generic formatting (attribute walking,
+// rune-by-rune quoting) as the largest cost of a request after the network; these records
+// have a fixed shape of plain strings and numbers, so a direct append is enough. Any value
+// the fast path does not handle exactly as slog would (a non-ASCII or quote-needing string,
+// another kind) sends the record to the standard handler.
+type accessLogHandler struct {
+	std  slog.Handler
+	w    io.Writer // shared with std; writes are whole lines
+	mu   *sync.Mutex
+	json bool
+}
+
+// newAccessLogHandler wraps std, which writes to w in text or JSON form (JSON with
+// durations as strings, see readableDurations).
+func newAccessLogHandler(std slog.Handler, w io.Writer, json bool) *accessLogHandler {
+	return &accessLogHandler{std: std, w: w, mu: &sync.Mutex{}, json: json}
+}
+
+// Enabled reports what the standard handler reports.
+func (h *accessLogHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.std.Enabled(ctx, l)
+}
+
+// WithAttrs returns the standard handler with attrs: such a logger takes no fast path.
+func (h *accessLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.std.WithAttrs(attrs) }
+
+// WithGroup returns the standard handler with the group: no fast path.
+func (h *accessLogHandler) WithGroup(name string) slog.Handler { return h.std.WithGroup(name) }
+
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// Handle formats "request" records directly and everything else through slog.
+func (h *accessLogHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message != "request" || r.Time.IsZero() {
+		return h.std.Handle(ctx, r)
+	}
+	bp := lineBufs.Get().(*[]byte)
+	defer lineBufs.Put(bp)
+	line, ok := h.format((*bp)[:0], r)
+	*bp = line
+	if !ok {
+		return h.std.Handle(ctx, r)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := h.w.Write(line)
+	return err
+}
+
+// format appends the record's line; ok is false when a value needs slog's general path.
+func (h *accessLogHandler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
+	if h.json {
+		b = append(b, `{"time":"`...)
+		b = r.Time.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","level":"`...)
+		b = append(b, r.Level.String()...)
+		b = append(b, `","msg":"request"`...)
+	} else {
+		b = append(b, "time="...)
+		b = appendRFC3339Millis(b, r.Time)
+		b = append(b, " level="...)
+		b = append(b, r.Level.String()...)
+		b = append(b, " msg=request"...)
+	}
+	ok = true
+	r.Attrs(func(a slog.Attr) bool {
+		b, ok = h.appendAttr(b, a)
+		return ok
+	})
+	if h.json {
+		b = append(b, '}')
+	}
+	return append(b, '\n'), ok
+}
+
+func (h *accessLogHandler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
+	if !isPlain(a.Key) || a.Key == "" {
+		return b, false
+	}
+	if h.json {
+		b = append(b, `,"`...)
+		b = append(b, a.Key...)
+		b = append(b, `":`...)
+	} else {
+		b = append(b, ' ')
+		b = append(b, a.Key...)
+		b = append(b, '=')
+	}
+	switch a.Value.Kind() {
+	case slog.KindString:
+		s := a.Value.String()
+		if !isPlain(s) {
+			return b, false
+		}
+		if h.json || s == "" || needsTextQuotes(s) {
+			return append(append(append(b, '"'), s...), '"'), true
+		}
+		return append(b, s...), true
+	case slog.KindInt64:
+		return strconv.AppendInt(b, a.Value.Int64(), 10), true
+	case slog.KindDuration:
+		d := a.Value.Duration().String()
+		if h.json {
+			return append(append(append(b, '"'), d...), '"'), true
+		}
+		return append(b, d...), true
+	}
+	return b, false
+}
+
+// isPlain reports strings that slog writes unescaped: printable ASCII (space included)
+// without a quote or a backslash.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// needsTextQuotes is slog's text quoting rule for plain strings: a space or an '='.
+func needsTextQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '=' {
+			return true
+		}
+	}
+	return false
+}
+
+// appendRFC3339Millis writes t as slog's text handler does: RFC 3339 with exactly three
+// fractional digits.
+func appendRFC3339Millis(b []byte, t time.Time) []byte {
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	n := len(b)
+	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+}

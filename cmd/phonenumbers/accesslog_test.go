@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+// TestAccessLogMatchesSlog: the fast path writes exactly what slog's own handlers write,
+// for plain and tricky values alike (tricky ones take slog's path).
+func TestAccessLogMatchesSlog(t *testing.T) {
+	uris := []string{
+		"/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01",
+		"/a b", "", "x=y", `q"uote`, `back\slash`, "tab\there", "ünïcode", "esc\x1b[2J", "<&>", "#%/;:@!$'()*+,",
+		"/phoneNumbers/operations/%2F%3F?api-version=2022-12-01&x=%20",
+	}
+	times := []time.Time{
+		time.Date(2026, 11, 26, 7, 23, 37, 123456789, time.UTC),
+		time.Date(2026, 11, 26, 7, 23, 37, 0, time.UTC),
+		time.Date(2026, 11, 26, 7, 23, 37, 100000000, time.FixedZone("CET", 3600)),
+	}
+	durations := []time.Duration{0, 1500 * time.Nanosecond, 12345678 * time.Nanosecond, 3 * time.Second}
+	for _, format := range []string{"text", "json"} {
+		for _, uri := range uris {
+			for i, at := range times {
+				for _, level := range []slog.Level{slog.LevelInfo, slog.LevelError} {
+					var want, got bytes.Buffer
+					std := stdHandler(&want, format)
+					fast := newAccessLogHandler(stdHandler(&got, format), &got, format == "json")
+					rec := slog.NewRecord(at, level, "request", 0)
+					rec.AddAttrs(slog.String("method", "GET"), slog.String("uri", uri), slog.Int("status", 200+i),
+						slog.Duration("duration", durations[i%len(durations)]), slog.String("ms_cv", "AbC-_d.0"))
+					if i == 1 {
+						rec.AddAttrs(slog.String("client_request_id", uri))
+					}
+					if err := std.Handle(context.Background(), rec); err != nil {
+						t.Fatal(err)
+					}
+					if err := fast.Handle(context.Background(), rec); err != nil {
+						t.Fatal(err)
+					}
+					if got.String() != want.String() {
+						t.Errorf("%s, uri %q:\n got %s\nwant %s", format, uri, got.String(), want.String())
+					}
+				}
+			}
+		}
+	}
+}
+
+func stdHandler(w *bytes.Buffer, format string) slog.Handler {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if format == "json" {
+		opts.ReplaceAttr = readableDurations
+		return slog.NewJSONHandler(w, opts)
+	}
+	return slog.NewTextHandler(w, opts)
+}
+
+// TestAccessLogOtherRecords: other messages, and loggers with attributes, go through
+// slog untouched.
+func TestAccessLogOtherRecords(t *testing.T) {
+	noTime := &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}
+	var want, got bytes.Buffer
+	std := slog.New(slog.NewTextHandler(&want, noTime))
+	fast := slog.New(newAccessLogHandler(slog.NewTextHandler(&got, noTime), &got, false))
+	for _, l := range []*slog.Logger{std, fast} {
+		l.Info("phonenumbers server listening", "url", "http://127.0.0.1:8080", "operations", 5)
+		l.With("a", 1).Info("request", "uri", "/x")
+	}
+	if got.String() != want.String() || got.Len() == 0 {
+		t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+	}
+}

@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
-.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load clean
+.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk clean
 
 all: build
 
@@ -79,9 +79,18 @@ benchstat:
 	$(GO) tool benchstat $(BASE) bench.out
 
 ## load: throughput and latency of `phonenumbers serve` (open and keyed) against a bare
-## net/http server, alternating A/B over loopback with vegeta
-load: build
+## net/http server, servers pinned to CPU 0, wrk pinned to CPU 1 (installed from Debian when missing)
+load: build wrk
 	$(GO) run ./internal/loadtest -bin bin/phonenumbers $(LOADFLAGS)
+
+## load-curve: throughput and p99 against stored operations (1..10,000) and connections (1..256)
+load-curve: build wrk
+	$(GO) run ./internal/loadtest -bin bin/phonenumbers -curve $(LOADFLAGS)
+
+## wrk: the load generator, from Debian's package when it is not installed
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk from Debian (apt-get install wrk)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=10s by default)
 FUZZTIME ?= 10s

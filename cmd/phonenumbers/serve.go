@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -219,20 +220,12 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	switch format {
 	case "json":
 		// Durations as "1.25ms", not integer nanoseconds.
-		hopts.ReplaceAttr = readableDurations
-		return slog.New(newAccessLogHandler(slog.NewJSONHandler(w, hopts), w, true)), nil
+		hopts.ReplaceAttr = accesslog.ReadableDurations
+		return slog.New(accesslog.New(slog.NewJSONHandler(w, hopts), w, true)), nil
 	case "text", "":
-		return slog.New(newAccessLogHandler(slog.NewTextHandler(w, hopts), w, false)), nil
+		return slog.New(accesslog.New(slog.NewTextHandler(w, hopts), w, false)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
-}
-
-// readableDurations writes duration attributes as Go duration strings.
-func readableDurations(_ []string, a slog.Attr) slog.Attr {
-	if a.Value.Kind() == slog.KindDuration {
-		return slog.String(a.Key, a.Value.Duration().String())
-	}
-	return a
 }
 
 // splitList flattens comma-separated values and drops blanks.

@@ -61,39 +61,38 @@ type bufferedBody struct {
 // Close implements io.Closer; there is nothing to release.
 func (*bufferedBody) Close() error { return nil }
 
-// hmacAuth rejects requests without a valid HMAC-SHA256 signature with 401. The message
-// says what is wrong; it never contains the key or any signature.
-//
-// Everything that does not need the body (scheme, shape, date and skew, the content-hash
-// header and the signature over it) is checked before the body is read, so a request
-// without a valid signature costs its headers only; then the body is read, up to
-// bodyLimit (413 beyond), and its hash compared with the signed one.
-func hmacAuth(v *hmacauth.Verifier, bodyLimit int64, skip func(echo.Context) bool) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if skip(c) {
-				return next(c)
-			}
-			req := c.Request()
-			uri := req.RequestURI
-			if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
-				uri = req.URL.RequestURI()
-			}
-			hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header}
-			if err := v.Precheck(hr); err != nil {
-				return unauthorized(c, err)
-			}
-			body, err := readBody(c, bodyLimit)
-			if err != nil {
-				return err
-			}
-			hr.Body = body
-			if err := hmacauth.CheckBody(hr); err != nil { // the signature was checked above
-				return unauthorized(c, err)
-			}
-			return next(c)
-		}
+// authenticator rejects requests without a valid HMAC-SHA256 signature with 401. The
+// message says what is wrong; it never contains the key or any signature. Everything but
+// the body hash is checked before the body is read, so an unsigned request costs no more
+// than its headers.
+type authenticator struct {
+	verifier  *hmacauth.Verifier
+	bodyLimit int64
+}
+
+// check authenticates c's request; /healthz needs no signature.
+func (a *authenticator) check(c echo.Context) error {
+	if c.Path() == HealthPath {
+		return nil
 	}
+	req := c.Request()
+	uri := req.RequestURI
+	if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
+		uri = req.URL.RequestURI()
+	}
+	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header}
+	if err := a.verifier.Precheck(hr); err != nil {
+		return unauthorized(c, err)
+	}
+	body, err := readBody(c, a.bodyLimit)
+	if err != nil {
+		return err
+	}
+	hr.Body = body
+	if err := hmacauth.CheckBody(hr); err != nil { // the signature was checked above
+		return unauthorized(c, err)
+	}
+	return nil
 }
 
 // unauthorized is the 401 answer for a verification failure.

@@ -100,26 +100,27 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 
-	e.Use(recoverPanics(o.Logger))
-	e.Use(logRequests(o.Logger, o.Observe, o.Now))
-	e.Use(serviceHeaders(strings.Join(o.APIVersions, ", ")))
-	e.Use(limitURI(o.MaxURIBytes))
+	ch := &chain{
+		log:       &requestLogger{logger: o.Logger, observe: o.Observe, now: o.Now},
+		supported: []string{strings.Join(o.APIVersions, ", ")},
+		maxURI:    o.MaxURIBytes,
+	}
 	if o.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(o.AccessKey)
 		if err != nil {
 			return nil, errors.New("server: the access key must be base64 (as shown in the Azure portal)")
 		}
-		verifier := hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now)
-		e.Use(hmacAuth(verifier, o.MaxBodyBytes, func(c echo.Context) bool { return c.Path() == HealthPath }))
+		ch.auth = &authenticator{verifier: hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now), bodyLimit: o.MaxBodyBytes}
 	}
+	e.Use(ch.middleware)
 
-	validate, err := requestValidator()
+	validator, err := newOperationValidator()
 	if err != nil {
 		return nil, err
 	}
 	RegisterHandlersWithOptions(e, NewStrictHandler(o.Service, nil), RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
-			types.OperationIDGetOperation: {requireAPIVersion(o.APIVersions), validate},
+			types.OperationIDGetOperation: {getOperationGuard(o.APIVersions, validator)},
 		},
 	})
 	e.GET(HealthPath, func(c echo.Context) error {
@@ -179,17 +180,12 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 	return internalError()
 }
 
-// limitURI answers 414 for request targets longer than max bytes, before any routing
+// checkURI answers 414 for request targets longer than max bytes, before any routing
 // work is spent on them.
-func limitURI(max int) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			req := c.Request()
-			if len(req.RequestURI) > max || len(req.URL.Path)+len(req.URL.RawQuery) > max {
-				return NewAPIError(http.StatusRequestURITooLong, CodeURITooLong,
-					fmt.Sprintf("The request URI is longer than %d bytes.", max), "")
-			}
-			return next(c)
-		}
+func checkURI(req *http.Request, max int) error {
+	if len(req.RequestURI) > max || len(req.URL.Path)+len(req.URL.RawQuery) > max {
+		return NewAPIError(http.StatusRequestURITooLong, CodeURITooLong,
+			fmt.Sprintf("The request URI is longer than %d bytes.", max), "")
 	}
+	return nil
 }

@@ -18,24 +18,21 @@ const (
 	maxEchoedClientRequestIDBytes = 256
 )
 
-// serviceHeaders sets the headers the live service sends on every response: the supported
-// api-versions, an MS-CV correlation vector and, when asked, the client's request id.
-func serviceHeaders(supported string) echo.MiddlewareFunc {
-	supportedValue := []string{supported}
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			req := c.Request()
-			h := c.Response().Header()
-			h[HeaderAPISupportedVersions] = supportedValue
-			h[HeaderMSCV] = []string{newCorrelationVector()}
-			if strings.EqualFold(req.Header.Get(HeaderReturnClientRequestID), "true") {
-				if id := req.Header.Get(HeaderClientRequestID); id != "" && len(id) <= maxEchoedClientRequestIDBytes {
-					h[HeaderClientRequestID] = []string{id}
-				}
-			}
-			return next(c)
+// setServiceHeaders sets the headers the live service sends on every response: the
+// supported api-versions (supported is the header's one value, shared), an MS-CV
+// correlation vector, returned for the access log, and, when asked, the client's request id.
+func setServiceHeaders(c echo.Context, supported []string) (msCV string) {
+	req := c.Request()
+	h := c.Response().Header()
+	h[HeaderAPISupportedVersions] = supported
+	msCV = newCorrelationVector()
+	h[HeaderMSCV] = []string{msCV}
+	if strings.EqualFold(req.Header.Get(HeaderReturnClientRequestID), "true") {
+		if id := req.Header.Get(HeaderClientRequestID); id != "" && len(id) <= maxEchoedClientRequestIDBytes {
+			h[HeaderClientRequestID] = []string{id}
 		}
 	}
+	return msCV
 }
 
 // newCorrelationVector returns an MS-CV value shaped like the live service's:

@@ -17,9 +17,27 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
-// requestValidator validates PhoneNumbers_GetOperation requests against the embedded
-// spec with kin-openapi and turns failures into CommunicationErrorResponses naming the
-// offending parameter.
+// getOperationGuard checks a Get Operation request before the generated binder sees it:
+// a supported api-version (answered the way the live service does), then the spec's
+// parameter rules through kin-openapi (see operationValidator). One middleware rather
+// than two, because echo composes route middleware anew for every request.
+func getOperationGuard(supported []string, v *operationValidator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := checkAPIVersion(c, supported); err != nil {
+				return err
+			}
+			if err := v.validate(c); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// operationValidator validates Get Operation requests against the embedded spec with
+// kin-openapi and turns failures into CommunicationErrorResponses naming the offending
+// parameter.
 //
 // Two things are done once instead of per request, because the profile showed them:
 //   - echo has already matched the route, so the kin-openapi route is built here rather
@@ -28,22 +46,6 @@ import (
 //     kin-openapi's verdict depends only on which parameters are absent, empty or set. The
 //     validator then asks kin-openapi once per such shape and remembers its answer. Any
 //     constraint added to the spec turns this off and every request is validated in full.
-func requestValidator() (echo.MiddlewareFunc, error) {
-	v, err := newOperationValidator()
-	if err != nil {
-		return nil, err
-	}
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if err := v.validate(c); err != nil {
-				return err
-			}
-			return next(c)
-		}
-	}, nil
-}
-
-// operationValidator validates requests of the Get Operation endpoint.
 type operationValidator struct {
 	route  *routers.Route
 	opts   *openapi3filter.Options

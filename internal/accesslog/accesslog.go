@@ -1,4 +1,7 @@
-package main
+// Package accesslog is a slog.Handler for the server's per-request log lines: it writes
+// them byte for byte as slog's text or JSON handler would, without slog's general
+// formatting machinery, and hands every other record to that handler.
+package accesslog
 
 import (
 	"context"
@@ -9,41 +12,51 @@ import (
 	"time"
 )
 
-// accessLogHandler writes the server's per-request "request" records itself, byte for byte
+// Handler writes the server's per-request "request" records itself, byte for byte
 // as the standard slog handler it wraps would, and hands every other record to that
 // handler. The profile under load showed slog's generic formatting (attribute walking,
 // rune-by-rune quoting) as the largest cost of a request after the network; these records
 // have a fixed shape of plain strings and numbers, so a direct append is enough. Any value
 // the fast path does not handle exactly as slog would (a non-ASCII or quote-needing string,
 // another kind) sends the record to the standard handler.
-type accessLogHandler struct {
+type Handler struct {
 	std  slog.Handler
 	w    io.Writer // shared with std; writes are whole lines
 	mu   *sync.Mutex
 	json bool
 }
 
-// newAccessLogHandler wraps std, which writes to w in text or JSON form (JSON with
-// durations as strings, see readableDurations).
-func newAccessLogHandler(std slog.Handler, w io.Writer, json bool) *accessLogHandler {
-	return &accessLogHandler{std: std, w: w, mu: &sync.Mutex{}, json: json}
+// New wraps std, a slog.TextHandler (json false) or slog.JSONHandler (json true) writing
+// to w with no ReplaceAttr but [ReadableDurations] (JSON). w must accept concurrent
+// whole-line writes (std and the fast path both write to it).
+func New(std slog.Handler, w io.Writer, json bool) *Handler {
+	return &Handler{std: std, w: w, mu: &sync.Mutex{}, json: json}
+}
+
+// ReadableDurations is a ReplaceAttr that writes durations as Go duration strings
+// ("1.25ms") rather than integer nanoseconds; the JSON fast path writes them so too.
+func ReadableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // Enabled reports what the standard handler reports.
-func (h *accessLogHandler) Enabled(ctx context.Context, l slog.Level) bool {
+func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.std.Enabled(ctx, l)
 }
 
 // WithAttrs returns the standard handler with attrs: such a logger takes no fast path.
-func (h *accessLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.std.WithAttrs(attrs) }
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.std.WithAttrs(attrs) }
 
 // WithGroup returns the standard handler with the group: no fast path.
-func (h *accessLogHandler) WithGroup(name string) slog.Handler { return h.std.WithGroup(name) }
+func (h *Handler) WithGroup(name string) slog.Handler { return h.std.WithGroup(name) }
 
 var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // Handle formats "request" records directly and everything else through slog.
-func (h *accessLogHandler) Handle(ctx context.Context, r slog.Record) error {
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Message != "request" || r.Time.IsZero() {
 		return h.std.Handle(ctx, r)
 	}
@@ -61,7 +74,7 @@ func (h *accessLogHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 // format appends the record's line; ok is false when a value needs slog's general path.
-func (h *accessLogHandler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
+func (h *Handler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
 	if h.json {
 		b = append(b, `{"time":"`...)
 		b = r.Time.AppendFormat(b, time.RFC3339Nano)
@@ -86,7 +99,7 @@ func (h *accessLogHandler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
 	return append(b, '\n'), ok
 }
 
-func (h *accessLogHandler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
+func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 	if !isPlain(a.Key) || a.Key == "" {
 		return b, false
 	}

@@ -1,4 +1,4 @@
-package main
+package accesslog
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ func TestAccessLogMatchesSlog(t *testing.T) {
 				for _, level := range []slog.Level{slog.LevelInfo, slog.LevelError} {
 					var want, got bytes.Buffer
 					std := stdHandler(&want, format)
-					fast := newAccessLogHandler(stdHandler(&got, format), &got, format == "json")
+					fast := New(stdHandler(&got, format), &got, format == "json")
 					rec := slog.NewRecord(at, level, "request", 0)
 					rec.AddAttrs(slog.String("method", "GET"), slog.String("uri", uri), slog.Int("status", 200+i),
 						slog.Duration("duration", durations[i%len(durations)]), slog.String("ms_cv", "AbC-_d.0"))
@@ -53,7 +53,7 @@ func TestAccessLogMatchesSlog(t *testing.T) {
 func stdHandler(w *bytes.Buffer, format string) slog.Handler {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if format == "json" {
-		opts.ReplaceAttr = readableDurations
+		opts.ReplaceAttr = ReadableDurations
 		return slog.NewJSONHandler(w, opts)
 	}
 	return slog.NewTextHandler(w, opts)
@@ -70,7 +70,7 @@ func TestAccessLogOtherRecords(t *testing.T) {
 	}}
 	var want, got bytes.Buffer
 	std := slog.New(slog.NewTextHandler(&want, noTime))
-	fast := slog.New(newAccessLogHandler(slog.NewTextHandler(&got, noTime), &got, false))
+	fast := slog.New(New(slog.NewTextHandler(&got, noTime), &got, false))
 	for _, l := range []*slog.Logger{std, fast} {
 		l.Info("phonenumbers server listening", "url", "http://127.0.0.1:8080", "operations", 5)
 		l.With("a", 1).Info("request", "uri", "/x")

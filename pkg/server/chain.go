@@ -1,0 +1,47 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// chain is the server's middleware, one step per concern, run by a single echo
+// middleware. echo builds the middleware chain anew for every request, one closure per
+// middleware; one middleware instead of five saves those allocations, which the load
+// profile showed.
+//
+// Order: the panic guard and the access log wrap everything; then the live service's
+// headers, the URI limit and authentication, then the route.
+type chain struct {
+	log       *requestLogger
+	supported []string // the api-supported-versions header value
+	maxURI    int
+	auth      *authenticator // nil: the server is open
+}
+
+// middleware is the echo middleware.
+func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := ch.log.now()
+		msCV, err := ch.guarded(c, next)
+		if err != nil {
+			c.Error(err) // write the answer now, so the log has its status
+		}
+		ch.log.done(c, start, msCV)
+		return nil
+	}
+}
+
+// guarded runs the steps and the route, turning a panic into a 500.
+func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc) (msCV string, err error) {
+	defer recoverPanic(c, ch.log.logger, &err)
+	msCV = setServiceHeaders(c, ch.supported)
+	if err := checkURI(c.Request(), ch.maxURI); err != nil {
+		return msCV, err
+	}
+	if ch.auth != nil {
+		if err := ch.auth.check(c); err != nil {
+			return msCV, err
+		}
+	}
+	return msCV, next(c)
+}

@@ -89,4 +89,3 @@ func cpuSeconds(pid int) (float64, error) {
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux ABI Go
 // supports.
 const clockTicks = 100
-

@@ -10,3 +10,4 @@ package phonenumbers
 //go:generate go tool oapi-codegen -config openapi/client.cfg.yaml openapi/phonenumbers.yaml
 //go:generate go tool oapi-codegen -config openapi/server.cfg.yaml openapi/phonenumbers.yaml
 //go:generate go tool oapi-codegen -config openapi/control.cfg.yaml openapi/control.yaml
+//go:generate go tool oapi-codegen -config openapi/controlclient.cfg.yaml openapi/control.yaml

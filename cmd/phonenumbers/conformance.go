@@ -10,6 +10,7 @@ import (
 )
 
 type conformanceCmd struct {
+	withExitCodes
 	connectionFlags
 	OperationID  []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
 	Poll         bool          `help:"Follow each operation until it is terminal, validating every answer."`

@@ -5,6 +5,7 @@
 //	phonenumbers operation get <id>           # fetch an operation
 //	phonenumbers operation wait <id|location> # poll it until it is done
 //	phonenumbers conformance --endpoint URL   # check a server against the spec
+//	phonenumbers mock list --endpoint URL     # script a running mock (signed when keyed)
 //
 // Run "phonenumbers <command> --help" for the flags of each command.
 package main
@@ -31,6 +32,7 @@ type cli struct {
 	Serve       serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
 	Operation   operationCmd     `cmd:"" help:"Call the service: get an operation, or wait for one."`
 	Conformance conformanceCmd   `cmd:"" help:"Check a server, or recorded traffic, against the spec."`
+	Mock        mockCmd          `cmd:"" help:"Script a running mock through its control API (/mock): list, get, create, delete, reset, journal."`
 }
 
 // Exit codes, the same for every command.
@@ -54,7 +56,7 @@ type env struct {
 	ctx    context.Context
 	stdout io.Writer
 	stderr io.Writer
-	getenv func(string) string
+	stdin  io.Reader
 }
 
 func main() {
@@ -67,6 +69,11 @@ func main() {
 // run parses args and runs the command, returning the exit code (exitOK, exitFailure,
 // exitUsage).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIO(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runIO is run with the standard input given.
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cli
 	exit := -1
 	parser, err := kong.New(&c,
@@ -89,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "phonenumbers:", err)
 		return exitUsage
 	}
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := kctx.Run(e); err != nil {
 		code := exitFailure
 		var ee *exitError
@@ -109,14 +116,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // exitCodesHelp ends every command's --help.
 const exitCodesHelp = `Exit codes: 0 success; 1 failure (the service answered an error, the operation failed, a check failed, a timeout); 2 usage error (a wrong flag or argument, or a server that could not be used).`
 
-// Help lists the exit codes under `phonenumbers operation get --help`.
-func (operationGetCmd) Help() string { return exitCodesHelp }
+// withExitCodes, embedded in a command, ends its --help with the exit codes.
+type withExitCodes struct{}
 
-// Help lists the exit codes under `phonenumbers operation wait --help`.
-func (operationWaitCmd) Help() string { return exitCodesHelp }
-
-// Help lists the exit codes under `phonenumbers conformance --help`.
-func (conformanceCmd) Help() string { return exitCodesHelp }
+// Help lists the exit codes.
+func (withExitCodes) Help() string { return exitCodesHelp }
 
 // Help lists the exit codes under `phonenumbers serve --help`.
 func (serveCmd) Help() string {

@@ -33,6 +33,7 @@ type apiVersionFlag struct {
 }
 
 type operationGetCmd struct {
+	withExitCodes
 	connectionFlags
 	apiVersionFlag
 	OperationID string        `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
@@ -73,6 +74,7 @@ func (c *operationGetCmd) Run(e *env) error {
 var minInterval = time.Second
 
 type operationWaitCmd struct {
+	withExitCodes
 	connectionFlags
 	apiVersionFlag
 	Operation string        `arg:"" name:"operation" help:"Operation id, or the Operation-Location URL (relative or absolute) a 202 returned."`

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -39,4 +41,43 @@ func TestHelpListsExitCodes(t *testing.T) {
 			t.Errorf("%v --help: exit %d, no exit codes in:\n%s", cmd, code, stdout)
 		}
 	}
+}
+
+// TestMockCommands scripts a keyed serve from the CLI: every request is signed, answers
+// are JSON, refusals exit 1 with the server's message, bad input exits 2.
+func TestMockCommands(t *testing.T) {
+	base, _ := startServe(t, serveCmd{AccessKey: testKey})
+	conn := []string{"--endpoint", base, "--access-key", testKey}
+	op := `{"id":"purchase_cli","operationType":"purchase","timeline":[{"status":"running"},{"status":"succeeded","afterPolls":1}]}`
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		code  int
+		want  string
+	}{
+		{"create from stdin", []string{"mock", "create", "-"}, op, exitOK, `"id": "purchase_cli"`},
+		{"get", []string{"mock", "get", "purchase_cli"}, "", exitOK, `"status": "running"`},
+		{"list, all pages", []string{"mock", "list"}, "", exitOK, `"search-my-operation-id"`},
+		{"journal", []string{"mock", "journal"}, "", exitOK, `"entries"`},
+		{"create refused", []string{"mock", "create", "-"}, `{"id":"x","operationType":"purchase","timeline":[{"status":"runing"}]}`, exitFailure, "did you mean"},
+		{"create, not JSON", []string{"mock", "create", "-"}, "id: x", exitUsage, "is not JSON"},
+		{"delete", []string{"mock", "delete", "purchase_cli"}, "", exitOK, ""},
+		{"get, gone", []string{"mock", "get", "purchase_cli"}, "", exitFailure, "HTTP 404 NotFound"},
+		{"reset", []string{"mock", "reset"}, "", exitOK, ""},
+		{"unsigned", []string{"mock", "list", "--auth", "none"}, "", exitFailure, "HTTP 401 Unauthorized"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut strings.Builder
+			code := runWithStdin(append(tt.args, conn...), tt.stdin, &out, &errOut)
+			if code != tt.code || !strings.Contains(out.String()+errOut.String(), tt.want) {
+				t.Fatalf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s\nwant %q", code, tt.code, out.String(), errOut.String(), tt.want)
+			}
+		})
+	}
+}
+
+func runWithStdin(args []string, stdin string, stdout, stderr io.Writer) int {
+	return runIO(context.Background(), args, strings.NewReader(stdin), stdout, stderr)
 }

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
+)
+
+// mockCmd groups the control-API commands. With a key (flag, environment or connection
+// string) every request is signed, which is what a keyed `serve` requires and what a shell
+// cannot do with curl.
+type mockCmd struct {
+	List    mockListCmd    `cmd:"" help:"List every stored operation with its poll count and current state (JSON)."`
+	Get     mockGetCmd     `cmd:"" help:"Show one operation's state without counting a poll (JSON)."`
+	Create  mockCreateCmd  `cmd:"" help:"Store an operation from a JSON file (fixtures entry shape), replacing one with the same id."`
+	Delete  mockDeleteCmd  `cmd:"" help:"Remove an operation."`
+	Reset   mockResetCmd   `cmd:"" help:"Go back to the start-up operations and clear the journal."`
+	Journal mockJournalCmd `cmd:"" help:"Print the recorded requests (JSON)."`
+}
+
+// maxMockInput bounds what `mock create` reads; the server refuses more than 1 MiB.
+const maxMockInput = 1 << 20
+
+// controlClient builds the typed control client the connection flags describe.
+func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, string, error) {
+	t, err := f.resolve()
+	if err != nil {
+		return nil, "", err
+	}
+	if t.auth == authEntra && f.Auth == authEntra {
+		return nil, "", errors.New("the control API takes an access key or nothing; --auth entra is not supported")
+	}
+	hc, err := f.httpClient()
+	if err != nil {
+		return nil, "", err
+	}
+	var doer controlclient.HttpRequestDoer = hc
+	if t.auth == authKey {
+		if doer, err = controlclient.NewSigningDoer(t.key, hc); err != nil {
+			return nil, "", err
+		}
+	}
+	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(doer))
+	return c, t.endpoint, err
+}
+
+// answer is what every control response has in common.
+type answer interface {
+	StatusCode() int
+}
+
+// finish turns a control response into the command's result: its JSON (or nothing) on
+// stdout for a 2xx, a message and exit 1 otherwise.
+func finish(e *env, endpoint string, res answer, body []byte, err error) error {
+	if err != nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %w", endpoint, describeError(err))}
+	}
+	if code := res.StatusCode(); code < 200 || code > 299 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, controlErrorMessage(body))}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, body, "", "  ") != nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: the answer is not JSON", endpoint)}
+	}
+	pretty.WriteByte('\n')
+	_, err = e.stdout.Write(pretty.Bytes())
+	return err
+}
+
+// controlErrorMessage extracts code and message from a CommunicationErrorResponse body.
+func controlErrorMessage(body []byte) string {
+	var er struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if json.Unmarshal(body, &er) != nil || er.Error.Code == "" {
+		return "the answer carried no error details"
+	}
+	return er.Error.Code + ": " + er.Error.Message
+}
+
+type mockListCmd struct {
+	withExitCodes
+	connectionFlags
+}
+
+// Run lists all pages.
+func (c *mockListCmd) Run(e *env) error {
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	all := control.OperationStateList{Operations: []control.OperationState{}}
+	params := &control.ListOperationsParams{}
+	for {
+		res, err := cl.ListOperationsWithResponse(e.ctx, params)
+		if err != nil || res.JSON200 == nil {
+			var body []byte
+			if res != nil {
+				body = res.Body
+			}
+			return finish(e, endpoint, statusOf(res), body, err)
+		}
+		all.Operations = append(all.Operations, res.JSON200.Operations...)
+		after, ok := nextAfter(res.JSON200.NextLink)
+		if !ok {
+			break
+		}
+		params = &control.ListOperationsParams{After: &after}
+	}
+	body, err := json.Marshal(all)
+	if err != nil {
+		return err
+	}
+	return finish(e, endpoint, okStatus{}, body, nil)
+}
+
+// nextAfter reads the after parameter of a nextLink.
+func nextAfter(link *string) (string, bool) {
+	if link == nil || *link == "" {
+		return "", false
+	}
+	u, err := url.Parse(*link)
+	if err != nil || u.Query().Get("after") == "" {
+		return "", false
+	}
+	return u.Query().Get("after"), true
+}
+
+// okStatus stands for a successful answer assembled from several pages.
+type okStatus struct{}
+
+func (okStatus) StatusCode() int { return http.StatusOK }
+
+// statusOf guards against a nil response.
+func statusOf(res *controlclient.ListOperationsResponse) answer {
+	if res == nil {
+		return okStatus{}
+	}
+	return res
+}
+
+type mockGetCmd struct {
+	withExitCodes
+	connectionFlags
+	ID string `arg:"" name:"operation-id" help:"The operation id."`
+}
+
+// Run shows one operation.
+func (c *mockGetCmd) Run(e *env) error {
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	res, err := cl.GetOperationStateWithResponse(e.ctx, c.ID)
+	return finish(e, endpoint, res, bodyOf(res, err), err)
+}
+
+type mockCreateCmd struct {
+	withExitCodes
+	connectionFlags
+	File string `arg:"" name:"file" help:"JSON file of one operation (see examples/fixtures.yaml for the fields), or - for standard input."`
+}
+
+// Run stores the operation as given: the server validates it and names what is wrong.
+func (c *mockCreateCmd) Run(e *env) error {
+	body, err := readMockInput(e, c.File)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	res, err := cl.PutOperationWithBodyWithResponse(e.ctx, "application/json", bytes.NewReader(body))
+	return finish(e, endpoint, res, bodyOf(res, err), err)
+}
+
+// readMockInput reads a bounded JSON document from a regular file or standard input.
+func readMockInput(e *env, name string) ([]byte, error) {
+	var r io.Reader = e.stdin
+	if name != "-" {
+		fi, err := os.Stat(name)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", name)
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	body, err := io.ReadAll(io.LimitReader(r, maxMockInput+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxMockInput {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxMockInput)
+	}
+	if !json.Valid(body) {
+		return nil, fmt.Errorf("%s is not JSON; want one operation, e.g. {\"id\":\"purchase_1\",\"operationType\":\"purchase\",\"timeline\":[{\"status\":\"running\"},{\"status\":\"succeeded\",\"afterPolls\":2}]}", name)
+	}
+	return body, nil
+}
+
+type mockDeleteCmd struct {
+	withExitCodes
+	connectionFlags
+	ID string `arg:"" name:"operation-id" help:"The operation id."`
+}
+
+// Run removes the operation.
+func (c *mockDeleteCmd) Run(e *env) error {
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	res, err := cl.DeleteOperationWithResponse(e.ctx, c.ID)
+	return finish(e, endpoint, res, bodyOf(res, err), err)
+}
+
+type mockResetCmd struct {
+	withExitCodes
+	connectionFlags
+}
+
+// Run resets the mock.
+func (c *mockResetCmd) Run(e *env) error {
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	res, err := cl.ResetWithResponse(e.ctx)
+	return finish(e, endpoint, res, bodyOf(res, err), err)
+}
+
+type mockJournalCmd struct {
+	withExitCodes
+	connectionFlags
+	Clear bool `help:"Clear the journal instead of printing it."`
+}
+
+// Run prints or clears the journal.
+func (c *mockJournalCmd) Run(e *env) error {
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if c.Clear {
+		res, err := cl.ClearJournalWithResponse(e.ctx)
+		return finish(e, endpoint, res, bodyOf(res, err), err)
+	}
+	res, err := cl.GetJournalWithResponse(e.ctx)
+	return finish(e, endpoint, res, bodyOf(res, err), err)
+}
+
+// bodyOf returns a generated response's raw body.
+func bodyOf(res interface{ StatusCode() int }, err error) []byte {
+	if err != nil || res == nil {
+		return nil
+	}
+	switch r := res.(type) {
+	case *controlclient.GetOperationStateResponse:
+		return r.Body
+	case *controlclient.PutOperationResponse:
+		return r.Body
+	case *controlclient.DeleteOperationResponse:
+		return r.Body
+	case *controlclient.ResetResponse:
+		return r.Body
+	case *controlclient.GetJournalResponse:
+		return r.Body
+	case *controlclient.ClearJournalResponse:
+		return r.Body
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,7 +12,8 @@ import (
 )
 
 // readmeCommands returns the `phonenumbers …` command lines of the README's sh blocks
-// that talk to the local server of `make run` (http://127.0.0.1:8080), continuations joined.
+// that talk to the local server of `make run` (http://127.0.0.1:8080), continuations joined;
+// `echo '…' | phonenumbers …` pipelines are kept whole.
 func readmeCommands(t *testing.T) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join("..", "..", "README.md"))
@@ -29,7 +31,7 @@ func readmeCommands(t *testing.T) []string {
 			inSh = true
 		case strings.HasPrefix(line, "```"):
 			inSh = false
-		case inSh && (cur != "" || strings.HasPrefix(line, "phonenumbers ")):
+		case inSh && (cur != "" || strings.HasPrefix(line, "phonenumbers ") || strings.HasPrefix(line, "echo ")):
 			line, _, _ = strings.Cut(line, " #") // a trailing comment
 			cur += strings.TrimSuffix(strings.TrimSpace(line), `\`) + " "
 			if !strings.HasSuffix(strings.TrimSpace(line), `\`) {
@@ -58,11 +60,17 @@ func TestReadmeCLIExamples(t *testing.T) {
 	}
 	for _, cmd := range cmds {
 		t.Run(cmd, func(t *testing.T) {
+			stdin := ""
+			if echo, rest, ok := strings.Cut(cmd, " | "); ok && strings.HasPrefix(echo, "echo ") {
+				stdin, cmd = strings.Trim(strings.TrimSpace(strings.TrimPrefix(echo, "echo ")), `'`), strings.TrimSpace(rest)
+			}
 			args := strings.Fields(strings.ReplaceAll(cmd, "http://127.0.0.1:8080", base))[1:]
 			for i, a := range args {
 				args[i] = strings.Trim(a, `'"`)
 			}
-			code, stdout, stderr := runCLI(t, args...)
+			var out, errOut strings.Builder
+			code := runIO(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+			stdout, stderr := out.String(), errOut.String()
 			if code != exitOK {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}

@@ -99,3 +99,24 @@ func TestStartupHintWorksWhenPasted(t *testing.T) {
 		t.Fatalf("pasted hint %q: exit %d\n%s", hint, code, stderr)
 	}
 }
+
+// TestStartupHints: the hint names an operation that exists and a URL a client can open.
+func TestStartupHints(t *testing.T) {
+	tests := []struct {
+		cmd      serveCmd
+		base, id string
+		want     string
+	}{
+		{serveCmd{}, "http://0.0.0.0:8080", "search-my-operation-id", "curl -i 'http://127.0.0.1:8080/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01'"},
+		{serveCmd{}, "http://[::]:8080", "op 1", "--endpoint http://[::1]:8080"},
+		{serveCmd{Fixtures: "f.yaml"}, "http://127.0.0.1:8080", "purchase_first", "operation get purchase_first --endpoint http://127.0.0.1:8080"},
+		{serveCmd{AccessKey: testKey}, "http://127.0.0.1:8080", "x", "--access-key <key>"},
+		{serveCmd{TLSSelfSigned: "/tmp/d"}, "https://0.0.0.0:8443", "x", "--endpoint https://127.0.0.1:8443 --ca-cert /tmp/d/cert.pem"},
+	}
+	for _, tt := range tests {
+		got := tt.cmd.tryCommand(reachableURL(tt.base), tt.id)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, testKey) {
+			t.Errorf("tryCommand(%s, %s) = %q, want it to contain %q (and never the key)", tt.base, tt.id, got, tt.want)
+		}
+	}
+}

@@ -167,7 +167,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 
 func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source, firstID string, n int) {
 	logger.Info("phonenumbers server listening",
-		"url", baseURL, "auth", s.authSummary(), "operations", n, "source", source,
+		"url", reachableURL(baseURL), "auth", s.authSummary(), "operations", n, "source", source,
 		"control_api", !s.NoControlAPI, "try", s.tryCommand(reachableURL(baseURL), firstID))
 }
 

@@ -79,3 +79,14 @@ func TestAccessLogOtherRecords(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
 	}
 }
+
+// TestJSONDurationsReadable: JSON logs give durations as "1.5ms", not nanoseconds.
+func TestJSONDurationsReadable(t *testing.T) {
+	var b bytes.Buffer
+	l := slog.New(New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: ReadableDurations}), &b, true))
+	l.Info("request", "duration", 1500*time.Microsecond)
+	l.Info("shutting down", "timeout", 10*time.Second)
+	if got := b.String(); !bytes.Contains([]byte(got), []byte(`"duration":"1.5ms"`)) || !bytes.Contains([]byte(got), []byte(`"timeout":"10s"`)) {
+		t.Fatalf("durations not readable:\n%s", got)
+	}
+}

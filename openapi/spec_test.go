@@ -36,3 +36,29 @@ func TestEmbeddedSpecIsValid(t *testing.T) {
 		t.Errorf("server variable default = %q", spec.Servers[0].Variables["endpoint"].Default)
 	}
 }
+
+// TestVersionContracts: every known version loads; 2025 versions accept reservationPurchase,
+// older ones do not; unknown versions are refused.
+func TestVersionContracts(t *testing.T) {
+	for _, v := range openapi.KnownVersions() {
+		spec, err := openapi.LoadVersion(v)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		enum := spec.Components.Schemas["PhoneNumberOperationType"].Value
+		err = enum.VisitJSON("reservationPurchase")
+		if wantOK := v >= "2025-04-01"; (err == nil) != wantOK {
+			t.Errorf("%s: reservationPurchase accepted = %v, want %v", v, err == nil, wantOK)
+		}
+		if spec.Info.Version != v {
+			t.Errorf("info.version = %q, want %q", spec.Info.Version, v)
+		}
+	}
+	if _, err := openapi.LoadVersion("2099-01-01"); err == nil {
+		t.Error("an unknown version loaded")
+	}
+	ga := openapi.GAVersions()
+	if len(ga) != 8 || ga[0] != "2021-03-07" || ga[len(ga)-1] != "2025-06-01" {
+		t.Errorf("GAVersions = %v", ga)
+	}
+}

@@ -34,7 +34,7 @@ type serveCmd struct {
 	Addr          string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
 	AccessKey     string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
 	Fixtures      string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
-	APIVersions   []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" default:"2022-12-01" help:"Supported api-versions (comma-separated)."`
+	APIVersions   []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
 	MaxClockSkew  time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
 	MaxOperations int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
 	JournalSize   int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`

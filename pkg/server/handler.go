@@ -12,6 +12,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -36,7 +37,8 @@ type Options struct {
 	AccessKey string
 	// MaxClockSkew is how far a signed request's date may be off. Default 15 minutes.
 	MaxClockSkew time.Duration
-	// APIVersions are the supported api-versions. Default: types.DefaultAPIVersion.
+	// APIVersions are the supported api-versions. Default: openapi.GAVersions(), every
+	// stable version whose contract is 2022-12-01's or only adds enum values.
 	APIVersions []string
 	// Logger receives one line per request and every 5xx cause. Default: discard.
 	Logger *slog.Logger
@@ -80,7 +82,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		o.Service = NewService(store)
 	}
 	if len(o.APIVersions) == 0 {
-		o.APIVersions = []string{types.DefaultAPIVersion}
+		o.APIVersions = openapi.GAVersions()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -114,15 +116,15 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	}
 	e.Use(ch.middleware)
 
-	validator, err := newOperationValidator()
-	if err != nil {
-		return nil, err
+	guards := map[string][]echo.MiddlewareFunc{}
+	for opID, method := range map[string]string{types.OperationIDGetOperation: http.MethodGet, types.OperationIDCancelOperation: http.MethodDelete} {
+		validator, err := newOperationValidator(method)
+		if err != nil {
+			return nil, err
+		}
+		guards[opID] = []echo.MiddlewareFunc{operationGuard(o.APIVersions, validator)}
 	}
-	RegisterHandlersWithOptions(e, NewStrictHandler(o.Service, nil), RegisterHandlersOptions{
-		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
-			types.OperationIDGetOperation: {getOperationGuard(o.APIVersions, validator)},
-		},
-	})
+	RegisterHandlersWithOptions(e, NewStrictHandler(o.Service, nil), RegisterHandlersOptions{OperationMiddlewares: guards})
 	e.GET(HealthPath, func(c echo.Context) error {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})

@@ -16,6 +16,9 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// PhoneNumbersCancelOperation Cancels an operation by its id.
+	// (DELETE /phoneNumbers/operations/{operationId})
+	PhoneNumbersCancelOperation(ctx echo.Context, operationID OperationID, params PhoneNumbersCancelOperationParams) error
 	// PhoneNumbersGetOperation Gets an operation by its id.
 	// (GET /phoneNumbers/operations/{operationId})
 	PhoneNumbersGetOperation(ctx echo.Context, operationID OperationID, params PhoneNumbersGetOperationParams) error
@@ -24,6 +27,31 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// PhoneNumbersCancelOperation converts echo context to params.
+func (w *ServerInterfaceWrapper) PhoneNumbersCancelOperation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "operationId" -------------
+	var operationID OperationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "operationId", ctx.Param("operationId"), &operationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PhoneNumbersCancelOperationParams
+	// ------------- Required query parameter "api-version" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "api-version", ctx.QueryParams(), &params.APIVersion, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter api-version: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PhoneNumbersCancelOperation(ctx, operationID, params)
+	return err
 }
 
 // PhoneNumbersGetOperation converts echo context to params.
@@ -98,8 +126,43 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.DELETE(options.BaseURL+"/phoneNumbers/operations/:operationId", wrapper.PhoneNumbersCancelOperation, options.OperationMiddlewares["PhoneNumbers_CancelOperation"]...)
 	router.GET(options.BaseURL+"/phoneNumbers/operations/:operationId", wrapper.PhoneNumbersGetOperation, options.OperationMiddlewares["PhoneNumbers_GetOperation"]...)
 
+}
+
+type PhoneNumbersCancelOperationRequestObject struct {
+	OperationID OperationID `json:"operationId"`
+	Params      PhoneNumbersCancelOperationParams
+}
+
+type PhoneNumbersCancelOperationResponseObject interface {
+	VisitPhoneNumbersCancelOperationResponse(w http.ResponseWriter) error
+}
+
+type PhoneNumbersCancelOperation204Response struct {
+}
+
+func (response PhoneNumbersCancelOperation204Response) VisitPhoneNumbersCancelOperationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type PhoneNumbersCancelOperationdefaultJSONResponse struct {
+	Body       CommunicationErrorResponse
+	StatusCode int
+}
+
+func (response PhoneNumbersCancelOperationdefaultJSONResponse) VisitPhoneNumbersCancelOperationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type PhoneNumbersGetOperationRequestObject struct {
@@ -154,6 +217,9 @@ func (response PhoneNumbersGetOperationdefaultJSONResponse) VisitPhoneNumbersGet
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// PhoneNumbersCancelOperation Cancels an operation by its id.
+	// (DELETE /phoneNumbers/operations/{operationId})
+	PhoneNumbersCancelOperation(ctx context.Context, request PhoneNumbersCancelOperationRequestObject) (PhoneNumbersCancelOperationResponseObject, error)
 	// PhoneNumbersGetOperation Gets an operation by its id.
 	// (GET /phoneNumbers/operations/{operationId})
 	PhoneNumbersGetOperation(ctx context.Context, request PhoneNumbersGetOperationRequestObject) (PhoneNumbersGetOperationResponseObject, error)
@@ -169,6 +235,32 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// PhoneNumbersCancelOperation operation middleware
+func (sh *strictHandler) PhoneNumbersCancelOperation(ctx echo.Context, operationID OperationID, params PhoneNumbersCancelOperationParams) error {
+	var request PhoneNumbersCancelOperationRequestObject
+
+	request.OperationID = operationID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PhoneNumbersCancelOperation(ctx.Request().Context(), request.(PhoneNumbersCancelOperationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PhoneNumbersCancelOperation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PhoneNumbersCancelOperationResponseObject); ok {
+		return validResponse.VisitPhoneNumbersCancelOperationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // PhoneNumbersGetOperation operation middleware

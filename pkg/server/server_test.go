@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -27,13 +29,15 @@ func TestErrors(t *testing.T) {
 		{"unknown id", "GET", servertest.OpURL("nope"), 404, "NotFound", "operationid", `"nope"`},
 		{"missing api-version", "GET", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", "api-version"},
 		{"empty api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=", 400, "MissingApiVersionParameter", "api-version", ""},
-		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2021-03-07", 400, "UnsupportedApiVersion", "api-version", "2021-03-07"},
+		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2019-01-01", 400, "UnsupportedApiVersion", "api-version", "2019-01-01"},
 		{"id too long", "GET", servertest.OpURL(long), 400, "InvalidParameter", "operationId", "256"},
 		{"unknown route", "GET", "/phoneNumbers/nothing-here", 404, "NotFound", "", "/phoneNumbers/nothing-here"},
 		{"root", "GET", "/", 404, "NotFound", "", ""},
 		{"POST", "POST", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "POST"},
 		{"PUT", "PUT", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PUT"},
-		{"DELETE", "DELETE", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", ""},
+		{"PATCH", "PATCH", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PATCH"},
+		{"DELETE unknown id", "DELETE", servertest.OpURL("nope"), 404, "NotFound", "operationid", `"nope"`},
+		{"DELETE without api-version", "DELETE", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +139,7 @@ func TestSeedOperationAndHeaders(t *testing.T) {
 	checks := map[string]string{
 		"Content-Type":           "application/json; charset=utf-8",
 		"Location":               loc,
-		"Api-Supported-Versions": "2022-12-01",
+		"Api-Supported-Versions": strings.Join(openapi.GAVersions(), ", "),
 		"X-Ms-Client-Request-Id": "3f1c2a3b-0000-4000-8000-000000000001",
 	}
 	for h, want := range checks {
@@ -220,5 +224,39 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	_, err := server.New(store, &server.Options{AccessKey: "not base64!"})
 	if err == nil || strings.Contains(err.Error(), "not base64!") {
 		t.Errorf("bad key: err = %v (must fail without echoing the key)", err)
+	}
+}
+
+func (p panicky) PhoneNumbersCancelOperation(context.Context, server.PhoneNumbersCancelOperationRequestObject) (server.PhoneNumbersCancelOperationResponseObject, error) {
+	panic(p.panicWith)
+}
+
+func (fixedService) PhoneNumbersCancelOperation(context.Context, server.PhoneNumbersCancelOperationRequestObject) (server.PhoneNumbersCancelOperationResponseObject, error) {
+	return server.PhoneNumbersCancelOperation204Response{}, nil
+}
+
+// TestCancelOperation: DELETE answers 204 and removes the operation (a later GET is 404);
+// a store that cannot cancel answers 405 and keeps the operation.
+func TestCancelOperation(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	del := func(id string) servertest.Response {
+		return f.Do(f.Sign(httptest.NewRequest(http.MethodDelete, servertest.OpURL(id), nil), nil))
+	}
+	if r := del("search-my-operation-id"); r.Status != http.StatusNoContent || len(r.Body) != 0 || r.Header.Get("Api-Supported-Versions") == "" {
+		t.Fatalf("cancel: %d %q %v", r.Status, r.Body, r.Header)
+	}
+	if r := f.Get("search-my-operation-id"); r.Status != http.StatusNotFound {
+		t.Fatalf("GET after cancel: %d, want 404", r.Status)
+	}
+	if r := del("search-my-operation-id"); r.Status != http.StatusNotFound {
+		t.Fatalf("second cancel: %d, want 404", r.Status)
+	}
+	plain, err := server.New(storeOperations(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := servertest.Do(t, plain, httptest.NewRequest(http.MethodDelete, servertest.OpURL("failed"), nil))
+	if r.Status != http.StatusMethodNotAllowed || r.ErrorBody(t).Code != server.CodeMethodNotAllowed {
+		t.Fatalf("cancel on a store without OperationCanceler: %d %s", r.Status, r.Body)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 // MaxOperationIDLength is the longest operation id, in bytes, the server accepts.
@@ -33,8 +35,7 @@ var _ StrictServerInterface = (*Service)(nil)
 func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbersGetOperationRequestObject) (PhoneNumbersGetOperationResponseObject, error) {
 	id := req.OperationID
 	if len(id) > MaxOperationIDLength {
-		return errorResponse(NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
-			fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), MaxOperationIDLength), "operationId")), nil
+		return errorResponse(tooLongID(id)), nil
 	}
 	if s.encoded != nil {
 		enc, err := s.encoded.GetEncodedOperation(ctx, id)
@@ -48,6 +49,37 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 		return s.storeError(id, err)
 	}
 	return OperationResponse{Operation: op}, nil
+}
+
+// PhoneNumbersCancelOperation cancels the operation through the store's
+// [OperationCanceler]: 204 No Content, 404 NotFound for unknown ids, 405 when the store
+// cannot cancel.
+func (s *Service) PhoneNumbersCancelOperation(ctx context.Context, req PhoneNumbersCancelOperationRequestObject) (PhoneNumbersCancelOperationResponseObject, error) {
+	id := req.OperationID
+	canceler, ok := s.store.(OperationCanceler)
+	if !ok {
+		e := NewAPIError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "This server's operation store cannot cancel operations.", "")
+		return PhoneNumbersCancelOperationdefaultJSONResponse{StatusCode: e.Status, Body: types.CommunicationErrorResponse{Error: e.Body}}, nil
+	}
+	if len(id) > MaxOperationIDLength {
+		e := tooLongID(id)
+		return PhoneNumbersCancelOperationdefaultJSONResponse{StatusCode: e.Status, Body: types.CommunicationErrorResponse{Error: e.Body}}, nil
+	}
+	err := canceler.CancelOperation(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		e := NotFoundError(id)
+		return PhoneNumbersCancelOperationdefaultJSONResponse{StatusCode: e.Status, Body: types.CommunicationErrorResponse{Error: e.Body}}, nil
+	case err != nil:
+		return nil, fmt.Errorf("cancel operation in store: %w", err)
+	}
+	return PhoneNumbersCancelOperation204Response{}, nil
+}
+
+// tooLongID is the 400 for an id longer than MaxOperationIDLength.
+func tooLongID(id string) *APIError {
+	return NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
+		fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), MaxOperationIDLength), "operationId")
 }
 
 func (s *Service) storeError(id string, err error) (PhoneNumbersGetOperationResponseObject, error) {

@@ -42,3 +42,12 @@ type EncodedOperation struct {
 	// sends none.
 	Location *string
 }
+
+// OperationCanceler is an optional interface of an [OperationStore] that can cancel
+// operations (DELETE /phoneNumbers/operations/{operationId}). CancelOperation returns an
+// error wrapping [ErrNotFound] for unknown ids. A store without it answers every cancel
+// with 405 MethodNotAllowed: cancelling is an action, and a store that cannot take it must
+// not pretend it did.
+type OperationCanceler interface {
+	CancelOperation(ctx context.Context, id string) error
+}

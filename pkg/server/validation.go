@@ -17,11 +17,11 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
-// getOperationGuard checks a Get Operation request before the generated binder sees it:
+// operationGuard checks a request to the operations path before the generated binder sees it:
 // a supported api-version (answered the way the live service does), then the spec's
 // parameter rules through kin-openapi (see operationValidator). One middleware rather
 // than two, because echo composes route middleware anew for every request.
-func getOperationGuard(supported []string, v *operationValidator) echo.MiddlewareFunc {
+func operationGuard(supported []string, v *operationValidator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if err := checkAPIVersion(c, supported); err != nil {
@@ -57,28 +57,32 @@ type operationValidator struct {
 // verdict is kin-openapi's answer for one parameter shape; err is nil for valid requests.
 type verdict struct{ err error }
 
-func newOperationValidator() (*operationValidator, error) {
+func newOperationValidator(method string) (*operationValidator, error) {
 	spec, err := openapi.Load()
 	if err != nil {
 		return nil, err
 	}
 	const path = "/phoneNumbers/operations/{operationId}"
 	item := spec.Paths.Value(path)
-	if item == nil || item.Get == nil {
-		return nil, fmt.Errorf("server: the spec has no GET %s", path)
+	var op *openapi3.Operation
+	if item != nil {
+		op = item.GetOperation(method)
 	}
-	// Authentication is the hmacAuth middleware's job: drop the security requirements from
-	// this private copy so kin-openapi does not walk them for every request.
+	if op == nil {
+		return nil, fmt.Errorf("server: the spec has no %s %s", method, path)
+	}
+	// Authentication is the authenticator's job: drop the security requirements from this
+	// private copy so kin-openapi does not walk them for every request.
 	spec.Security = nil
-	item.Get.Security = nil
+	op.Security = nil
 	v := &operationValidator{
-		route: &routers.Route{Spec: spec, Path: path, PathItem: item, Method: http.MethodGet, Operation: item.Get},
+		route: &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op},
 		opts: &openapi3filter.Options{
 			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
 		},
 	}
-	plain := item.Get.RequestBody == nil
-	for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), item.Get.Parameters...) {
+	plain := op.RequestBody == nil
+	for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
 		v.params = append(v.params, ref.Value)
 		plain = plain && isPlainStringParameter(ref.Value)
 	}

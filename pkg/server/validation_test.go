@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
@@ -14,14 +15,14 @@ import (
 // memoizing validator (asked twice, so the second answer comes from the memo) as from
 // kin-openapi itself.
 func TestMemoizedValidationEqualsKinOpenAPI(t *testing.T) {
-	memo, err := newOperationValidator()
+	memo, err := newOperationValidator(http.MethodGet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if memo.memo == nil {
 		t.Fatal("the spec's parameters are plain strings: memoizing should be on")
 	}
-	direct, err := newOperationValidator()
+	direct, err := newOperationValidator(http.MethodGet)
 	if err != nil {
 		t.Fatal(err)
 	}

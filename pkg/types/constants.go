@@ -9,3 +9,6 @@ const DefaultEndpoint = "https://resourcename.communication.azure.com"
 
 // OperationIDGetOperation is the spec's operationId of the Get Operation endpoint.
 const OperationIDGetOperation = "PhoneNumbers_GetOperation"
+
+// OperationIDCancelOperation is the spec's operationId of the Cancel Operation endpoint.
+const OperationIDCancelOperation = "PhoneNumbers_CancelOperation"

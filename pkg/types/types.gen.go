@@ -124,6 +124,12 @@ type APIVersion = string
 // OperationID defines model for OperationId.
 type OperationID = string
 
+// PhoneNumbersCancelOperationParams defines parameters for PhoneNumbersCancelOperation.
+type PhoneNumbersCancelOperationParams struct {
+	// APIVersion Version of API to invoke.
+	APIVersion APIVersion `form:"api-version" json:"api-version"`
+}
+
 // PhoneNumbersGetOperationParams defines parameters for PhoneNumbersGetOperation.
 type PhoneNumbersGetOperationParams struct {
 	// APIVersion Version of API to invoke.

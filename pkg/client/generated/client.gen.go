@@ -89,6 +89,17 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// PhoneNumbersCancelOperation Cancels an operation by its id.
+	//
+	// Cancels a long-running phone number operation. The official description's only
+	// example calls it "Delete long running operation with the given operation id" and
+	// answers `204 No Content` with no body and no headers; it says nothing about what a
+	// later `GET` answers. Not safe to call against a real resource: it stops the
+	// operation.
+	//
+	// Corresponds with DELETE /phoneNumbers/operations/{operationId} (the `PhoneNumbersCancelOperation` operationId).
+	PhoneNumbersCancelOperation(ctx context.Context, operationID OperationID, params *PhoneNumbersCancelOperationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PhoneNumbersGetOperation Gets an operation by its id.
 	//
 	// Returns the current state of a long-running phone number operation. Poll it until
@@ -97,6 +108,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /phoneNumbers/operations/{operationId} (the `PhoneNumbersGetOperation` operationId).
 	PhoneNumbersGetOperation(ctx context.Context, operationID OperationID, params *PhoneNumbersGetOperationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// PhoneNumbersCancelOperation Cancels an operation by its id.
+//
+// Cancels a long-running phone number operation. The official description's only
+// example calls it "Delete long running operation with the given operation id" and
+// answers `204 No Content` with no body and no headers; it says nothing about what a
+// later `GET` answers. Not safe to call against a real resource: it stops the
+// operation.
+//
+// Corresponds with DELETE /phoneNumbers/operations/{operationId} (the `PhoneNumbersCancelOperation` operationId).
+func (c *Client) PhoneNumbersCancelOperation(ctx context.Context, operationID OperationID, params *PhoneNumbersCancelOperationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPhoneNumbersCancelOperationRequest(c.Server, operationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // PhoneNumbersGetOperation Gets an operation by its id.
@@ -116,6 +148,63 @@ func (c *Client) PhoneNumbersGetOperation(ctx context.Context, operationID Opera
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewPhoneNumbersCancelOperationRequest constructs an http.Request for the PhoneNumbersCancelOperation method
+func NewPhoneNumbersCancelOperationRequest(server string, operationID OperationID, params *PhoneNumbersCancelOperationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "operationId", operationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/phoneNumbers/operations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api-version", params.APIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewPhoneNumbersGetOperationRequest constructs an http.Request for the PhoneNumbersGetOperation method
@@ -219,6 +308,19 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// PhoneNumbersCancelOperationWithResponse Cancels an operation by its id.
+	//
+	// Cancels a long-running phone number operation. The official description's only
+	// example calls it "Delete long running operation with the given operation id" and
+	// answers `204 No Content` with no body and no headers; it says nothing about what a
+	// later `GET` answers. Not safe to call against a real resource: it stops the
+	// operation.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /phoneNumbers/operations/{operationId} (the `PhoneNumbersCancelOperation` operationId).
+	PhoneNumbersCancelOperationWithResponse(ctx context.Context, operationID OperationID, params *PhoneNumbersCancelOperationParams, reqEditors ...RequestEditorFn) (*PhoneNumbersCancelOperationResponse, error)
+
 	// PhoneNumbersGetOperationWithResponse Gets an operation by its id.
 	//
 	// Returns the current state of a long-running phone number operation. Poll it until
@@ -229,6 +331,47 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /phoneNumbers/operations/{operationId} (the `PhoneNumbersGetOperation` operationId).
 	PhoneNumbersGetOperationWithResponse(ctx context.Context, operationID OperationID, params *PhoneNumbersGetOperationParams, reqEditors ...RequestEditorFn) (*PhoneNumbersGetOperationResponse, error)
+}
+
+type PhoneNumbersCancelOperationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *CommunicationErrorResponse
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PhoneNumbersCancelOperationResponse) GetJSONDefault() *CommunicationErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PhoneNumbersCancelOperationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PhoneNumbersCancelOperationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PhoneNumbersCancelOperationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PhoneNumbersCancelOperationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // PhoneNumbersGetOperationResponse200Headers the declared response headers of an HTTP 200 response for PhoneNumbersGetOperation
@@ -286,6 +429,25 @@ func (r PhoneNumbersGetOperationResponse) ContentType() string {
 	return ""
 }
 
+// PhoneNumbersCancelOperationWithResponse Cancels an operation by its id.
+//
+// Cancels a long-running phone number operation. The official description's only
+// example calls it "Delete long running operation with the given operation id" and
+// answers `204 No Content` with no body and no headers; it says nothing about what a
+// later `GET` answers. Not safe to call against a real resource: it stops the
+// operation.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /phoneNumbers/operations/{operationId} (the `PhoneNumbersCancelOperation` operationId).
+func (c *ClientWithResponses) PhoneNumbersCancelOperationWithResponse(ctx context.Context, operationID OperationID, params *PhoneNumbersCancelOperationParams, reqEditors ...RequestEditorFn) (*PhoneNumbersCancelOperationResponse, error) {
+	rsp, err := c.PhoneNumbersCancelOperation(ctx, operationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePhoneNumbersCancelOperationResponse(rsp)
+}
+
 // PhoneNumbersGetOperationWithResponse Gets an operation by its id.
 //
 // Returns the current state of a long-running phone number operation. Poll it until
@@ -301,6 +463,35 @@ func (c *ClientWithResponses) PhoneNumbersGetOperationWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParsePhoneNumbersGetOperationResponse(rsp)
+}
+
+// ParsePhoneNumbersCancelOperationResponse parses an HTTP response from a PhoneNumbersCancelOperationWithResponse call
+func ParsePhoneNumbersCancelOperationResponse(rsp *http.Response) (*PhoneNumbersCancelOperationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PhoneNumbersCancelOperationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest CommunicationErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParsePhoneNumbersGetOperationResponse parses an HTTP response from a PhoneNumbersGetOperationWithResponse call

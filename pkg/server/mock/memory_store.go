@@ -459,3 +459,20 @@ func copyString(p *string) *string {
 	v := *p
 	return &v
 }
+
+var _ server.OperationCanceler = (*MemoryStore)(nil)
+
+// CancelOperation implements [server.OperationCanceler]: the operation is removed, so a
+// later GET answers 404 NotFound, and an unknown id is ErrNotFound.
+//
+// Why removal: the official description documents nothing after a cancel, and the only
+// evidence of intent is its example's name, "Delete long running operation with the given
+// operation id". No status "cancelled" exists in any api-version, no recording shows a
+// cancel, and no SDK reads an operation after cancelling it. A 404 is also what every
+// client already handles for a vanished operation (this module's poller says it is gone).
+func (s *MemoryStore) CancelOperation(_ context.Context, id string) error {
+	if !s.Delete(id) {
+		return fmt.Errorf("%w: %q", server.ErrNotFound, id)
+	}
+	return nil
+}

@@ -1,6 +1,8 @@
 package hmacauth
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -172,5 +174,58 @@ func TestParseIMFFixdateMatchesTimeParse(t *testing.T) {
 		if got, ok := parseIMFFixdate(s); ok {
 			t.Errorf("%q accepted as %v", s, got)
 		}
+	}
+}
+
+// TestSignedHostFormsOfTheSDKs: each official SDK's way of writing the host in the string
+// to sign is accepted for the request it signed, and a signature over another host is not.
+// Signatures are computed here with crypto/hmac directly, not with this package's signer.
+func TestSignedHostFormsOfTheSDKs(t *testing.T) {
+	key := []byte("sdk-host-forms-test-key")
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	date := FormatDate(at)
+	const path = "/phoneNumbers/operations/op?api-version=2025-06-01"
+	tests := []struct {
+		name       string
+		hostHeader string // what the server receives
+		signed     string // what the SDK put in the string to sign
+		ok         bool
+	}{
+		// .NET HMACAuthenticationPolicy (Uri.Authority) and @azure/communication-common
+		// 2.4.2+ (communicationAccessKeyCredentialPolicy, url.host): the Host header itself.
+		{".NET / JS common 2.4.2+", "127.0.0.1:8080", "127.0.0.1:8080", true},
+		// Java azure-communication-common HmacAuthenticationPolicy: url.getHost(), no port;
+		// it sends that as Host too, but a proxy may add the port back.
+		{"Java, Host as Java sends it", "127.0.0.1", "127.0.0.1", true},
+		{"Java, port added on the way", "127.0.0.1:8080", "127.0.0.1", true},
+		{"Java, IPv6", "[::1]:8080", "[::1]", true},
+		// @azure/communication-common 2.3.1 and 2.4.0: `${url.host}:${port}`, port twice.
+		{"JS common 2.3.1, port doubled", "127.0.0.1:8080", "127.0.0.1:8080:8080", true},
+		{"JS common 2.3.1, Host doubled too", "127.0.0.1:8080:8080", "127.0.0.1:8080:8080", true},
+		// Python azure-communication-* _shared/policy.py HMACCredentialsPolicy: the endpoint
+		// string minus "https://", so an explicit default port or a trailing slash is signed.
+		{"Python, explicit :443", "contoso.communication.azure.com", "contoso.communication.azure.com:443", true},
+		{"Python, trailing slash", "contoso.communication.azure.com", "contoso.communication.azure.com/", true},
+		{"Python, port and slash", "127.0.0.1:8443", "127.0.0.1:8443/", true},
+		// Another host is refused, whatever its shape.
+		{"another host", "127.0.0.1:8080", "evil.example:8080", false},
+		{"another port", "127.0.0.1:8080", "127.0.0.1:9090", false},
+		{"another doubled port", "127.0.0.1:8080", "127.0.0.1:8080:9090", false},
+		{"a port where none was sent", "contoso.communication.azure.com", "contoso.communication.azure.com:8443", false},
+		{"another host without port", "127.0.0.1:8080", "127.0.0.2", false},
+	}
+	v := NewVerifier(key, 0, func() time.Time { return at })
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mac := hmac.New(sha256.New, key)
+			mac.Write([]byte("GET\n" + path + "\n" + date + ";" + tt.signed + ";" + EmptyContentHash))
+			sig := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+			h := http.Header{}
+			SetHeaders(h, date, EmptyContentHash, Scheme+" SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+sig)
+			err := v.Verify(Request{Method: "GET", PathAndQuery: path, Host: tt.hostHeader, Header: h})
+			if (err == nil) != tt.ok {
+				t.Fatalf("Verify = %v, want accepted %v", err, tt.ok)
+			}
+		})
 	}
 }

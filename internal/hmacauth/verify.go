@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -118,10 +119,46 @@ func (v *Verifier) Precheck(r Request) error {
 	}
 	var got [sha256.Size]byte
 	v.signer.mac(got[:0], r.Method, r.PathAndQuery, date, r.Host, contentHash)
-	if !hmac.Equal(got[:], want) {
-		return authErr("signature does not match the request (check the access key, method, path and query, host and x-ms-date)")
+	if hmac.Equal(got[:], want) {
+		return nil
 	}
-	return nil
+	for _, host := range signedHostForms(r.Host) {
+		v.signer.mac(got[:0], r.Method, r.PathAndQuery, date, host, contentHash)
+		if hmac.Equal(got[:], want) {
+			return nil
+		}
+	}
+	return authErr("signature does not match the request (check the access key, method, path and query, host and x-ms-date)")
+}
+
+// signedHostForms returns the other host strings the official SDKs sign for a request
+// whose Host header is host, each still bound to this host: a signature is a full HMAC
+// over this request's method, path and query, date and body hash, so accepting these forms
+// lets no request through that the SDK did not sign for this server.
+//
+//   - the host without its port: Java's HmacAuthenticationPolicy signs url.getHost();
+//   - the port doubled: @azure/communication-common 2.3.1 and 2.4.0 sign url.host plus
+//     ":" + port (communicationAccessKeyCredentialPolicy), e.g. 127.0.0.1:8080:8080;
+//   - the default port written out: Python signs the endpoint string minus its scheme, so
+//     an endpoint "https://host:443" signs host:443 while the Host header says host;
+//   - a trailing slash: the same Python code with an endpoint "https://host/".
+//
+// .NET (Uri.Authority) and @azure/communication-common 2.4.2+ (url.host) sign the Host
+// header's value, which the caller tries first.
+func signedHostForms(host string) []string {
+	if host == "" {
+		return nil
+	}
+	forms := make([]string, 0, 5)
+	if name, port, err := net.SplitHostPort(host); err == nil {
+		forms = append(forms, name, host+":"+port)
+		if strings.HasPrefix(host, "[") {
+			forms[0] = "[" + name + "]" // an IPv6 literal keeps its brackets
+		}
+	} else {
+		forms = append(forms, host+":443", host+":80")
+	}
+	return append(forms, host+"/")
 }
 
 // headerValue returns the first value of a header, whatever the case of its name in h.

@@ -23,8 +23,9 @@ import (
 
 // operationCmd groups the commands that call the service.
 type operationCmd struct {
-	Get  operationGetCmd  `cmd:"" help:"Fetch an operation and print it as JSON (its Location on stderr)."`
-	Wait operationWaitCmd `cmd:"" help:"Poll an operation until it succeeds (exit 0) or fails (exit 1)."`
+	Get    operationGetCmd    `cmd:"" help:"Fetch an operation and print it as JSON (its Location on stderr)."`
+	Wait   operationWaitCmd   `cmd:"" help:"Poll an operation until it succeeds (exit 0) or fails (exit 1)."`
+	Cancel operationCancelCmd `cmd:"" help:"Cancel an operation (DELETE). It stops a purchase or release in progress."`
 }
 
 // apiVersionFlag is the api-version the operation commands send.
@@ -67,6 +68,38 @@ func (c *operationGetCmd) Run(e *env) error {
 	if res.Location != nil {
 		fmt.Fprintf(e.stderr, "Location: %s\n", textutil.Printable(*res.Location, false))
 	}
+	return nil
+}
+
+type operationCancelCmd struct {
+	withExitCodes
+	connectionFlags
+	apiVersionFlag
+	OperationID string        `arg:"" name:"operation-id" help:"The operation id."`
+	Timeout     time.Duration `default:"1m" help:"Give up after this long, retries included."`
+}
+
+// Run cancels the operation and says so on stderr.
+func (c *operationCancelCmd) Run(e *env) error {
+	if strings.TrimSpace(c.OperationID) == "" {
+		return &exitError{code: exitUsage, err: errors.New("the operation id is empty; pass one")}
+	}
+	if c.Timeout <= 0 {
+		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
+	}
+	cl, err := c.newClient(c.APIVersion, e.stderr)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
+	defer cancel()
+	if _, err := cl.CancelOperation(ctx, c.OperationID, nil); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+			err = fmt.Errorf("timed out after %s", c.Timeout)
+		}
+		return &exitError{code: exitFailure, err: fmt.Errorf("cancel operation %s at %s: %w", c.OperationID, cl.Endpoint(), describeError(err))}
+	}
+	fmt.Fprintf(e.stderr, "%s: cancelled\n", textutil.Printable(c.OperationID, false))
 	return nil
 }
 

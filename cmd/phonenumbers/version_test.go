@@ -81,3 +81,17 @@ func TestMockCommands(t *testing.T) {
 func runWithStdin(args []string, stdin string, stdout, stderr io.Writer) int {
 	return runIO(context.Background(), args, strings.NewReader(stdin), stdout, stderr)
 }
+
+// TestOperationCancel: cancel answers exit 0, then the operation is gone (exit 1, 404).
+func TestOperationCancel(t *testing.T) {
+	base, _ := startServe(t, serveCmd{AccessKey: testKey})
+	conn := []string{"--endpoint", base, "--access-key", testKey}
+	if code, _, stderr := runCLI(t, append([]string{"operation", "cancel", "search-my-operation-id"}, conn...)...); code != exitOK || !strings.Contains(stderr, "cancelled") {
+		t.Fatalf("cancel: exit %d\n%s", code, stderr)
+	}
+	for _, cmd := range [][]string{{"operation", "get", "search-my-operation-id"}, {"operation", "cancel", "search-my-operation-id"}} {
+		if code, _, stderr := runCLI(t, append(cmd, conn...)...); code != exitFailure || !strings.Contains(stderr, "HTTP 404 NotFound") {
+			t.Fatalf("%v after cancel: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+}

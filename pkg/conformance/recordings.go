@@ -290,21 +290,28 @@ func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Ex
 		ex := &exs[i]
 		skip := ex.result("exchange", "")
 		skip.Status = StatusSkip
+		// Recordings are named by file and entry: stable as long as the files are.
+		add := func(rs ...Result) {
+			for _, r := range rs {
+				r.Name = ex.Source + "/" + r.Check
+				rep.add(r)
+			}
+		}
 		if _, _, err := v.route(ex.Request); err != nil {
 			skip.Reason = "the path is outside the spec"
-			rep.add(skip)
+			add(skip)
 			continue
 		}
 		if av := ex.Request.URL.Query().Get("api-version"); av != types.DefaultAPIVersion {
 			skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.DefaultAPIVersion)
-			rep.add(skip)
+			add(skip)
 			continue
 		}
-		rep.add(v.checkRequest(ctx, ex), v.checkSchema(ctx, ex))
+		add(v.checkRequest(ctx, ex), v.checkSchema(ctx, ex))
 		if ex.Status == http.StatusOK {
-			rep.add(operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
+			add(operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
 		} else {
-			rep.add(checkNo5xx(ex))
+			add(checkNo5xx(ex))
 		}
 	}
 	return rep

@@ -100,7 +100,8 @@ var (
 // categories generate the cases round-robin, so that even a small run covers each of
 // them; k counts how many times a category has run, to cycle through its variants (every
 // reserved character, every undeclared method) before drawing at random. The two with five
-// variants come first, so that 40 cases (the CLI's default) cover all five.
+// variants (methods, reserved characters) sit among the first four, so that 40 cases (the
+// CLI's default) cover all five of each.
 var categories = []func(r *rand.Rand, k int, known string) Case{
 	func(r *rand.Rand, k int, known string) Case { // methods the spec does not define
 		c := getCase("", known)

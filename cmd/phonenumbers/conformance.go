@@ -1,15 +1,25 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 )
 
+// conformanceCmd groups the conformance commands. "check" is the default, so that
+// `phonenumbers conformance --endpoint URL` keeps working as it always did.
 type conformanceCmd struct {
+	Check conformanceCheckCmd `cmd:"" default:"withargs" help:"Check a server, or recorded traffic, against the spec (the default)."`
+	Proxy proxyCmd            `cmd:"" help:"Forward traffic to a server, validating every exchange against the spec as it passes, and record it."`
+}
+
+type conformanceCheckCmd struct {
 	withExitCodes
 	connectionFlags
 	OperationID  []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
@@ -20,11 +30,20 @@ type conformanceCmd struct {
 	Recordings   string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." `
 	JSON         string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
 	JUnit        string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE."`
+	Summary      string        `placeholder:"FILE" help:"Also write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY when that is set)."`
+	// 40 covers every category of generated input (and every variant of the two with
+	// five) in well under a second against a local server: a plain run stays fast.
+	Cases int     `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
+	Seed  *uint64 `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
+	Quiet bool    `help:"Leave SKIP lines out of the text report."`
 }
+
+// Help lists the exit codes under `phonenumbers conformance check --help`.
+func (conformanceCheckCmd) Help() string { return exitCodesHelp }
 
 // Run checks a live server or recordings; exit 0 when nothing failed, 1 when something
 // failed, 2 on usage or connection errors.
-func (c *conformanceCmd) Run(e *env) error {
+func (c *conformanceCheckCmd) Run(e *env) error {
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return err
@@ -32,8 +51,8 @@ func (c *conformanceCmd) Run(e *env) error {
 	var rep *conformance.Report
 	switch {
 	case c.Recordings != "":
-		if c.Poll || len(c.OperationID) > 0 {
-			return &exitError{code: exitUsage, err: errors.New("--recordings checks files offline; --operation-id and --poll apply to --endpoint")}
+		if c.Poll || len(c.OperationID) > 0 || c.Seed != nil {
+			return &exitError{code: exitUsage, err: errors.New("--recordings checks files offline; --operation-id, --poll and --seed apply to --endpoint")}
 		}
 		exs, err := conformance.ReadRecordings(c.Recordings)
 		if err != nil {
@@ -50,10 +69,10 @@ func (c *conformanceCmd) Run(e *env) error {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
-	if err := rep.WriteText(e.stdout); err != nil {
+	if err := rep.WriteTextOptions(e.stdout, conformance.TextOptions{Quiet: c.Quiet}); err != nil {
 		return err
 	}
-	if err := c.writeReports(rep); err != nil {
+	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if rep.Failed() {
@@ -62,7 +81,14 @@ func (c *conformanceCmd) Run(e *env) error {
 	return nil
 }
 
-func (c *conformanceCmd) liveOptions() (conformance.LiveOptions, error) {
+func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
+	if c.Cases < 0 {
+		return conformance.LiveOptions{}, fmt.Errorf("--cases must be 0 or more, got %d", c.Cases)
+	}
+	seed := randomSeed()
+	if c.Seed != nil {
+		seed = *c.Seed
+	}
 	t, err := c.resolve()
 	if errors.Is(err, errNoEndpoint) {
 		return conformance.LiveOptions{}, errors.New("give --endpoint (or --connection-string) for a live server, or --recordings for recorded traffic")
@@ -85,16 +111,26 @@ func (c *conformanceCmd) liveOptions() (conformance.LiveOptions, error) {
 	return conformance.LiveOptions{
 		Endpoint: t.endpoint, AccessKey: key, OperationIDs: c.OperationID,
 		Poll: c.Poll, PollTimeout: c.PollTimeout, PollInterval: c.PollInterval, Strict: c.Strict,
-		HTTPClient: hc,
+		HTTPClient: hc, Cases: c.Cases, Seed: seed,
 	}, nil
 }
 
-func (c *conformanceCmd) writeReports(rep *conformance.Report) error {
-	write := func(path string, fn func(f *os.File) error) error {
+// randomSeed picks the seed of a run without --seed; the report prints it.
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// writeReports writes the report files asked for: JSON, JUnit, a Markdown summary to
+// summaryPath (replaced) and to stepSummary (appended: GitHub Actions collects every
+// step's additions to $GITHUB_STEP_SUMMARY).
+func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, stepSummary string) error {
+	write := func(path string, flag int, fn func(w io.Writer) error) error {
 		if path == "" {
 			return nil
 		}
-		f, err := os.Create(path)
+		f, err := os.OpenFile(path, flag, 0o644)
 		if err != nil {
 			return err
 		}
@@ -104,11 +140,18 @@ func (c *conformanceCmd) writeReports(rep *conformance.Report) error {
 		}
 		return f.Close()
 	}
-	if err := write(c.JSON, func(f *os.File) error { return rep.WriteJSON(f) }); err != nil {
+	const replace, appendTo = os.O_WRONLY | os.O_CREATE | os.O_TRUNC, os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	if err := write(jsonPath, replace, rep.WriteJSON); err != nil {
 		return fmt.Errorf("--json: %w", err)
 	}
-	if err := write(c.JUnit, func(f *os.File) error { return rep.WriteJUnit(f) }); err != nil {
+	if err := write(junitPath, replace, rep.WriteJUnit); err != nil {
 		return fmt.Errorf("--junit: %w", err)
+	}
+	if err := write(summaryPath, replace, rep.WriteMarkdown); err != nil {
+		return fmt.Errorf("--summary: %w", err)
+	}
+	if err := write(stepSummary, appendTo, rep.WriteMarkdown); err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	stdin  io.Reader
+	getenv func(string) string
 }
 
 func main() {
@@ -96,7 +97,7 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "phonenumbers:", err)
 		return exitUsage
 	}
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	if err := kctx.Run(e); err != nil {
 		code := exitFailure
 		var ee *exitError

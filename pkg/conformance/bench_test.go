@@ -48,3 +48,24 @@ func BenchmarkLiveSuite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGeneratedCases measures generated cases per second against the reference
+// server (what `phonenumbers serve` runs) on loopback, validation and all.
+func BenchmarkGeneratedCases(b *testing.B) {
+	ts := httptest.NewServer(referenceHandler(b, ""))
+	defer ts.Close()
+	v, err := conformance.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	const cases = 1000
+	seed := uint64(0)
+	for b.Loop() {
+		seed++
+		rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, Cases: cases, Seed: seed})
+		if err != nil || rep.Failed() {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cases*b.N)/b.Elapsed().Seconds(), "cases/s")
+}

@@ -7,12 +7,16 @@
 // body must match its schema, formats included. On top of that it runs semantic rules
 // (MUST and SHOULD, see [Severity]):
 //
-//   - [Validator.RunLive] probes a running server ([LiveOptions]);
+//   - [Validator.RunLive] probes a running server ([LiveOptions]) with fixed probes and,
+//     with LiveOptions.Cases, requests generated from the spec ([GenerateCases], seeded:
+//     the same seed sends the same requests; failures come with a shrunk curl command);
+//   - [Validator.NewProxy] validates real traffic as it passes to a server, and records it;
 //   - [Validator.CheckRecordings] re-checks recorded traffic ([ReadRecordings],
 //     [ParseRecording]: HAR 1.2, Azure SDK test-proxy recordings, the normalized format).
 //
-// Both return a [Report] of [Result]s, each with its [Status] and [Violation]s, which can
-// be written as text, JSON or JUnit XML. Nothing here holds global state; a Validator is
+// Each gives a [Report] of [Result]s, each with a stable name, its [Status] and
+// [Violation]s, which can be written as text, JSON, JUnit XML or a Markdown summary. The
+// checks, their severities and their sources are listed in docs/conformance.md. Nothing here holds global state; a Validator is
 // safe for concurrent use. For use inside go test, see package
 // github.com/phonenumbers-go/phonenumbers/pkg/server/conformancetest.
 package conformance

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -24,6 +25,8 @@ type Exchange struct {
 	Body []byte
 	// Source names where a recorded exchange came from; empty for live ones.
 	Source string
+	// Elapsed is how long the exchange took (0 for recorded ones).
+	Elapsed time.Duration
 }
 
 // info identifies the exchange's request in results, never with credentials.
@@ -34,7 +37,7 @@ func (ex *Exchange) info() RequestInfo {
 }
 
 func (ex *Exchange) result(check string, sev Severity) Result {
-	return Result{Check: check, Severity: sev, Status: StatusPass, Request: ex.info(), ResponseStatus: ex.Status, Source: ex.Source}
+	return Result{Check: check, Severity: sev, Status: StatusPass, Request: ex.info(), ResponseStatus: ex.Status, Source: ex.Source, Duration: ex.Elapsed}
 }
 
 // placeholders are the values recorders put in place of real ones; rules treat them as unknown.

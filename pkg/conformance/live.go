@@ -41,8 +41,15 @@ type LiveOptions struct {
 	// HTTPClient sends the requests. Default: a client with a 30 s timeout. Its
 	// CheckRedirect is replaced: redirects to another origin are refused.
 	HTTPClient *http.Client
-	// Now is the clock for x-ms-date. Default time.Now.
+	// Now is the clock for x-ms-date and for the durations in the report. Default time.Now.
 	Now func() time.Time
+	// Cases is how many requests to generate from the spec's parameters and from what
+	// servers commonly get wrong (see [GenerateCases]); 0 generates none. The CLI sends 40
+	// by default.
+	Cases int
+	// Seed seeds the generated cases: the same seed against the same server sends the
+	// same requests, in the same order. The report carries it.
+	Seed uint64
 }
 
 // ConnectionError means the target could not be reached at all (as opposed to answering
@@ -67,6 +74,31 @@ type live struct {
 	report  *Report
 	any5xx  []Result
 	reached bool
+	// scope prefixes the names of the results being added (see Result.Name).
+	scope string
+	// blocked, when set, says why the checks that need an accepted request cannot be
+	// evaluated: the server refused a named operation with 401.
+	blocked string
+	// keyRefused is set when that 401 answered a signed request (the key is wrong).
+	keyRefused bool
+}
+
+// add names results after the current scope and adds them to the report.
+func (l *live) add(results ...Result) {
+	for _, r := range results {
+		if r.Name == "" && l.scope != "" {
+			r.Name = l.scope + "/" + r.Check
+		}
+		l.report.add(r)
+	}
+}
+
+// addBlocked records checks that could not be evaluated, and why.
+func (l *live) addBlocked(method string, checks ...string) {
+	for _, c := range checks {
+		l.add(Result{Check: c, Severity: Must, Status: StatusBlocked, Request: RequestInfo{Method: method, URL: l.report.Target},
+			Reason: "not evaluated: " + l.blocked})
+	}
 }
 
 // RunLive runs every live rule against a server and returns the report. The error is
@@ -96,6 +128,10 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Cases < 0 {
+		return nil, fmt.Errorf("conformance: Cases must not be negative, got %d", opts.Cases)
+	}
+	start := opts.Now()
 	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
@@ -104,16 +140,18 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 		}
 		l.signer = hmacauth.NewSigner(key)
 	}
-	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth} {
+	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkGenerated} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
 	}
+	l.scope = ""
 	r := Result{Check: "no-5xx", Severity: Must, Status: StatusPass, Request: RequestInfo{Method: "*", URL: l.report.Target}}
 	if len(l.any5xx) > 0 {
 		r = fail(r, true, fmt.Sprintf("%d request(s) got a 5xx answer", len(l.any5xx)))
 	}
-	l.report.add(r)
+	l.add(r)
+	l.report.Duration = opts.Now().Sub(start)
 	return l.report, nil
 }
 
@@ -145,24 +183,37 @@ func (l *live) send(ctx context.Context, method string, u *url.URL, sign bool, m
 	if mutate != nil {
 		mutate(req)
 	}
-	res, err := l.opts.HTTPClient.Do(req)
+	ex, err := l.do(req)
 	if err != nil {
-		if !l.reached {
-			return nil, "", &ConnectionError{Err: redactErr(err)}
-		}
-		return nil, "", redactErr(err)
+		return nil, "", err
 	}
-	defer res.Body.Close()
-	l.reached = true
-	body, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
-	if err != nil {
-		return nil, "", fmt.Errorf("read the response to %s %s: %w", method, u.Redacted(), err)
-	}
-	ex := &Exchange{Request: req, Status: res.StatusCode, Header: res.Header, Body: body}
-	if res.StatusCode >= 500 {
+	if ex.Status >= 500 {
 		l.any5xx = append(l.any5xx, checkNo5xx(ex))
 	}
 	return ex, requestID, nil
+}
+
+// maxLiveBody bounds what is read of one answer: more than any operation, less than a
+// hostile server could make us hold.
+const maxLiveBody = 4 << 20
+
+// do sends a prepared request and reads the answer, timing it with the injected clock.
+func (l *live) do(req *http.Request) (*Exchange, error) {
+	start := l.opts.Now()
+	res, err := l.opts.HTTPClient.Do(req)
+	if err != nil {
+		if !l.reached {
+			return nil, &ConnectionError{Err: redactErr(err)}
+		}
+		return nil, redactErr(err)
+	}
+	defer res.Body.Close()
+	l.reached = true
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxLiveBody))
+	if err != nil {
+		return nil, fmt.Errorf("read the response to %s %s: %w", req.Method, req.URL.Redacted(), err)
+	}
+	return &Exchange{Request: req, Status: res.StatusCode, Header: res.Header, Body: body, Elapsed: l.opts.Now().Sub(start)}, nil
 }
 
 // redactErr keeps transport errors free of URLs with credentials (none are in URLs here,
@@ -198,19 +249,32 @@ func (l *live) checkOperations(ctx context.Context) error {
 
 func (l *live) checkOperation(ctx context.Context, id string) error {
 	deadline := time.Now().Add(l.opts.PollTimeout)
-	for {
+	for poll := 1; ; poll++ {
+		l.scope = "operation/" + id
+		if l.opts.Poll {
+			// Numbered, so that every poll's results keep names of their own.
+			l.scope = fmt.Sprintf("poll/%s/%02d", id, poll)
+		}
+		if l.blocked != "" {
+			l.addBlocked(http.MethodGet, "operation-exists")
+			return nil
+		}
 		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+types.DefaultAPIVersion), true, nil)
 		if err != nil {
 			return err
 		}
-		l.report.add(l.v.checkRequest(ctx, ex), l.v.checkSchema(ctx, ex))
-		r := ex.result("operation-exists", Must)
-		if ex.Status != http.StatusOK {
-			l.report.add(fail(r, true, fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)))
+		l.add(l.v.checkRequest(ctx, ex), l.v.checkSchema(ctx, ex))
+		if ex.Status == http.StatusUnauthorized {
+			l.diagnoseAuth(ex, id)
 			return nil
 		}
-		l.report.add(r)
-		l.report.add(operationRules(ex, l.opts.Strict, id, reqID)...)
+		r := ex.result("operation-exists", Must)
+		if ex.Status != http.StatusOK {
+			l.add(fail(r, true, fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)))
+			return nil
+		}
+		l.add(r)
+		l.add(operationRules(ex, l.opts.Strict, id, reqID)...)
 		if !l.opts.Poll {
 			return nil
 		}
@@ -219,7 +283,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			l.report.add(fail(ex.result("poll-terminal", Must), true,
+			l.add(fail(ex.result("poll-terminal", Must), true,
 				fmt.Sprintf("operation %q was still %s after %s", id, status, l.opts.PollTimeout)))
 			return nil
 		}
@@ -239,8 +303,38 @@ func bodyStatus(body []byte) types.PhoneNumberOperationStatus {
 	return types.ParsePhoneNumberOperationStatus(op.Status)
 }
 
+// diagnoseAuth handles a 401 to a named operation: every later answer would be 401 too,
+// which proves nothing about the rules (an unknown id "answering 4xx" because nothing is
+// accepted is not a pass). It fails once, saying what to do, and blocks those checks.
+func (l *live) diagnoseAuth(ex *Exchange, id string) {
+	r := ex.result("credentials-accepted", Must)
+	r.Name = "auth/credentials-accepted"
+	said := ""
+	var e types.CommunicationErrorResponse
+	if json.Unmarshal(ex.Body, &e) == nil && e.Error.Message != "" {
+		said = " (the server said: " + snippet([]byte(e.Error.Message)) + ")"
+	}
+	if l.signer == nil {
+		l.blocked = "the server requires authentication and no access key was given"
+		l.add(fail(r, true, fmt.Sprintf("operation %q answered 401 to an unsigned request%s: the server requires authentication; "+
+			"give its access key (--access-key, or a connection string)", id, said)))
+	} else {
+		l.blocked, l.keyRefused = "the server refused the access key", true
+		l.add(fail(r, true, fmt.Sprintf("operation %q answered 401 to a signed request%s: the key is wrong (check --access-key; "+
+			"or this machine's clock is off: x-ms-date was %s)", id, said, ex.Request.Header.Get("x-ms-date"))))
+	}
+	l.addBlocked(http.MethodGet, "operation-exists")
+}
+
 // checkProbes sends requests that must be refused.
 func (l *live) checkProbes(ctx context.Context) error {
+	l.scope = "probe"
+	if l.blocked != "" {
+		l.addBlocked(http.MethodGet, "unknown-id-4xx", "missing-api-version-4xx", "unsupported-api-version-4xx")
+		l.addBlocked(http.MethodPut, "put-not-allowed")
+		l.addBlocked(http.MethodPost, "post-not-allowed")
+		return nil
+	}
 	probes := []struct {
 		check, what, method, path, query string
 	}{
@@ -259,10 +353,14 @@ func (l *live) checkProbes(ctx context.Context) error {
 			if ex.Status < 400 || ex.Status >= 500 {
 				r = fail(r, true, fmt.Sprintf("%s must answer 4xx, got %d", p.what, ex.Status))
 			}
-			l.report.add(r)
+			l.add(r)
 			continue
 		}
-		l.report.add(l.v.checkErrorResponse(ctx, ex, p.check, p.what)...)
+		l.scope = "probe/" + p.check
+		rs := l.v.checkErrorResponse(ctx, ex, p.check, p.what)
+		rs[0].Name = "probe/" + p.check
+		l.add(rs...)
+		l.scope = "probe"
 	}
 	for _, method := range []string{http.MethodPut, http.MethodPost} {
 		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.DefaultAPIVersion), true, nil)
@@ -273,15 +371,16 @@ func (l *live) checkProbes(ctx context.Context) error {
 		if ex.Status != http.StatusNotFound && ex.Status != http.StatusMethodNotAllowed {
 			r = fail(r, true, fmt.Sprintf("%s on an operation must answer 404 or 405, got %d", method, ex.Status))
 		}
-		l.report.add(r)
+		l.add(r)
 	}
 	return nil
 }
 
 // checkAuth sends an unsigned and a tampered request; both must be refused with 401.
 func (l *live) checkAuth(ctx context.Context) error {
+	l.scope = "auth"
 	if l.signer == nil {
-		l.report.add(Result{Check: "authentication", Severity: Must, Status: StatusSkip,
+		l.add(Result{Check: "authentication", Severity: Must, Status: StatusSkip,
 			Request: RequestInfo{Method: http.MethodGet, URL: l.report.Target}, Reason: "no access key given"})
 		return nil
 	}
@@ -305,16 +404,25 @@ func (l *live) checkAuth(ctx context.Context) error {
 		}},
 	}
 	for _, c := range cases {
+		if c.sign && l.keyRefused {
+			// With a key the server refuses, a tampered signature is refused too: no news.
+			l.addBlocked(http.MethodGet, c.check)
+			continue
+		}
 		ex, _, err := l.send(ctx, http.MethodGet, u, c.sign, c.mutate)
 		if err != nil {
 			return err
 		}
 		r := ex.result(c.check, Must)
 		if ex.Status != http.StatusUnauthorized {
-			l.report.add(fail(r, true, fmt.Sprintf("must answer 401, got %d", ex.Status)))
+			l.add(fail(r, true, fmt.Sprintf("must answer 401, got %d", ex.Status)))
 			continue
 		}
-		l.report.add(l.v.checkErrorResponse(ctx, ex, c.check, "an unauthenticated request")...)
+		l.scope = "auth/" + c.check
+		rs := l.v.checkErrorResponse(ctx, ex, c.check, "an unauthenticated request")
+		rs[0].Name = "auth/" + c.check
+		l.add(rs...)
+		l.scope = "auth"
 	}
 	return nil
 }

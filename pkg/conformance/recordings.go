@@ -288,24 +288,32 @@ func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Ex
 	rep := &Report{Target: target, SpecVersion: types.DefaultAPIVersion}
 	for i := range exs {
 		ex := &exs[i]
-		skip := ex.result("exchange", "")
-		skip.Status = StatusSkip
-		if _, _, err := v.route(ex.Request); err != nil {
-			skip.Reason = "the path is outside the spec"
-			rep.add(skip)
-			continue
-		}
-		if av := ex.Request.URL.Query().Get("api-version"); av != types.DefaultAPIVersion {
-			skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.DefaultAPIVersion)
-			rep.add(skip)
-			continue
-		}
-		rep.add(v.checkRequest(ctx, ex), v.checkSchema(ctx, ex))
-		if ex.Status == http.StatusOK {
-			rep.add(operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
-		} else {
-			rep.add(checkNo5xx(ex))
+		for _, r := range v.checkExchange(ctx, ex, strict) {
+			// Recordings are named by file and entry: stable as long as the files are.
+			r.Name = ex.Source + "/" + r.Check
+			rep.add(r)
 		}
 	}
 	return rep
+}
+
+// checkExchange applies the offline rules to one exchange: skipped when its path is
+// outside the spec or its api-version another; otherwise request and response schema, and
+// the operation rules for a 200 or no-5xx for anything else.
+func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool) []Result {
+	skip := ex.result("exchange", "")
+	skip.Status = StatusSkip
+	if _, _, err := v.route(ex.Request); err != nil {
+		skip.Reason = "the path is outside the spec"
+		return []Result{skip}
+	}
+	if av := ex.Request.URL.Query().Get("api-version"); av != types.DefaultAPIVersion {
+		skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.DefaultAPIVersion)
+		return []Result{skip}
+	}
+	out := []Result{v.checkRequest(ctx, ex), v.checkSchema(ctx, ex)}
+	if ex.Status == http.StatusOK {
+		return append(out, operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
+	}
+	return append(out, checkNo5xx(ex))
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
@@ -19,6 +21,10 @@ const (
 	StatusFail Status = "fail"
 	StatusWarn Status = "warn"
 	StatusSkip Status = "skip"
+	// StatusBlocked marks a check that could not be evaluated because something else
+	// failed first, e.g. every request was refused with 401: the server's answers say
+	// nothing about the rule, so it neither passes nor fails. JUnit shows it as skipped.
+	StatusBlocked Status = "blocked"
 )
 
 // Severity says what a broken rule costs: MUST rules fail, SHOULD rules warn (or fail in
@@ -50,6 +56,12 @@ type RequestInfo struct {
 
 // Result is the outcome of one check on one exchange.
 type Result struct {
+	// Name identifies the result within its report, stable across runs and hosts: a
+	// scope and the check, e.g. "operation/search-my-operation-id/response-schema",
+	// "poll/search-my-operation-id/03/id-matches", "probe/unknown-id-4xx" or
+	// "generated/no-5xx". It never holds a host, a port or a random id; CI systems track
+	// JUnit test cases by it.
+	Name string `json:"name"`
 	// Check names the rule, e.g. "response-schema" or "id-matches".
 	Check string `json:"check"`
 	// Severity is the rule's: must or should (empty for skipped exchanges).
@@ -66,6 +78,8 @@ type Result struct {
 	Violations []Violation `json:"violations,omitempty"`
 	// Source names where a recorded exchange came from (file and entry).
 	Source string `json:"source,omitempty"`
+	// Duration is how long the exchange the check is about took (0 when not applicable).
+	Duration time.Duration `json:"durationNs,omitempty"`
 }
 
 // Summary counts results by status.
@@ -74,19 +88,37 @@ type Summary struct {
 	Failed   int `json:"failed"`   // MUST rules (or SHOULD rules in strict mode) broken
 	Warnings int `json:"warnings"` // SHOULD rules broken
 	Skipped  int `json:"skipped"`  // checks that could not apply
+	Blocked  int `json:"blocked"`  // checks that could not be evaluated (see StatusBlocked)
 }
 
 // Report is the outcome of a conformance run.
 type Report struct {
-	Target      string   `json:"target"`      // the endpoint or recordings path checked
-	SpecVersion string   `json:"specVersion"` // the api-version of the spec
-	Summary     Summary  `json:"summary"`     // counts by status
-	Results     []Result `json:"results"`     // one per check, in the order run
+	Target      string        `json:"target"`               // the endpoint or recordings path checked
+	SpecVersion string        `json:"specVersion"`          // the api-version of the spec
+	Seed        *uint64       `json:"seed,omitempty"`       // the seed of the generated cases, when any ran
+	Cases       int           `json:"cases,omitempty"`      // how many generated cases were sent
+	Duration    time.Duration `json:"durationNs,omitempty"` // how long the run took
+	Summary     Summary       `json:"summary"`              // counts by status
+	Results     []Result      `json:"results"`              // one per check, in the order run
+
+	names map[string]int // Name -> how many results carry it, to keep names unique
 }
 
-// add appends results and updates the summary.
+// add appends results and updates the summary. A result without a name is named after
+// its check; a name already in the report gets a "#2", "#3"... suffix, so that JUnit test
+// cases stay unique even when one scope runs a check twice.
 func (r *Report) add(results ...Result) {
 	for _, res := range results {
+		if res.Name == "" {
+			res.Name = res.Check
+		}
+		if r.names == nil {
+			r.names = map[string]int{}
+		}
+		r.names[res.Name]++
+		if n := r.names[res.Name]; n > 1 {
+			res.Name += "#" + strconv.Itoa(n)
+		}
 		switch res.Status {
 		case StatusPass:
 			r.Summary.Passed++
@@ -96,6 +128,8 @@ func (r *Report) add(results ...Result) {
 			r.Summary.Warnings++
 		case StatusSkip:
 			r.Summary.Skipped++
+		case StatusBlocked:
+			r.Summary.Blocked++
 		}
 		r.Results = append(r.Results, res)
 	}
@@ -104,12 +138,38 @@ func (r *Report) add(results ...Result) {
 // Failed reports whether any check failed.
 func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
 
-// WriteText writes one line per check (PASS/FAIL/WARN/SKIP with the reason and
-// violations) and the summary line.
-func (r *Report) WriteText(w io.Writer) error {
+// TextOptions tunes [Report.WriteTextOptions].
+type TextOptions struct {
+	// Quiet leaves out SKIP lines (they stay counted in the summary line).
+	Quiet bool
+	// MaxViolations bounds the violations printed under one result; the rest are counted
+	// ("… and 37 more"). 0 means DefaultMaxViolations; negative means no bound.
+	MaxViolations int
+}
+
+// DefaultMaxViolations is how many violations the text and Markdown reports print under
+// one result by default: enough to see the pattern, few enough to keep a CI log readable.
+const DefaultMaxViolations = 10
+
+// WriteText writes one line per check (PASS/FAIL/WARN/SKIP/BLOCKED with the reason and
+// violations) and the summary line, with the default [TextOptions].
+func (r *Report) WriteText(w io.Writer) error { return r.WriteTextOptions(w, TextOptions{}) }
+
+// WriteTextOptions is [Report.WriteText] with options.
+func (r *Report) WriteTextOptions(w io.Writer, opts TextOptions) error {
+	limit := opts.MaxViolations
+	if limit == 0 {
+		limit = DefaultMaxViolations
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "conformance of %s against the Phone Numbers Get Operation spec (api-version %s)\n", r.Target, r.SpecVersion)
+	if r.Seed != nil {
+		fmt.Fprintf(&b, "%d generated cases, seed %d (--seed %d reproduces them)\n", r.Cases, *r.Seed, *r.Seed)
+	}
 	for _, res := range r.Results {
+		if opts.Quiet && res.Status == StatusSkip {
+			continue
+		}
 		fmt.Fprintf(&b, "%-4s %-28s %s %s", strings.ToUpper(string(res.Status)), res.Check, res.Request.Method, res.Request.URL)
 		if res.ResponseStatus != 0 {
 			fmt.Fprintf(&b, " -> %d", res.ResponseStatus)
@@ -121,7 +181,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, ": %s", res.Reason)
 		}
 		b.WriteByte('\n')
-		for _, v := range res.Violations {
+		for i, v := range res.Violations {
+			if limit > 0 && i == limit {
+				fmt.Fprintf(&b, "       … and %d more\n", len(res.Violations)-limit)
+				break
+			}
 			if v.Path != "" {
 				fmt.Fprintf(&b, "       at %s: %s\n", v.Path, v.Message)
 			} else {
@@ -129,7 +193,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "%d passed, %d failed, %d warnings, %d skipped\n", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped)
+	fmt.Fprintf(&b, "%d passed, %d failed, %d warnings, %d skipped", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped)
+	if r.Summary.Blocked > 0 {
+		fmt.Fprintf(&b, ", %d blocked", r.Summary.Blocked)
+	}
+	b.WriteByte('\n')
 	// Reasons and violations quote what servers sent: escape anything a terminal would
 	// execute (cursor moves, window titles, hidden links).
 	_, err := io.WriteString(w, textutil.Printable(b.String(), true))
@@ -150,23 +218,33 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name       string          `xml:"name,attr"`
+	ClassName  string          `xml:"classname,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitMessage   `xml:"failure,omitempty"`
+	Skipped    *junitMessage   `xml:"skipped,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
@@ -174,15 +252,23 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes one testcase per check; failures carry their reason and violations,
-// warnings are passing cases with the warning in system-out.
+// seconds formats a duration as JUnit's time attribute.
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+// WriteJUnit writes one testcase per check, named by [Result.Name] so that CI systems can
+// track a check across runs and hosts (the target is a suite property, not part of any
+// name). Failures carry their reason and violations; blocked and skipped checks are
+// skipped with the reason; warnings are passing cases with an "outcome" property of
+// "warn" and the warning in system-out.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	suite := junitSuite{Name: "phonenumbers conformance: " + r.Target}
+	suite := junitSuite{Name: "phonenumbers conformance", Time: seconds(r.Duration),
+		Properties: []junitProperty{{Name: "target", Value: r.Target}, {Name: "specVersion", Value: r.SpecVersion}}}
+	if r.Seed != nil {
+		suite.Properties = append(suite.Properties, junitProperty{Name: "seed", Value: strconv.FormatUint(*r.Seed, 10)},
+			junitProperty{Name: "cases", Value: strconv.Itoa(r.Cases)})
+	}
 	for _, res := range r.Results {
-		c := junitCase{
-			Name:      fmt.Sprintf("%s %s %s", res.Check, res.Request.Method, res.Request.URL),
-			ClassName: "conformance." + res.Check,
-		}
+		c := junitCase{Name: res.Name, ClassName: "conformance." + res.Check, Time: seconds(res.Duration)}
 		detail := res.Reason
 		for _, v := range res.Violations {
 			detail += "\n" + strings.TrimSpace(v.Path+" "+v.Message)
@@ -194,13 +280,18 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		case StatusSkip:
 			c.Skipped = &junitMessage{Message: res.Reason}
 			suite.Skipped++
+		case StatusBlocked:
+			c.Skipped = &junitMessage{Message: "blocked: " + res.Reason}
+			suite.Skipped++
 		case StatusWarn:
-			c.SystemOut = "WARN: " + detail
+			c.Properties = []junitProperty{{Name: "outcome", Value: "warn"}, {Name: "severity", Value: string(res.Severity)}}
+			c.SystemOut = "WARN (SHOULD rule): " + detail
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
 	suite.Tests = len(suite.Cases)
-	doc := junitSuites{Name: "phonenumbers conformance", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Suites: []junitSuite{suite}}
+	doc := junitSuites{Name: "phonenumbers conformance", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped,
+		Time: suite.Time, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -211,4 +302,58 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// maxMarkdownRows bounds the table of problems in the Markdown summary: GitHub caps a step
+// summary at 1 MiB and nobody reads the thousandth row.
+const maxMarkdownRows = 50
+
+// WriteMarkdown writes a short Markdown summary for CI pages (GitHub's step summary): the
+// counts, then one row per failed, warned or blocked check, truncated with a count.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	verdict := "passed"
+	if r.Failed() {
+		verdict = "**failed**"
+	}
+	fmt.Fprintf(&b, "### Phone Numbers conformance: %s\n\n", verdict)
+	fmt.Fprintf(&b, "Target `%s`, api-version %s", mdCell(r.Target), r.SpecVersion)
+	if r.Seed != nil {
+		fmt.Fprintf(&b, ", %d generated cases with seed `%d`", r.Cases, *r.Seed)
+	}
+	b.WriteString(".\n\n| passed | failed | warnings | skipped | blocked |\n|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d |\n", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped, r.Summary.Blocked)
+	var rows []Result
+	for _, res := range r.Results {
+		if res.Status == StatusFail || res.Status == StatusWarn || res.Status == StatusBlocked {
+			rows = append(rows, res)
+		}
+	}
+	if len(rows) > 0 {
+		b.WriteString("\n| status | check | request | reason |\n|---|---|---|---|\n")
+		for i, res := range rows {
+			if i == maxMarkdownRows {
+				fmt.Fprintf(&b, "\n… and %d more (see the full report)\n", len(rows)-maxMarkdownRows)
+				break
+			}
+			reason := res.Reason
+			if n := len(res.Violations); n > 0 {
+				reason += fmt.Sprintf(" (%d violation(s); first: %s)", n, strings.TrimSpace(res.Violations[0].Path+" "+res.Violations[0].Message))
+			}
+			req := res.Request.Method + " " + res.Request.URL
+			if res.ResponseStatus != 0 {
+				req += fmt.Sprintf(" → %d", res.ResponseStatus)
+			}
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", strings.ToUpper(string(res.Status)), mdCell(res.Name), mdCell(req), mdCell(reason))
+		}
+	}
+	_, err := io.WriteString(w, textutil.Printable(b.String(), true))
+	return err
+}
+
+// mdCell keeps a value inside one Markdown table cell: no line breaks, no column breaks,
+// no closing backquote, and a bounded length.
+func mdCell(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|", "`", "'").Replace(s)
+	return textutil.Truncate(s, 300)
 }

@@ -28,7 +28,7 @@ func reference(t *testing.T) http.Handler {
 
 func TestReferenceServer(t *testing.T) {
 	rep := conformancetest.Run(t, reference(t), &conformancetest.Options{
-		AccessKey: key, Poll: true, Strict: true,
+		AccessKey: key, Poll: true, Strict: true, Cases: 60, Seed: 11,
 		OperationIDs: []string{"search-my-operation-id", "purchase_18c224b7-0000-4000-8000-000000000001"},
 	})
 	if rep == nil || rep.Summary.Passed < 20 {

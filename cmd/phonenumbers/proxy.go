@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+)
+
+// proxyCmd is `phonenumbers conformance proxy`.
+type proxyCmd struct {
+	withExitCodes
+	Listen             string `default:"127.0.0.1:8081" help:"Address to listen on (plain HTTP; keep it on loopback)."`
+	Upstream           string `required:"" placeholder:"URL" help:"The server to forward to, e.g. https://contoso.communication.azure.com."`
+	AccessKey          string `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key of the upstream: every request is re-signed for its host."`
+	CACert             string `name:"ca-cert" type:"existingfile" help:"PEM file of CA certificates to trust for the upstream."`
+	InsecureSkipVerify bool   `name:"insecure-skip-verify" help:"Do not verify the upstream's TLS certificate (tests only)."`
+	Strict             bool   `help:"Fail on SHOULD rules too, not only MUST rules."`
+	Record             string `placeholder:"FILE" help:"On exit, write the exchanges (sanitized, normalized format; conformance --recordings re-checks it) to FILE."`
+	JSON               string `name:"json" placeholder:"FILE" help:"On exit, write the report as JSON to FILE."`
+	JUnit              string `name:"junit" placeholder:"FILE" help:"On exit, write the report as JUnit XML to FILE."`
+	Summary            string `placeholder:"FILE" help:"On exit, write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY when that is set)."`
+	Quiet              bool   `help:"Leave SKIP lines out of the final text report."`
+}
+
+// Help says when the proxy stops and what its exit code means.
+func (proxyCmd) Help() string {
+	return "Runs until SIGINT or SIGTERM, then prints the summary and writes the files. " +
+		"Exit codes: 0 when every exchange conformed; 1 when one failed; 2 usage error (or the address cannot be used)."
+}
+
+// proxyReady, when set by a test, receives the address the proxy listens on.
+var proxyReady func(addr string)
+
+// Run serves until the context is cancelled, printing violations as they happen.
+func (c *proxyCmd) Run(e *env) error {
+	v, err := conformance.NewValidator()
+	if err != nil {
+		return err
+	}
+	hc, err := (&connectionFlags{CACert: c.CACert, InsecureSkipVerify: c.InsecureSkipVerify}).httpClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	hc.Timeout = 60 * time.Second
+	var outMu sync.Mutex
+	p, err := v.NewProxy(conformance.ProxyOptions{
+		Upstream: c.Upstream, AccessKey: c.AccessKey, HTTPClient: hc, Strict: c.Strict,
+		OnResult: func(r conformance.Result) {
+			if r.Status == conformance.StatusSkip {
+				return
+			}
+			outMu.Lock()
+			defer outMu.Unlock()
+			printLive(e.stdout, r)
+		},
+	})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--listen: %w", err)}
+	}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	addr := ln.Addr().String()
+	outMu.Lock()
+	fmt.Fprintf(e.stderr, "phonenumbers: conformance proxy on http://%s -> %s; send your client there, stop with Ctrl-C\n", addr, textutil.Printable(c.Upstream, false))
+	outMu.Unlock()
+	if proxyReady != nil {
+		proxyReady(addr)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("proxy: %w", err)
+	case <-e.ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx)
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("proxy: %w", err)
+	}
+
+	rep := p.Report()
+	outMu.Lock()
+	werr := rep.WriteTextOptions(e.stdout, conformance.TextOptions{Quiet: c.Quiet})
+	n, kept := p.Counts()
+	if n > kept {
+		fmt.Fprintf(e.stdout, "%d exchanges, %d kept for the recording (the rest were checked, not kept)\n", n, kept)
+	}
+	outMu.Unlock()
+	if werr != nil {
+		return werr
+	}
+	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if c.Record != "" {
+		if err := writeFile(c.Record, p.WriteRecording); err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--record: %w", err)}
+		}
+	}
+	if rep.Failed() {
+		return &exitError{code: exitFailure}
+	}
+	return nil
+}
+
+// printLive prints one violation as it happens.
+func printLive(w io.Writer, r conformance.Result) {
+	line := fmt.Sprintf("%-4s %-28s %s %s -> %d", strings.ToUpper(string(r.Status)), r.Check, r.Request.Method, r.Request.URL, r.ResponseStatus)
+	if r.Reason != "" {
+		line += ": " + r.Reason
+	}
+	for i, v := range r.Violations {
+		if i == conformance.DefaultMaxViolations {
+			line += fmt.Sprintf("\n       … and %d more", len(r.Violations)-i)
+			break
+		}
+		line += "\n       " + v.Path + " " + v.Message
+	}
+	fmt.Fprintln(w, textutil.Printable(line, true))
+}
+
+// writeFile replaces path with what fn writes.
+func writeFile(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

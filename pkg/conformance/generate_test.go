@@ -1,0 +1,149 @@
+package conformance_test
+
+import (
+	"bytes"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+)
+
+// TestReferenceServerPassesGeneratedCases: the generated rules hold for the reference
+// server, open and keyed, whatever the seed (a rule it breaks would be a rule too strict).
+func TestReferenceServerPassesGeneratedCases(t *testing.T) {
+	for _, key := range []string{"", testKey} {
+		for _, seed := range []uint64{1, 2, 3, 42, 1 << 40} {
+			rep := runLive(t, referenceHandler(t, key), conformance.LiveOptions{AccessKey: key, Cases: 150, Seed: seed})
+			if rep.Failed() || rep.Summary.Blocked > 0 {
+				var b bytes.Buffer
+				_ = rep.WriteText(&b)
+				t.Fatalf("key %t, seed %d:\n%s", key != "", seed, b.String())
+			}
+			if rep.Seed == nil || *rep.Seed != seed || rep.Cases != 150 {
+				t.Errorf("report seed %v cases %d", rep.Seed, rep.Cases)
+			}
+		}
+	}
+}
+
+// brokenOnGenerated wraps the reference server with a 500 for one kind of input that
+// none of the fixed probes sends.
+func brokenOnGenerated(t *testing.T, when func(r *http.Request) bool) http.Handler {
+	return mutate{next: referenceHandler(t, ""), status: func(r *http.Request, s int) int {
+		if when(r) {
+			return http.StatusInternalServerError
+		}
+		return s
+	}}
+}
+
+// TestGeneratedCasesCatchWhatProbesMiss: each server here passes the fixed probes
+// (Cases 0) and fails once the default number of cases runs with a fixed seed.
+func TestGeneratedCasesCatchWhatProbesMiss(t *testing.T) {
+	const defaultCases, seed = 40, 7
+	segment := func(r *http.Request) string { return r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:] }
+	tests := []struct {
+		name string
+		when func(*http.Request) bool
+	}{
+		{"500 for non-ASCII ids", func(r *http.Request) bool {
+			return strings.ContainsFunc(r.URL.Path, func(c rune) bool { return c > 127 })
+		}},
+		{"500 for long ids", func(r *http.Request) bool { return len(segment(r)) > 200 }},
+		{"500 for encoded reserved characters", func(r *http.Request) bool {
+			u := strings.ToUpper(r.URL.EscapedPath())
+			return strings.Contains(u, "%2F") || strings.Contains(u, "%3F") || strings.Contains(u, "%23") || strings.Contains(u, "%20") || strings.Contains(u, "%25")
+		}},
+		{"500 for HEAD", func(r *http.Request) bool { return r.Method == http.MethodHead }},
+		{"500 for an extra query parameter", func(r *http.Request) bool {
+			for k := range r.URL.Query() {
+				if k != "api-version" {
+					return true
+				}
+			}
+			return false
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if rep := runLive(t, brokenOnGenerated(t, tt.when), conformance.LiveOptions{Strict: true}); rep.Failed() {
+				t.Fatalf("the fixed probes already catch this server (summary %+v): the test would not show the generated cases' worth", rep.Summary)
+			}
+			rep := runLive(t, brokenOnGenerated(t, tt.when), conformance.LiveOptions{Cases: defaultCases, Seed: seed})
+			var got *conformance.Result
+			for i, r := range rep.Results {
+				if r.Check == "generated-no-5xx" && r.Status == conformance.StatusFail {
+					got = &rep.Results[i]
+				}
+			}
+			if got == nil {
+				var b bytes.Buffer
+				_ = rep.WriteText(&b)
+				t.Fatalf("generated-no-5xx did not fail:\n%s", b.String())
+			}
+			first := got.Violations[0].Message
+			if !strings.Contains(first, "curl -i") || !strings.Contains(first, "seed 7") || !strings.Contains(got.Reason, "seed 7") {
+				t.Errorf("no reproduction with the seed: %s / %s", got.Reason, first)
+			}
+		})
+	}
+}
+
+// TestShrinkFindsAMinimalInput: for a server that fails on any non-ASCII character, the
+// reproduction is cut down to the character, without extra parameters or headers.
+func TestShrinkFindsAMinimalInput(t *testing.T) {
+	h := brokenOnGenerated(t, func(r *http.Request) bool {
+		return strings.ContainsFunc(r.URL.Path, func(c rune) bool { return c > 127 })
+	})
+	for _, seed := range []uint64{1, 2, 3} {
+		rep := runLive(t, h, conformance.LiveOptions{Cases: 40, Seed: seed})
+		for _, r := range rep.Results {
+			if r.Check != "generated-no-5xx" {
+				continue
+			}
+			if r.Status != conformance.StatusFail {
+				t.Fatalf("seed %d: %+v", seed, r)
+			}
+			msg := r.Violations[0].Message
+			_, repro, _ := strings.Cut(msg, "curl ")
+			u := repro[strings.Index(repro, "'")+1:]
+			u = u[:strings.Index(u, "'")]
+			seg := u[strings.LastIndex(u, "/")+1:]
+			seg, query, _ := strings.Cut(seg, "?")
+			if len(seg) > 12 || query != "api-version=2022-12-01" || strings.Count(repro, " -H ") > 1 {
+				t.Errorf("seed %d: reproduction not minimal: %s", seed, msg)
+			}
+		}
+	}
+}
+
+func TestGenerateCasesIsDeterministicAndSafe(t *testing.T) {
+	a, b := conformance.GenerateCases(200, 99, "known"), conformance.GenerateCases(200, 99, "known")
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("the same seed gave different cases")
+	}
+	if reflect.DeepEqual(a, conformance.GenerateCases(200, 100, "known")) {
+		t.Fatal("different seeds gave the same cases")
+	}
+	kinds := map[string]bool{}
+	for seed := range uint64(300) {
+		for _, c := range conformance.GenerateCases(40, seed, "known") {
+			if c.Method == http.MethodDelete {
+				t.Fatalf("seed %d generated DELETE: %+v", seed, c)
+			}
+			if seed == 0 {
+				kinds[strings.SplitN(c.Kind, "/", 2)[0]+"/"+c.Method] = true
+			}
+		}
+	}
+	for _, k := range []string{"id/GET", "api-version/GET", "query/GET", "header/GET", "method/HEAD", "method/OPTIONS", "method/PATCH", "method/PUT", "method/POST"} {
+		if !kinds[k] {
+			t.Errorf("40 cases with seed 0 do not cover %s (got %v)", k, kinds)
+		}
+	}
+	if n := len(conformance.GenerateCases(0, 1, "x")); n != 0 {
+		t.Errorf("0 cases gave %d", n)
+	}
+}

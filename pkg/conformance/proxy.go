@@ -1,0 +1,289 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// Proxy limits, whatever passes through.
+const (
+	// DefaultMaxBodyBytes bounds one request or response body: far more than any operation,
+	// little enough that a hostile peer cannot make the proxy hold much.
+	DefaultMaxBodyBytes = 4 << 20
+	// DefaultMaxRecorded bounds the exchanges kept for the recording; later ones are
+	// validated and counted, not kept.
+	DefaultMaxRecorded = 10000
+)
+
+// ProxyOptions configures [Validator.NewProxy].
+type ProxyOptions struct {
+	// Upstream is the server's base URL, e.g. "https://contoso.communication.azure.com"
+	// (required).
+	Upstream string
+	// AccessKey, when set, re-signs every request for the upstream: an HMAC signature
+	// covers the host, so one made for the proxy's address would not verify upstream.
+	AccessKey string
+	// HTTPClient sends the requests upstream. Default: a client with a 60 s timeout. Its
+	// CheckRedirect is replaced: the proxy never follows redirects (the client does), and
+	// answers 502 to one that leaves the upstream's origin.
+	HTTPClient *http.Client
+	// MaxBodyBytes bounds each body. Default DefaultMaxBodyBytes. Larger requests get 413,
+	// larger answers 502; both count as failed exchanges.
+	MaxBodyBytes int64
+	// MaxRecorded bounds the exchanges kept for [Proxy.WriteRecording]. Default
+	// DefaultMaxRecorded.
+	MaxRecorded int
+	// Strict turns SHOULD rules into failures.
+	Strict bool
+	// OnResult, when set, is called with every result that is not a pass, as it happens
+	// (one call at a time), e.g. to print violations live.
+	OnResult func(Result)
+	// Now is the clock for x-ms-date and durations. Default time.Now.
+	Now func() time.Time
+}
+
+// Proxy is an http.Handler that forwards every request to an upstream server, validates
+// each exchange in both directions against the spec as it passes, and keeps a sanitized
+// recording in the normalized format [ReadRecordings] reads. It is safe for concurrent use.
+type Proxy struct {
+	v        *Validator
+	opts     ProxyOptions
+	upstream *url.URL
+	signer   *hmacauth.Signer
+	client   *http.Client
+
+	mu        sync.Mutex
+	report    *Report
+	exchanges int
+	recorded  []recordedJSON
+	dropped   int
+	start     time.Time
+}
+
+// errCrossOrigin marks a redirect that leaves the upstream's origin.
+var errCrossOrigin = errors.New("the upstream redirected to another origin")
+
+// NewProxy returns a proxy to opts.Upstream.
+func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
+	up, err := url.Parse(strings.TrimRight(opts.Upstream, "/"))
+	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
+		return nil, fmt.Errorf("conformance: the upstream must be an http(s) URL, got %q", opts.Upstream)
+	}
+	up.User = nil
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.MaxRecorded <= 0 {
+		opts.MaxRecorded = DefaultMaxRecorded
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	hc := &http.Client{Timeout: 60 * time.Second}
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		hc = &c
+	}
+	// Redirects go back to the client, which follows them itself; one to another origin
+	// is refused, so that nobody is sent there under this proxy's name.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: opts.Now(),
+		report: &Report{Target: up.Redacted(), SpecVersion: types.DefaultAPIVersion}}
+	if opts.AccessKey != "" {
+		key, err := hmacauth.DecodeKey(opts.AccessKey)
+		if err != nil {
+			return nil, fmt.Errorf("conformance: %w", err)
+		}
+		p.signer = hmacauth.NewSigner(key)
+	}
+	return p, nil
+}
+
+// hopByHop are the headers that concern one connection, never forwarded (RFC 9110 7.6.1).
+var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+// secretHeaders never reach a recording: credentials, signatures and session state.
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Ms-Content-Sha256", "X-Ms-Hmac-String-To-Sign-Base64", "Cookie", "Set-Cookie", "Ocp-Apim-Subscription-Key"}
+
+// ServeHTTP forwards r upstream and the answer back, validating both.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := p.opts.Now()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes))
+	if err != nil {
+		p.refuse(w, r, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+			fmt.Sprintf("the request body is larger than the proxy's %d-byte limit", p.opts.MaxBodyBytes))
+		return
+	}
+	u := *p.upstream
+	u.Path = strings.TrimRight(p.upstream.Path, "/") + r.URL.Path
+	u.RawPath = ""
+	if r.URL.RawPath != "" {
+		u.RawPath = strings.TrimRight(p.upstream.EscapedPath(), "/") + r.URL.RawPath
+	}
+	u.RawQuery = r.URL.RawQuery
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		p.refuse(w, r, http.StatusBadGateway, "BadGateway", "the request cannot be forwarded: "+err.Error())
+		return
+	}
+	out.Header = r.Header.Clone()
+	for _, h := range hopByHop {
+		out.Header.Del(h)
+	}
+	if p.signer != nil {
+		hash := hmacauth.ContentHash(body)
+		date, auth := p.signer.SignRequest(r.Method, out.URL.RequestURI(), out.URL.Host, hash, p.opts.Now())
+		hmacauth.SetHeaders(out.Header, date, hash, auth)
+		out.Header.Del("Date") // x-ms-date is the signed one
+	}
+	res, err := p.client.Do(out)
+	if err != nil {
+		p.refuse(w, r, http.StatusBadGateway, "BadGateway", "the upstream could not be reached: "+redactErr(err).Error())
+		return
+	}
+	defer res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode >= 300 && res.StatusCode < 400 && loc != "" {
+		if target, err := out.URL.Parse(loc); err != nil || target.Scheme != out.URL.Scheme || target.Host != out.URL.Host {
+			p.refuse(w, r, http.StatusBadGateway, "BadGateway", errCrossOrigin.Error()+"; the redirect was not passed on")
+			return
+		}
+	}
+	resBody, err := io.ReadAll(io.LimitReader(res.Body, p.opts.MaxBodyBytes+1))
+	if err != nil || int64(len(resBody)) > p.opts.MaxBodyBytes {
+		msg := fmt.Sprintf("the upstream's answer is larger than the proxy's %d-byte limit", p.opts.MaxBodyBytes)
+		if err != nil {
+			msg = "the upstream's answer could not be read: " + err.Error()
+		}
+		p.refuse(w, r, http.StatusBadGateway, "BadGateway", msg)
+		return
+	}
+	for _, h := range hopByHop {
+		res.Header.Del(h)
+	}
+	// Validate what the client sent (before re-signing) and what the upstream answered.
+	vreq := r.Clone(r.Context())
+	vreq.URL = &u
+	vreq.Host = u.Host
+	ex := &Exchange{Request: vreq, Status: res.StatusCode, Header: res.Header, Body: resBody, Elapsed: p.opts.Now().Sub(start)}
+	p.finish(ex, p.v.checkExchange(r.Context(), ex, p.opts.Strict))
+
+	for k, vs := range res.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(res.StatusCode)
+	_, _ = w.Write(resBody)
+}
+
+// refuse answers the client itself, in the API's error shape, and counts a failure.
+func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	u := *r.URL
+	u.Scheme, u.Host = p.upstream.Scheme, p.upstream.Host
+	req := &http.Request{Method: r.Method, URL: &u, Header: http.Header{}}
+	ex := &Exchange{Request: req, Status: status}
+	p.finish(ex, []Result{fail(ex.result("proxy-forwarded", Must), true, msg)})
+	body, _ := json.Marshal(types.CommunicationErrorResponse{Error: types.CommunicationError{Code: code, Message: "conformance proxy: " + msg}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// finish adds an exchange's results and keeps it for the recording, within the bound.
+func (p *Proxy) finish(ex *Exchange, results []Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.exchanges++
+	for _, r := range results {
+		r.Name = fmt.Sprintf("exchange/%d/%s", p.exchanges, r.Check)
+		p.report.add(r)
+		if r.Status != StatusPass && p.opts.OnResult != nil {
+			p.opts.OnResult(p.report.Results[len(p.report.Results)-1])
+		}
+	}
+	if len(p.recorded) >= p.opts.MaxRecorded {
+		p.dropped++
+		return
+	}
+	p.recorded = append(p.recorded, recordedJSON{
+		Method: ex.Request.Method, URL: ex.info().URL, Status: ex.Status,
+		RequestHeaders: sanitize(ex.Request.Header), ResponseHeaders: sanitize(ex.Header), ResponseBody: jsonBody(ex.Body),
+	})
+}
+
+// sanitize copies h without credentials, signatures or cookies.
+func sanitize(h http.Header) map[string][]string {
+	out := make(map[string][]string, len(h))
+	for k, v := range h {
+		out[k] = v
+	}
+	for _, s := range secretHeaders {
+		delete(out, s)
+	}
+	return out
+}
+
+// jsonBody keeps a JSON body as JSON and anything else as a string, as the normalized
+// format does.
+func jsonBody(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return nil
+	}
+	if json.Valid(b) {
+		return b
+	}
+	s, _ := json.Marshal(string(b))
+	return s
+}
+
+// recordedJSON is one entry of the normalized recording format.
+type recordedJSON struct {
+	Method          string              `json:"method"`
+	URL             string              `json:"url"`
+	RequestHeaders  map[string][]string `json:"requestHeaders"`
+	Status          int                 `json:"status"`
+	ResponseHeaders map[string][]string `json:"responseHeaders"`
+	ResponseBody    json.RawMessage     `json:"responseBody,omitempty"`
+}
+
+// Report returns a snapshot of the results so far.
+func (p *Proxy) Report() *Report {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := *p.report
+	r.Results = append([]Result(nil), p.report.Results...)
+	r.names = nil
+	r.Duration = p.opts.Now().Sub(p.start)
+	return &r
+}
+
+// Counts returns how many exchanges passed through and how many the recording keeps.
+func (p *Proxy) Counts() (exchanges, recorded int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exchanges, len(p.recorded)
+}
+
+// WriteRecording writes the exchanges kept so far in the normalized recording format
+// (sanitized: no Authorization, signature or cookie header), with how many were not kept.
+func (p *Proxy) WriteRecording(w io.Writer) error {
+	p.mu.Lock()
+	doc := struct {
+		Source  string         `json:"source"`
+		Dropped int            `json:"dropped,omitempty"`
+		Entries []recordedJSON `json:"entries"`
+	}{Source: "phonenumbers conformance proxy to " + p.upstream.Redacted(), Dropped: p.dropped, Entries: append([]recordedJSON{}, p.recorded...)}
+	p.mu.Unlock()
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(doc)
+}

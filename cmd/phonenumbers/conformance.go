@@ -155,3 +155,8 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, ste
 	}
 	return nil
 }
+
+// Help points from the group to its default command's flags, and lists the exit codes.
+func (conformanceCmd) Help() string {
+	return "`phonenumbers conformance --endpoint URL` runs `conformance check`; its flags: `phonenumbers conformance check --help`.\n\n" + exitCodesHelp
+}

@@ -9,18 +9,25 @@ import (
 
 // versionDelta is how an api-version's Get and Cancel Operation contract differs from
 // 2022-12-01's, the one phonenumbers.yaml describes. Only additions to extensible enums
-// (x-ms-enum modelAsString) are allowed here: a version that differs in any other way is
-// not listed, and is not served or checked as if it were this contract.
+// (x-ms-enum modelAsString) are allowed here, documented or observed live: a version that
+// differs in any other way is not listed, and is not served or checked as if it were this
+// contract.
 type versionDelta struct {
 	ga             bool     // a stable (GA) version, served by default
 	operationTypes []string // values PhoneNumberOperationType gains
+	statuses       []string // values PhoneNumberOperationStatus gains
 }
 
 // versions are the api-versions compared with 2022-12-01 in Microsoft's descriptions
 // (azure-rest-api-specs, specification/communication/data-plane/PhoneNumbers); the table
 // with the evidence is in openapi/README.md.
 var versions = map[string]versionDelta{
-	"2021-03-07":          {ga: true},
+	// The description lists the same camelCase values as 2022-12-01, but the live service
+	// answered this version in PascalCase (recorded traffic: testdata/recordings
+	// python-repo-yaml__*__2021-03-07*.json): observed values of the extensible enums.
+	"2021-03-07": {ga: true,
+		operationTypes: []string{"Purchase", "ReleasePhoneNumber", "Search", "UpdatePhoneNumberCapabilities"},
+		statuses:       []string{"NotStarted", "Running", "Succeeded", "Failed"}},
 	"2022-01-11-preview2": {},
 	"2022-03-31":          {ga: true},
 	"2022-06-01-preview":  {},
@@ -68,13 +75,16 @@ func LoadVersion(v string) (*openapi3.T, error) {
 		return nil, err
 	}
 	spec.Info.Version = v
-	if len(d.operationTypes) > 0 {
-		ref := spec.Components.Schemas["PhoneNumberOperationType"]
-		if ref == nil || ref.Value == nil {
-			return nil, fmt.Errorf("openapi: the spec has no PhoneNumberOperationType")
+	for schema, values := range map[string][]string{"PhoneNumberOperationType": d.operationTypes, "PhoneNumberOperationStatus": d.statuses} {
+		if len(values) == 0 {
+			continue
 		}
-		for _, t := range d.operationTypes {
-			ref.Value.Enum = append(ref.Value.Enum, t)
+		ref := spec.Components.Schemas[schema]
+		if ref == nil || ref.Value == nil {
+			return nil, fmt.Errorf("openapi: the spec has no %s", schema)
+		}
+		for _, value := range values {
+			ref.Value.Enum = append(ref.Value.Enum, value)
 		}
 	}
 	return spec, nil

@@ -36,6 +36,10 @@ type conformanceCheckCmd struct {
 	Cases int     `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
 	Seed  *uint64 `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
 	Quiet bool    `help:"Leave SKIP lines out of the text report."`
+	// The api-version probes send; answers are held to its contract.
+	APIVersion        string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to check the server at (a version with a known contract, see openapi/README.md)."`
+	AllowCancel       bool   `name:"allow-cancel" help:"Also check Cancel Operation (DELETE) on an unknown id and without api-version. Off by default: cancelling is not safe against a real resource."`
+	CancelOperationID string `name:"cancel-operation-id" placeholder:"ID" help:"With --allow-cancel, cancel this operation for real and check the 204 and the GET after it."`
 }
 
 // Help lists the exit codes under `phonenumbers conformance check --help`.
@@ -111,7 +115,8 @@ func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
 	return conformance.LiveOptions{
 		Endpoint: t.endpoint, AccessKey: key, OperationIDs: c.OperationID,
 		Poll: c.Poll, PollTimeout: c.PollTimeout, PollInterval: c.PollInterval, Strict: c.Strict,
-		HTTPClient: hc, Cases: c.Cases, Seed: seed,
+		HTTPClient: hc, Cases: c.Cases, Seed: seed, APIVersion: c.APIVersion,
+		AllowCancel: c.AllowCancel, CancelOperationID: c.CancelOperationID,
 	}, nil
 }
 

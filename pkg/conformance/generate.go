@@ -33,6 +33,17 @@ type Case struct {
 	// Header holds headers set on top of the usual ones (Accept: application/json,
 	// x-ms-client-request-id, x-ms-return-client-request-id: true).
 	Header []Param `json:"header,omitempty"`
+
+	// version is the api-version the case targets (default types.DefaultAPIVersion).
+	version string
+}
+
+// target returns the api-version the case is generated for.
+func (c Case) target() string {
+	if c.version == "" {
+		return types.DefaultAPIVersion
+	}
+	return c.version
 }
 
 // Param is one query parameter or header.
@@ -70,7 +81,7 @@ func (c Case) apiVersion() string {
 		return "missing"
 	case len(vals) != 1 || other:
 		return ""
-	case vals[0] == types.DefaultAPIVersion:
+	case vals[0] == c.target():
 		return "exact"
 	case vals[0] == "":
 		return "empty"
@@ -228,13 +239,38 @@ func randASCII(r *rand.Rand, n int) string {
 // parameters; HEAD, OPTIONS, PATCH, PUT and POST; Accept and x-ms-client-request-id
 // variants; mixtures) take turns, so that a few dozen cases cover each of them.
 func GenerateCases(n int, seed uint64, knownID string) []Case {
+	return GenerateCasesFor(n, seed, knownID, types.DefaultAPIVersion)
+}
+
+// GenerateCasesFor is [GenerateCases] for a server checked at apiVersion: the cases send
+// apiVersion where they would send 2022-12-01 (in its variants too), and answers are held
+// to that version's contract.
+func GenerateCasesFor(n int, seed uint64, knownID, apiVersion string) []Case {
 	// The second PCG word is fixed: one number is all a user has to copy to reproduce.
 	r := rand.New(rand.NewPCG(seed, 0x70686f6e656e756d))
 	out := make([]Case, 0, max(n, 0))
 	for i := range n {
-		out = append(out, categories[i%len(categories)](r, i/len(categories), knownID))
+		c := categories[i%len(categories)](r, i/len(categories), knownID)
+		out = append(out, retarget(c, apiVersion))
 	}
 	return out
+}
+
+// retarget makes a case generated for 2022-12-01 target version instead.
+func retarget(c Case, version string) Case {
+	c.version = version
+	if version == types.DefaultAPIVersion {
+		return c
+	}
+	q := make([]Param, len(c.Query))
+	for i, p := range c.Query {
+		if strings.EqualFold(p.Name, "api-version") {
+			p.Value = strings.Replace(p.Value, types.DefaultAPIVersion, version, 1)
+		}
+		q[i] = p
+	}
+	c.Query = q
+	return c
 }
 
 // MaxPlainIDLength is the longest id, in bytes, that must get a plain 404 when unknown.
@@ -325,7 +361,7 @@ func (v *Validator) judge(ctx context.Context, c Case, ex *Exchange) caseOutcome
 	}
 	// Every refusal is a CommunicationErrorResponse; HEAD answers have no body to check.
 	if st >= 300 && c.Method != http.MethodHead {
-		if msg := v.checkErrorBody(ctx, ex); msg != "" {
+		if msg := v.checkErrorBody(ctx, c.target(), ex); msg != "" {
 			out[checkGenError] = fmt.Sprintf("%d: %s", st, msg)
 		}
 	}
@@ -335,18 +371,18 @@ func (v *Validator) judge(ctx context.Context, c Case, ex *Exchange) caseOutcome
 // canonicalRequest is a request the spec routes, for validating answers to requests whose
 // path the router cannot match (encoded slashes, dots): the spec declares one operation,
 // so its responses are the ones every answer is held to.
-func canonicalRequest() *http.Request {
-	u := &url.URL{Scheme: "http", Host: "conformance.invalid", Path: "/phoneNumbers/operations/x", RawQuery: "api-version=" + types.DefaultAPIVersion}
+func canonicalRequest(version string) *http.Request {
+	u := &url.URL{Scheme: "http", Host: "conformance.invalid", Path: "/phoneNumbers/operations/x", RawQuery: "api-version=" + url.QueryEscape(version)}
 	return &http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{}}
 }
 
 // checkErrorBody says what is wrong with an error answer, or "".
-func (v *Validator) checkErrorBody(ctx context.Context, ex *Exchange) string {
+func (v *Validator) checkErrorBody(ctx context.Context, version string, ex *Exchange) string {
 	var e types.CommunicationErrorResponse
 	if err := json.Unmarshal(ex.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
 		return "want a CommunicationErrorResponse {\"error\":{\"code\",\"message\"}}; got " + snippet(ex.Body)
 	}
-	if err := v.ValidateResponse(ctx, canonicalRequest(), ex.Status, ex.Header, ex.Body); err != nil {
+	if err := v.ValidateResponse(ctx, canonicalRequest(version), ex.Status, ex.Header, ex.Body); err != nil {
 		return describe(violationsOf(err))
 	}
 	return ""
@@ -355,7 +391,7 @@ func (v *Validator) checkErrorBody(ctx context.Context, ex *Exchange) string {
 // check200 validates a 2xx answer to GET: it must be the declared 200 with a valid
 // operation, and the operation must be the one asked for.
 func (v *Validator) check200(ctx context.Context, c Case, ex *Exchange) string {
-	if err := v.ValidateResponse(ctx, canonicalRequest(), ex.Status, ex.Header, ex.Body); err != nil {
+	if err := v.ValidateResponse(ctx, canonicalRequest(c.target()), ex.Status, ex.Header, ex.Body); err != nil {
 		return fmt.Sprintf("%d does not conform: %s", ex.Status, describe(violationsOf(err)))
 	}
 	var op struct {
@@ -397,7 +433,7 @@ func (l *live) checkGenerated(ctx context.Context) error {
 		}
 		return nil
 	}
-	cases := GenerateCases(l.opts.Cases, seed, l.opts.OperationIDs[0])
+	cases := GenerateCasesFor(l.opts.Cases, seed, l.opts.OperationIDs[0], l.opts.APIVersion)
 	type failure struct {
 		index int
 		c     Case

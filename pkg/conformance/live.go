@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -28,6 +29,10 @@ type LiveOptions struct {
 	// AccessKey is the base64 access key; when set, requests are HMAC-SHA256 signed and
 	// the authentication rules run.
 	AccessKey string
+	// APIVersion is the api-version the probes send, and whose contract answers are held
+	// to. Default 2022-12-01 (types.DefaultAPIVersion); versions without a known contract
+	// (openapi.KnownVersions) are refused.
+	APIVersion string
 	// OperationIDs name operations that exist on the server. Default: DefaultOperationID.
 	OperationIDs []string
 	// Poll follows each operation until it is terminal, validating every answer.
@@ -47,6 +52,14 @@ type LiveOptions struct {
 	// servers commonly get wrong (see [GenerateCases]); 0 generates none. The CLI sends 40
 	// by default.
 	Cases int
+	// AllowCancel runs the Cancel Operation (DELETE) rules: an unknown id answers 404 and
+	// a request without api-version 4xx, both as CommunicationErrorResponses. Off by
+	// default: cancelling is not safe against a real resource.
+	AllowCancel bool
+	// CancelOperationID, with AllowCancel, names an operation to cancel for real: the
+	// DELETE must answer 204 with no body, and the GET after it is validated. It is
+	// consumed: the operation is cancelled.
+	CancelOperationID string
 	// Seed seeds the generated cases: the same seed against the same server sends the
 	// same requests, in the same order. The report carries it.
 	Seed uint64
@@ -111,6 +124,12 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	if len(opts.OperationIDs) == 0 {
 		opts.OperationIDs = []string{DefaultOperationID}
 	}
+	if opts.APIVersion == "" {
+		opts.APIVersion = types.DefaultAPIVersion
+	}
+	if !HasContract(opts.APIVersion) {
+		return nil, fmt.Errorf("conformance: api-version %q has no known contract; known: %s", opts.APIVersion, strings.Join(openapi.KnownVersions(), ", "))
+	}
 	if opts.PollTimeout <= 0 {
 		opts.PollTimeout = 2 * time.Minute
 	}
@@ -132,7 +151,7 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 		return nil, fmt.Errorf("conformance: Cases must not be negative, got %d", opts.Cases)
 	}
 	start := opts.Now()
-	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: types.DefaultAPIVersion}}
+	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: opts.APIVersion}}
 	if opts.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
 		if err != nil {
@@ -140,7 +159,10 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 		}
 		l.signer = hmacauth.NewSigner(key)
 	}
-	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkGenerated} {
+	if opts.CancelOperationID != "" && !opts.AllowCancel {
+		return nil, errors.New("conformance: CancelOperationID needs AllowCancel: cancelling stops the operation")
+	}
+	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkCancel, l.checkGenerated} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
@@ -259,7 +281,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			l.addBlocked(http.MethodGet, "operation-exists")
 			return nil
 		}
-		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+types.DefaultAPIVersion), true, nil)
+		ex, reqID, err := l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+url.QueryEscape(l.opts.APIVersion)), true, nil)
 		if err != nil {
 			return err
 		}
@@ -338,7 +360,7 @@ func (l *live) checkProbes(ctx context.Context) error {
 	probes := []struct {
 		check, what, method, path, query string
 	}{
-		{"unknown-id-4xx", "an unknown operation id", http.MethodGet, opPath("conformance-unknown-" + newRequestID()), "api-version=" + types.DefaultAPIVersion},
+		{"unknown-id-4xx", "an unknown operation id", http.MethodGet, opPath("conformance-unknown-" + newRequestID()), "api-version=" + url.QueryEscape(l.opts.APIVersion)},
 		{"missing-api-version-4xx", "a request without api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), ""},
 		{"unsupported-api-version-4xx", "an unsupported api-version", http.MethodGet, opPath(l.opts.OperationIDs[0]), "api-version=1999-01-01"},
 	}
@@ -363,7 +385,7 @@ func (l *live) checkProbes(ctx context.Context) error {
 		l.scope = "probe"
 	}
 	for _, method := range []string{http.MethodPut, http.MethodPost} {
-		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.DefaultAPIVersion), true, nil)
+		ex, _, err := l.send(ctx, method, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+url.QueryEscape(l.opts.APIVersion)), true, nil)
 		if err != nil {
 			return err
 		}
@@ -376,6 +398,61 @@ func (l *live) checkProbes(ctx context.Context) error {
 	return nil
 }
 
+// checkCancel runs the Cancel Operation rules when they are allowed.
+func (l *live) checkCancel(ctx context.Context) error {
+	if !l.opts.AllowCancel {
+		return nil
+	}
+	l.scope = "cancel"
+	if l.blocked != "" {
+		l.addBlocked(http.MethodDelete, "cancel-unknown-id-404", "cancel-missing-api-version-4xx")
+		return nil
+	}
+	version := "api-version=" + url.QueryEscape(l.opts.APIVersion)
+	unknown, _, err := l.send(ctx, http.MethodDelete, l.url(opPath("conformance-unknown-"+newRequestID()), version), true, nil)
+	if err != nil {
+		return err
+	}
+	rs := l.v.checkErrorResponse(ctx, unknown, "cancel-unknown-id-404", "cancelling an unknown operation")
+	if unknown.Status != http.StatusNotFound && rs[0].Status == StatusPass {
+		rs[0] = fail(rs[0], true, fmt.Sprintf("cancelling an unknown operation must answer 404, got %d", unknown.Status))
+	}
+	l.add(rs...)
+	noVersion, _, err := l.send(ctx, http.MethodDelete, l.url(opPath(l.opts.OperationIDs[0]), ""), true, nil)
+	if err != nil {
+		return err
+	}
+	l.add(l.v.checkErrorResponse(ctx, noVersion, "cancel-missing-api-version-4xx", "a cancel without api-version")...)
+	if l.opts.CancelOperationID == "" {
+		return nil
+	}
+	return l.checkCancelExisting(ctx, version)
+}
+
+// checkCancelExisting cancels CancelOperationID: 204 with no body, then a GET whose answer
+// is validated against the spec (the description does not say what it is).
+func (l *live) checkCancelExisting(ctx context.Context, version string) error {
+	ex, _, err := l.send(ctx, http.MethodDelete, l.url(opPath(l.opts.CancelOperationID), version), true, nil)
+	if err != nil {
+		return err
+	}
+	r := ex.result("cancel-204", Must)
+	switch {
+	case ex.Status != http.StatusNoContent:
+		r = fail(r, true, fmt.Sprintf("cancelling operation %q must answer 204, got %d", l.opts.CancelOperationID, ex.Status))
+	case len(ex.Body) > 0:
+		r = fail(r, true, fmt.Sprintf("204 must have no body, got %d bytes", len(ex.Body)))
+	}
+	l.add(r, l.v.checkSchema(ctx, ex))
+	after, _, err := l.send(ctx, http.MethodGet, l.url(opPath(l.opts.CancelOperationID), version), true, nil)
+	if err != nil {
+		return err
+	}
+	l.scope = "cancel/get-after"
+	l.add(l.v.checkSchema(ctx, after))
+	return nil
+}
+
 // checkAuth sends an unsigned and a tampered request; both must be refused with 401.
 func (l *live) checkAuth(ctx context.Context) error {
 	l.scope = "auth"
@@ -384,7 +461,7 @@ func (l *live) checkAuth(ctx context.Context) error {
 			Request: RequestInfo{Method: http.MethodGet, URL: l.report.Target}, Reason: "no access key given"})
 		return nil
 	}
-	u := l.url(opPath(l.opts.OperationIDs[0]), "api-version="+types.DefaultAPIVersion)
+	u := l.url(opPath(l.opts.OperationIDs[0]), "api-version="+url.QueryEscape(l.opts.APIVersion))
 	cases := []struct {
 		check  string
 		sign   bool

@@ -270,3 +270,71 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 		t.Fatalf("the other origin received %d requests", n)
 	}
 }
+
+// TestCancelRules: DELETE is sent only when allowed; the reference server passes the
+// cancel rules (an operation really cancelled, then gone), and a server that answers 200
+// to a cancel or lets a cancel through without api-version fails them.
+func TestCancelRules(t *testing.T) {
+	var deletes atomic.Int32
+	counting := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodDelete {
+				deletes.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	rep := runLive(t, counting(referenceHandler(t, testKey)), conformance.LiveOptions{AccessKey: testKey, Cases: 60, Seed: 3})
+	if deletes.Load() != 0 || rep.Failed() {
+		t.Fatalf("without AllowCancel: %d DELETEs sent, failed %v", deletes.Load(), rep.Failed())
+	}
+	rep = runLive(t, referenceHandler(t, testKey), conformance.LiveOptions{AccessKey: testKey, AllowCancel: true,
+		CancelOperationID: "purchase_18c224b7-0000-4000-8000-000000000001"})
+	checks := map[string]conformance.Status{}
+	for _, r := range rep.Results {
+		if strings.HasPrefix(r.Check, "cancel-") {
+			checks[r.Check] = r.Status
+		}
+	}
+	for _, c := range []string{"cancel-unknown-id-404", "cancel-missing-api-version-4xx", "cancel-204"} {
+		if checks[c] != conformance.StatusPass {
+			t.Errorf("%s = %q against the reference server", c, checks[c])
+		}
+	}
+	broken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusOK) // "cancelled", whatever the id or version
+			return
+		}
+		referenceHandler(t, "").ServeHTTP(w, r)
+	})
+	rep = runLive(t, broken, conformance.LiveOptions{AllowCancel: true, CancelOperationID: "search-my-operation-id"})
+	failed := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status == conformance.StatusFail {
+			failed[r.Check] = true
+		}
+	}
+	for _, c := range []string{"cancel-unknown-id-404", "cancel-missing-api-version-4xx", "cancel-204"} {
+		if !failed[c] {
+			t.Errorf("%s passed against a server that answers 200 to every DELETE", c)
+		}
+	}
+}
+
+// TestOtherAPIVersion: the reference server passes at 2025-06-01, with its contract.
+func TestOtherAPIVersion(t *testing.T) {
+	rep := runLive(t, referenceHandler(t, testKey), conformance.LiveOptions{AccessKey: testKey, APIVersion: "2025-06-01", Cases: 40, Seed: 1})
+	if rep.Failed() || rep.SpecVersion != "2025-06-01" {
+		var b strings.Builder
+		_ = rep.WriteText(&b)
+		t.Fatalf("at 2025-06-01:\n%s", b.String())
+	}
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: "http://127.0.0.1:1", APIVersion: "2099-01-01"}); err == nil || !strings.Contains(err.Error(), "no known contract") {
+		t.Fatalf("an unknown version: %v", err)
+	}
+}

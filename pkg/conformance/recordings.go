@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -298,8 +299,9 @@ func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Ex
 }
 
 // checkExchange applies the offline rules to one exchange: skipped when its path is
-// outside the spec or its api-version another; otherwise request and response schema, and
-// the operation rules for a 200 or no-5xx for anything else.
+// outside the spec or its api-version has no known contract; otherwise request and
+// response schema against its version's contract, and the operation rules for a 200 or
+// no-5xx for anything else.
 func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool) []Result {
 	skip := ex.result("exchange", "")
 	skip.Status = StatusSkip
@@ -307,8 +309,8 @@ func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool
 		skip.Reason = "the path is outside the spec"
 		return []Result{skip}
 	}
-	if av := ex.Request.URL.Query().Get("api-version"); av != types.DefaultAPIVersion {
-		skip.Reason = fmt.Sprintf("api-version %q differs from the spec's %s", av, types.DefaultAPIVersion)
+	if av := ex.Request.URL.Query().Get("api-version"); !HasContract(av) {
+		skip.Reason = fmt.Sprintf("api-version %q has no known contract (known: %s)", av, strings.Join(openapi.KnownVersions(), ", "))
 		return []Result{skip}
 	}
 	out := []Result{v.checkRequest(ctx, ex), v.checkSchema(ctx, ex)}

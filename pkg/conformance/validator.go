@@ -6,43 +6,75 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/phonenumbers-go/phonenumbers/openapi"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// Validator validates exchanges against the embedded spec.
+// Validator validates exchanges against the embedded spec: each against the contract of
+// its own api-version (openapi.LoadVersion), or 2022-12-01's when its version has no known
+// contract.
 type Validator struct {
-	spec   *openapi3.T
-	router routers.Router
+	mu      sync.Mutex
+	routers map[string]routers.Router // by api-version, built when first needed
 }
 
 // NewValidator loads the embedded spec and builds a router over its paths.
 func NewValidator() (*Validator, error) {
-	spec, err := openapi.Load()
+	v := &Validator{routers: map[string]routers.Router{}}
+	if _, err := v.router(types.DefaultAPIVersion); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// router returns the router of version's contract.
+func (v *Validator) router(version string) (routers.Router, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if r, ok := v.routers[version]; ok {
+		return r, nil
+	}
+	spec, err := openapi.LoadVersion(version)
 	if err != nil {
 		return nil, err
 	}
 	// Match on paths only: the {endpoint} server variable would make the router match hosts.
 	spec.Servers = nil
-	router, err := gorillamux.NewRouter(spec)
+	r, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: build router: %w", err)
 	}
-	return &Validator{spec: spec, router: router}, nil
+	v.routers[version] = r
+	return r, nil
+}
+
+// HasContract reports whether api-version version has a known contract to check against.
+func HasContract(version string) bool {
+	return slices.Contains(openapi.KnownVersions(), version)
 }
 
 // noAuth accepts every security requirement: authentication is checked by live probes,
 // not by schema validation.
 func noAuth(context.Context, *openapi3filter.AuthenticationInput) error { return nil }
 
-// route finds the spec operation for a request.
+// route finds the operation for a request in the contract of its api-version.
 func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string, error) {
-	return v.router.FindRoute(req)
+	version := types.DefaultAPIVersion
+	if av := req.URL.Query().Get("api-version"); HasContract(av) {
+		version = av
+	}
+	r, err := v.router(version)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.FindRoute(req)
 }
 
 // ValidateRequest checks a request against the operation it addresses.

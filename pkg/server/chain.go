@@ -10,13 +10,21 @@ import (
 // profile showed.
 //
 // Order: the panic guard and the access log wrap everything; then the live service's
-// headers, the URI limit and authentication, then the route.
+// headers, the URI limit and authentication; then, for the operations route, the
+// api-version and the spec's parameter rules; then the route's handler. (echo has routed
+// the request before its middleware runs, so the route is known here: checking it in the
+// chain spares a route middleware, which echo would also compose per request.)
 type chain struct {
-	log       *requestLogger
-	supported []string // the api-supported-versions header value
-	maxURI    int
-	auth      *authenticator // nil: the server is open
+	log        *requestLogger
+	supported  []string // the api-supported-versions header value
+	versions   []string // the supported api-versions
+	maxURI     int
+	auth       *authenticator                 // nil: the server is open
+	validators map[string]*operationValidator // by method, for the operations route
 }
+
+// operationsRoute is the operations path as echo names the route.
+const operationsRoute = "/phoneNumbers/operations/:operationId"
 
 // middleware is the echo middleware.
 func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
@@ -41,6 +49,13 @@ func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc) (msCV string, er
 	if ch.auth != nil {
 		if err := ch.auth.check(c); err != nil {
 			return msCV, err
+		}
+	}
+	if c.Path() == operationsRoute {
+		if v := ch.validators[c.Request().Method]; v != nil {
+			if err := checkOperationRequest(c, ch.versions, v); err != nil {
+				return msCV, err
+			}
 		}
 	}
 	return msCV, next(c)

@@ -13,7 +13,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
-	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 // HealthPath answers readiness probes; it is outside the Communication Services API and
@@ -103,9 +102,11 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 
 	ch := &chain{
-		log:       &requestLogger{logger: o.Logger, observe: o.Observe, now: o.Now},
-		supported: []string{strings.Join(o.APIVersions, ", ")},
-		maxURI:    o.MaxURIBytes,
+		validators: map[string]*operationValidator{},
+		versions:   o.APIVersions,
+		log:        &requestLogger{logger: o.Logger, observe: o.Observe, now: o.Now},
+		supported:  []string{strings.Join(o.APIVersions, ", ")},
+		maxURI:     o.MaxURIBytes,
 	}
 	if o.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(o.AccessKey)
@@ -116,15 +117,14 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	}
 	e.Use(ch.middleware)
 
-	guards := map[string][]echo.MiddlewareFunc{}
-	for opID, method := range map[string]string{types.OperationIDGetOperation: http.MethodGet, types.OperationIDCancelOperation: http.MethodDelete} {
+	for _, method := range []string{http.MethodGet, http.MethodDelete} {
 		validator, err := newOperationValidator(method)
 		if err != nil {
 			return nil, err
 		}
-		guards[opID] = []echo.MiddlewareFunc{operationGuard(o.APIVersions, validator)}
+		ch.validators[method] = validator
 	}
-	RegisterHandlersWithOptions(e, NewStrictHandler(o.Service, nil), RegisterHandlersOptions{OperationMiddlewares: guards})
+	RegisterHandlers(e, NewStrictHandler(o.Service, nil))
 	e.GET(HealthPath, func(c echo.Context) error {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})

@@ -17,22 +17,14 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
-// operationGuard checks a request to the operations path before the generated binder sees it:
-// a supported api-version (answered the way the live service does), then the spec's
-// parameter rules through kin-openapi (see operationValidator). One middleware rather
-// than two, because echo composes route middleware anew for every request.
-func operationGuard(supported []string, v *operationValidator) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if err := checkAPIVersion(c, supported); err != nil {
-				return err
-			}
-			if err := v.validate(c); err != nil {
-				return err
-			}
-			return next(c)
-		}
+// checkOperationRequest checks a request to the operations path before the generated
+// binder sees it: a supported api-version (answered the way the live service does), then
+// the spec's parameter rules through kin-openapi (see operationValidator).
+func checkOperationRequest(c echo.Context, supported []string, v *operationValidator) error {
+	if err := checkAPIVersion(c, supported); err != nil {
+		return err
 	}
+	return v.validate(c)
 }
 
 // operationValidator validates Get Operation requests against the embedded spec with

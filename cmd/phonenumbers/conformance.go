@@ -135,15 +135,7 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, ste
 		if path == "" {
 			return nil
 		}
-		f, err := os.OpenFile(path, flag, 0o644)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+		return openAndWrite(path, flag, fn)
 	}
 	const replace, appendTo = os.O_WRONLY | os.O_CREATE | os.O_TRUNC, os.O_WRONLY | os.O_CREATE | os.O_APPEND
 	if err := write(jsonPath, replace, rep.WriteJSON); err != nil {

@@ -33,74 +33,74 @@ type apiVersionFlag struct {
 	APIVersion string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to send."`
 }
 
-type operationGetCmd struct {
-	withExitCodes
+// oneCallFlags are what a command making one call to one operation takes.
+type oneCallFlags struct {
 	connectionFlags
 	apiVersionFlag
 	OperationID string        `arg:"" name:"operation-id" help:"The operation id, e.g. search-my-operation-id."`
 	Timeout     time.Duration `default:"1m" help:"Give up after this long, retries included."`
 }
 
-// Run fetches the operation.
-func (c *operationGetCmd) Run(e *env) error {
-	if strings.TrimSpace(c.OperationID) == "" {
+// call checks the flags, builds the client and runs fn on the operation id within the
+// timeout. Errors name what was done (verb), the operation and the endpoint.
+func (f *oneCallFlags) call(e *env, verb string, fn func(ctx context.Context, cl *client.Client, id string) error) error {
+	if strings.TrimSpace(f.OperationID) == "" {
 		return &exitError{code: exitUsage, err: errors.New("the operation id is empty; pass one, e.g. search-my-operation-id")}
 	}
-	if c.Timeout <= 0 {
+	if f.Timeout <= 0 {
 		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
 	}
-	cl, err := c.newClient(c.APIVersion, e.stderr)
+	cl, err := f.newClient(f.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
+	ctx, cancel := context.WithTimeout(e.ctx, f.Timeout)
 	defer cancel()
-	res, err := cl.GetOperation(ctx, c.OperationID, nil)
-	if err != nil {
+	if err := fn(ctx, cl, f.OperationID); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
-			err = fmt.Errorf("timed out after %s", c.Timeout)
+			err = fmt.Errorf("timed out after %s", f.Timeout)
 		}
-		return &exitError{code: exitFailure, err: fmt.Errorf("get operation %s from %s: %w", c.OperationID, cl.Endpoint(), describeError(err))}
-	}
-	if err := printJSON(e.stdout, res.PhoneNumberOperation); err != nil {
-		return err
-	}
-	if res.Location != nil {
-		fmt.Fprintf(e.stderr, "Location: %s\n", textutil.Printable(*res.Location, false))
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s operation %s at %s: %w", verb, f.OperationID, cl.Endpoint(), describeError(err))}
 	}
 	return nil
+}
+
+type operationGetCmd struct {
+	withExitCodes
+	oneCallFlags
+}
+
+// Run fetches the operation.
+func (c *operationGetCmd) Run(e *env) error {
+	return c.call(e, "get", func(ctx context.Context, cl *client.Client, id string) error {
+		res, err := cl.GetOperation(ctx, id, nil)
+		if err != nil {
+			return err
+		}
+		if err := printJSON(e.stdout, res.PhoneNumberOperation); err != nil {
+			return err
+		}
+		if res.Location != nil {
+			fmt.Fprintf(e.stderr, "Location: %s\n", textutil.Printable(*res.Location, false))
+		}
+		return nil
+	})
 }
 
 type operationCancelCmd struct {
 	withExitCodes
-	connectionFlags
-	apiVersionFlag
-	OperationID string        `arg:"" name:"operation-id" help:"The operation id."`
-	Timeout     time.Duration `default:"1m" help:"Give up after this long, retries included."`
+	oneCallFlags
 }
 
 // Run cancels the operation and says so on stderr.
 func (c *operationCancelCmd) Run(e *env) error {
-	if strings.TrimSpace(c.OperationID) == "" {
-		return &exitError{code: exitUsage, err: errors.New("the operation id is empty; pass one")}
-	}
-	if c.Timeout <= 0 {
-		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
-	}
-	cl, err := c.newClient(c.APIVersion, e.stderr)
-	if err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
-	defer cancel()
-	if _, err := cl.CancelOperation(ctx, c.OperationID, nil); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
-			err = fmt.Errorf("timed out after %s", c.Timeout)
+	return c.call(e, "cancel", func(ctx context.Context, cl *client.Client, id string) error {
+		if _, err := cl.CancelOperation(ctx, id, nil); err != nil {
+			return err
 		}
-		return &exitError{code: exitFailure, err: fmt.Errorf("cancel operation %s at %s: %w", c.OperationID, cl.Endpoint(), describeError(err))}
-	}
-	fmt.Fprintf(e.stderr, "%s: cancelled\n", textutil.Printable(c.OperationID, false))
-	return nil
+		fmt.Fprintf(e.stderr, "%s: cancelled\n", textutil.Printable(id, false))
+		return nil
+	})
 }
 
 // minInterval is azcore's lowest polling frequency; tests lower it.

@@ -137,7 +137,13 @@ func printLive(w io.Writer, r conformance.Result) {
 
 // writeFile replaces path with what fn writes.
 func writeFile(path string, fn func(io.Writer) error) error {
-	f, err := os.Create(path)
+	return openAndWrite(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fn)
+}
+
+// openAndWrite opens path with flag (mode 0644 when created), writes what fn writes and
+// closes it, reporting the first error.
+func openAndWrite(path string, flag int, fn func(io.Writer) error) error {
+	f, err := os.OpenFile(path, flag, 0o644)
 	if err != nil {
 		return err
 	}

@@ -15,32 +15,21 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// mapStore is a plain OperationStore.
-type mapStore map[string]types.PhoneNumberOperation
-
-func (s mapStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
-	op, ok := s[id]
-	if !ok {
-		return types.PhoneNumberOperation{}, fmt.Errorf("%w: %s", server.ErrNotFound, id)
-	}
-	return op, nil
-}
-
-// encodedMapStore implements the optional EncodedOperationStore and counts which path
+// encodedStaticStore implements the optional EncodedOperationStore and counts which path
 // the service took.
-type encodedMapStore struct {
-	mapStore
+type encodedStaticStore struct {
+	staticStore
 	encodedReads, plainReads atomic.Int64
 }
 
-func (s *encodedMapStore) GetOperation(ctx context.Context, id string) (types.PhoneNumberOperation, error) {
+func (s *encodedStaticStore) GetOperation(ctx context.Context, id string) (types.PhoneNumberOperation, error) {
 	s.plainReads.Add(1)
-	return s.mapStore.GetOperation(ctx, id)
+	return s.staticStore.GetOperation(ctx, id)
 }
 
-func (s *encodedMapStore) GetEncodedOperation(ctx context.Context, id string) (server.EncodedOperation, error) {
+func (s *encodedStaticStore) GetEncodedOperation(ctx context.Context, id string) (server.EncodedOperation, error) {
 	s.encodedReads.Add(1)
-	op, err := s.mapStore.GetOperation(ctx, id)
+	op, err := s.staticStore.GetOperation(ctx, id)
 	if err != nil {
 		return server.EncodedOperation{}, err
 	}
@@ -48,10 +37,10 @@ func (s *encodedMapStore) GetEncodedOperation(ctx context.Context, id string) (s
 	return server.EncodedOperation{Body: body, Location: op.ResourceLocation}, err
 }
 
-func storeOperations() mapStore {
+func storeOperations() staticStore {
 	loc := "/availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"
 	last := time.Date(2020, 11, 19, 22, 31, 49, 48_000_000, time.UTC)
-	return mapStore{
+	return staticStore{
 		"with-location": {ID: "with-location", OperationType: types.PhoneNumberOperationTypeSearch,
 			Status: types.PhoneNumberOperationStatusSucceeded, ResourceLocation: &loc,
 			CreatedDateTime: time.Date(2020, 11, 19, 16, 31, 49, 48_000_000, time.UTC), LastActionDateTime: &last},
@@ -67,7 +56,7 @@ func storeOperations() mapStore {
 // optional interface is a shortcut, never a different behaviour.
 func TestEncodedStoreTakesTheSamePath(t *testing.T) {
 	plain := storeOperations()
-	encoded := &encodedMapStore{mapStore: storeOperations()}
+	encoded := &encodedStaticStore{staticStore: storeOperations()}
 	serve := func(store server.OperationStore, id string) servertest.Response {
 		srv, err := server.New(store, nil)
 		if err != nil {

@@ -1,13 +1,18 @@
 // Interop suite: the official JavaScript SDK (@azure/communication-phone-numbers) against
 // `phonenumbers serve --access-key`. Run by interop/run.sh (make interop); by hand:
 //
-//   PN_ENDPOINT=http://127.0.0.1:PORT/ PN_ACCESS_KEY=<base64> node interop.mjs [MODULES_DIR]
+//   PN_ENDPOINT=https://127.0.0.1:PORT/ PN_ACCESS_KEY=<base64> NODE_EXTRA_CA_CERTS=DIR/cert.pem \
+//     node interop.mjs [MODULES_DIR]
 //
 // MODULES_DIR is the directory whose node_modules hold the SDK (default: this one); the
-// variants (e.g. common-2.3.1/) pin another @azure/communication-common.
+// variants (e.g. common-2.3.1/) pin another @azure/communication-common. PN_EXPECT_COMMON,
+// when set, is the @azure/communication-common version the SDK must have loaded.
 //
 // The client is built as users build it: the public PhoneNumbersClient from a connection
 // string, default options (api-version 2025-06-01, the SDK's own HMAC policy and retries).
+// With default options the SDK's HTTP client refuses plain http:// ("Cannot connect to ...
+// while allowInsecureConnection is false"), so the server runs with --tls-self-signed DIR and
+// Node trusts DIR/cert.pem through NODE_EXTRA_CA_CERTS.
 // The public client has no getOperation/cancelOperation, so the suite calls them on the
 // generated client it wraps (its `client` property), through the very same pipeline.
 import { createRequire } from "node:module";

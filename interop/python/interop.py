@@ -20,6 +20,7 @@ import os
 import sys
 import time
 
+from azure.core import __version__ as AZURE_CORE_VERSION
 from azure.core.exceptions import HttpResponseError
 from azure.communication.phonenumbers import PhoneNumbersClient
 from azure.communication.phonenumbers._version import VERSION
@@ -172,8 +173,8 @@ SCENARIOS = [
 
 def main():
     print(
-        "%s: azure-communication-phonenumbers %s (api-version %s), python %s, endpoint %s"
-        % (LABEL, VERSION, public._api_version, sys.version.split()[0], ENDPOINT),
+        "%s: azure-communication-phonenumbers %s (api-version %s), azure-core %s, python %s, endpoint %s"
+        % (LABEL, VERSION, public._api_version, AZURE_CORE_VERSION, sys.version.split()[0], ENDPOINT),
         flush=True,
     )
     failures = 0

@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
-.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk clean
+.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps clean
 
 all: build
 
@@ -112,6 +112,25 @@ soak:
 ENDPOINT ?= http://$(ADDR)
 conformance:
 	$(GO) run ./cmd/phonenumbers conformance --endpoint $(ENDPOINT)
+
+## interop: run the official SDKs (JS @azure/communication-phone-numbers from npm, Python from
+## Debian's python3-azure) against `serve --access-key` over HTTPS (interop/run.sh)
+NPM            ?= npm
+INTEROP_PYTHON ?= /usr/bin/python3
+interop: build interop-deps
+	PYTHON=$(INTEROP_PYTHON) interop/run.sh bin/phonenumbers
+
+## interop-deps: the suites' dependencies: npm ci (pinned by the package-lock.json files) and
+## python3-azure from Debian when $(INTEROP_PYTHON) cannot import the SDK
+interop-deps:
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "make interop needs node and npm (Debian: sudo apt-get install nodejs npm)"; exit 1; }
+	cd interop/js && $(NPM) ci --no-audit --no-fund
+	cd interop/js/common-2.3.1 && $(NPM) ci --no-audit --no-fund
+	@$(INTEROP_PYTHON) -c 'import azure.communication.phonenumbers' 2>/dev/null || { \
+	  echo "installing python3-azure from Debian (apt-get install python3-azure)"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get install -y python3-azure || { $$sudo apt-get update && $$sudo apt-get install -y python3-azure; }; }
+	@$(INTEROP_PYTHON) -c 'import azure.communication.phonenumbers' || { echo "$(INTEROP_PYTHON) still cannot import azure.communication.phonenumbers"; exit 1; }
 
 clean:
 	rm -rf bin

@@ -20,7 +20,6 @@ type conformanceCmd struct {
 }
 
 type conformanceCheckCmd struct {
-	withExitCodes
 	connectionFlags
 	OperationID  []string      `name:"operation-id" help:"An operation that exists on the server (repeatable; default search-my-operation-id)."`
 	Poll         bool          `help:"Follow each operation until it is terminal, validating every answer."`

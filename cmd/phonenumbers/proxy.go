@@ -18,7 +18,6 @@ import (
 
 // proxyCmd is `phonenumbers conformance proxy`.
 type proxyCmd struct {
-	withExitCodes
 	Listen             string `default:"127.0.0.1:8081" help:"Address to listen on (plain HTTP; keep it on loopback)."`
 	Upstream           string `required:"" placeholder:"URL" help:"The server to forward to, e.g. https://contoso.communication.azure.com."`
 	AccessKey          string `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key of the upstream: every request is re-signed for its host."`

@@ -97,7 +97,7 @@ func chooseAuth(mode string, haveKey bool, u *url.URL) (string, error) {
 		return authKey, nil
 	case authEntra:
 		if u.Scheme != "https" {
-			return "", fmt.Errorf("--auth entra sends an Entra ID token, which only goes over HTTPS; %s is http://", u.Redacted())
+			return "", fmt.Errorf("--auth entra sends an Entra ID token, which only goes over HTTPS; %s is http://: use an https:// endpoint, or --auth none (or auto) for a local mock", u.Redacted())
 		}
 		return authEntra, nil
 	case authNone:

@@ -115,7 +115,7 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 }
 
 // exitCodesHelp ends every command's --help.
-const exitCodesHelp = `Exit codes: 0 success; 1 failure (the service answered an error, the operation failed, a check failed, a timeout); 2 usage error (a wrong flag or argument, or a server that could not be used).`
+const exitCodesHelp = `Exit codes: 0 success; 1 failure (the server answered an error or could not be reached, the operation failed, a timeout); 2 usage error (a wrong flag or argument; for conformance also a server it cannot reach).`
 
 // withExitCodes, embedded in a command, ends its --help with the exit codes.
 type withExitCodes struct{}

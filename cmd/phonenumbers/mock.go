@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
@@ -231,7 +232,11 @@ func (c *mockDeleteCmd) Run(e *env) error {
 		return &exitError{code: exitUsage, err: err}
 	}
 	res, err := cl.DeleteOperationWithResponse(e.ctx, c.ID)
-	return finish(e, endpoint, res, bodyOf(res, err), err)
+	if err := finish(e, endpoint, res, bodyOf(res, err), err); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "%s: deleted\n", textutil.Printable(c.ID, false))
+	return nil
 }
 
 type mockResetCmd struct {
@@ -246,7 +251,11 @@ func (c *mockResetCmd) Run(e *env) error {
 		return &exitError{code: exitUsage, err: err}
 	}
 	res, err := cl.ResetWithResponse(e.ctx)
-	return finish(e, endpoint, res, bodyOf(res, err), err)
+	if err := finish(e, endpoint, res, bodyOf(res, err), err); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "reset: the start-up operations are back, the journal is empty")
+	return nil
 }
 
 type mockJournalCmd struct {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,11 +9,13 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"golang.org/x/term"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -174,29 +174,36 @@ func printJSON(w io.Writer, v any) error {
 // describeError turns a service error into one line: status, code, message, target; and
 // a certificate error into one that names the flag that fixes it.
 func describeError(err error) error {
-	if isCertificateError(err) {
+	if netutil.IsCertificateError(err) {
 		return fmt.Errorf("%w; the server's TLS certificate is not trusted: pass --ca-cert FILE (serve --tls-self-signed DIR writes DIR/cert.pem) or, for a test server only, --insecure-skip-verify", err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("%w; nothing listens there: is the server running (`make run` starts one on 127.0.0.1:8080)?", err)
 	}
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {
 		return err
 	}
+	hint := statusHint(re)
 	if ce, ok := client.AsCommunicationError(err); ok {
-		return fmt.Errorf("HTTP %d %s: %s", re.StatusCode, ce.Code, communicationDetails(ce))
+		return fmt.Errorf("HTTP %d %s: %s%s", re.StatusCode, ce.Code, communicationDetails(ce), hint)
 	}
-	return fmt.Errorf("HTTP %d %s (the response carried no error details)", re.StatusCode, http.StatusText(re.StatusCode))
+	return fmt.Errorf("HTTP %d %s (the response carried no error details)%s", re.StatusCode, http.StatusText(re.StatusCode), hint)
 }
 
-// isCertificateError reports whether err is a failure to verify the server's certificate.
-func isCertificateError(err error) bool {
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		hostname         x509.HostnameError
-		invalid          x509.CertificateInvalidError
-		verification     *tls.CertificateVerificationError
-	)
-	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verification)
+// statusHint says what to do about answers whose cause is usually on the caller's side.
+func statusHint(re *azcore.ResponseError) string {
+	switch re.StatusCode {
+	case http.StatusUnauthorized:
+		return "; the server requires a valid credential: pass its access key with --access-key (or PHONENUMBERS_ACCESS_KEY), or check it"
+	case http.StatusBadRequest:
+		if re.RawResponse != nil && re.RawResponse.Request != nil && re.RawResponse.Request.URL.Scheme == "http" && re.ErrorCode == "" {
+			return "; if the server speaks HTTPS (serve --tls-*), use an https:// endpoint"
+		}
+	}
+	return ""
 }
+
 
 func describeFailure(f *client.OperationFailedError) error {
 	if f.Err == nil {

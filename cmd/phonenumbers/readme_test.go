@@ -79,7 +79,7 @@ func TestReadmeCLIExamples(t *testing.T) {
 }
 
 // TestStartupHintWorksWhenPasted: the "try" command serve prints, with a key and a
-// self-signed certificate, succeeds as printed once <key> is filled in.
+// self-signed certificate, succeeds as printed, the shell expanding the key's variable.
 func TestStartupHintWorksWhenPasted(t *testing.T) {
 	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
 	dir := t.TempDir()
@@ -91,10 +91,14 @@ func TestStartupHintWorksWhenPasted(t *testing.T) {
 			hint, _ = rec["try"].(string)
 		}
 	}
-	if !strings.Contains(hint, "--ca-cert") || !strings.Contains(hint, "<key>") {
-		t.Fatalf("hint %q lacks --ca-cert or the key placeholder", hint)
+	if !strings.Contains(hint, "--ca-cert") || !strings.Contains(hint, `"$PHONENUMBERS_ACCESS_KEY"`) || strings.ContainsAny(hint, "<>") {
+		t.Fatalf("hint %q lacks --ca-cert or the key's variable, or has a shell redirection", hint)
 	}
-	args := strings.Fields(strings.ReplaceAll(hint, "<key>", testKey))[1:]
+	t.Setenv("PHONENUMBERS_ACCESS_KEY", testKey) // as in the shell that started serve
+	args := strings.Fields(os.ExpandEnv(hint))[1:]
+	for i, a := range args {
+		args[i] = strings.Trim(a, `"`)
+	}
 	if code, _, stderr := runCLI(t, args...); code != exitOK {
 		t.Fatalf("pasted hint %q: exit %d\n%s", hint, code, stderr)
 	}
@@ -110,7 +114,7 @@ func TestStartupHints(t *testing.T) {
 		{serveCmd{}, "http://0.0.0.0:8080", "search-my-operation-id", "curl -i 'http://127.0.0.1:8080/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01'"},
 		{serveCmd{}, "http://[::]:8080", "op 1", "--endpoint http://[::1]:8080"},
 		{serveCmd{Fixtures: "f.yaml"}, "http://127.0.0.1:8080", "purchase_first", "operation get purchase_first --endpoint http://127.0.0.1:8080"},
-		{serveCmd{AccessKey: testKey}, "http://127.0.0.1:8080", "x", "--access-key <key>"},
+		{serveCmd{AccessKey: testKey}, "http://127.0.0.1:8080", "x", `--access-key "$PHONENUMBERS_ACCESS_KEY"`},
 		{serveCmd{TLSSelfSigned: "/tmp/d"}, "https://0.0.0.0:8443", "x", "--endpoint https://127.0.0.1:8443 --ca-cert /tmp/d/cert.pem"},
 	}
 	for _, tt := range tests {

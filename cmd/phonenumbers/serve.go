@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
@@ -106,6 +107,9 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	}
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("listen on %s: %w; another process listens there: pass another --addr, e.g. --addr 127.0.0.1:8081 (make run ADDR=127.0.0.1:8081)", s.Addr, err)
+		}
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
 	if s.PProf != "" {
@@ -183,7 +187,9 @@ func (s *serveCmd) authSummary() string {
 func (s *serveCmd) tryCommand(baseURL, id string) string {
 	cmd := "phonenumbers operation get " + id + " --endpoint " + baseURL
 	if s.AccessKey != "" {
-		cmd += " --access-key <key>"
+		// A placeholder that survives a paste: the shell expands it, and serve reads the
+		// same variable, so it is set wherever serve's key came from the environment.
+		cmd += ` --access-key "$PHONENUMBERS_ACCESS_KEY"`
 	}
 	if s.TLSSelfSigned != "" {
 		cmd += " --ca-cert " + filepath.Join(s.TLSSelfSigned, "cert.pem")

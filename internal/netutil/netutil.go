@@ -2,6 +2,9 @@
 package netutil
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -17,4 +20,16 @@ func IsLoopback(u *url.URL) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// IsCertificateError reports a failure to verify a server's certificate. Retrying cannot
+// fix it, and the user needs to be told which trust to configure.
+func IsCertificateError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verification     *tls.CertificateVerificationError
+	)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verification)
 }

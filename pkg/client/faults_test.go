@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -222,17 +225,30 @@ func TestUnresolvableHost(t *testing.T) {
 	}
 }
 
+// TestTLSHandshakeFailure: an untrusted certificate ends the call at once, with an error
+// that names it; retrying cannot fix it.
 func TestTLSHandshakeFailure(t *testing.T) {
-	ts := httptest.NewTLSServer(http.NotFoundHandler()) // its certificate is not trusted here
+	var handshakes atomic.Int32
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // its certificate is not trusted here
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.StartTLS()
 	defer ts.Close()
 	transport := &http.Transport{}
 	defer transport.CloseIdleConnections()
 	c := keyClient(t, ts.URL, &client.ClientOptions{ClientOptions: azcore.ClientOptions{
 		Transport: &http.Client{Transport: transport},
-		Retry:     policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond},
+		Retry:     policy.RetryOptions{MaxRetries: 3, RetryDelay: time.Millisecond},
 	}})
 	_, err := c.GetOperation(context.Background(), "x", nil)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("err = %v, want a certificate error", err)
+	}
+	if n := handshakes.Load(); n != 1 {
+		t.Fatalf("%d connections, want 1: a certificate error must not be retried", n)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // DefaultMaxResponseBytes bounds a response body when ClientOptions.MaxResponseBytes is
@@ -48,6 +50,9 @@ type limitTransport struct {
 // Do sends req and refuses or caps the response body.
 func (t limitTransport) Do(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.Do(req)
+	if err != nil && netutil.IsCertificateError(err) {
+		return nil, nonRetriable{err}
+	}
 	if err != nil || resp.Body == nil {
 		return resp, err
 	}
@@ -143,3 +148,12 @@ func origin(u *url.URL) string {
 	}
 	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
+
+// nonRetriable marks an error final for azcore's retry policy; errors.Is/As see through it.
+type nonRetriable struct{ error }
+
+// NonRetriable is azcore's marker method.
+func (nonRetriable) NonRetriable() {}
+
+// Unwrap returns the error.
+func (e nonRetriable) Unwrap() error { return e.error }

@@ -160,8 +160,11 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 				fmt.Sprintf("The method %s is not allowed on %s; allowed: %s.", textutil.Truncate(req.Method, 16), textutil.Truncate(req.URL.Path, 200),
 					c.Response().Header().Get(echo.HeaderAllow)), "")
 		case http.StatusBadRequest:
-			// The generated parameter binder: "Invalid format for parameter X: ...".
 			msg := fmt.Sprint(he.Message)
+			if e := bodyBindError(msg); e != nil {
+				return e
+			}
+			// The generated parameter binder: "Invalid format for parameter X: ...".
 			target := ""
 			if _, rest, ok := strings.Cut(msg, "parameter "); ok {
 				target, _, _ = strings.Cut(rest, ":")
@@ -190,4 +193,59 @@ func checkURI(req *http.Request, max int) error {
 			fmt.Sprintf("The request URI is longer than %d bytes.", max), "")
 	}
 	return nil
+}
+
+// bodyBindError rewrites echo's body binding errors ("Unmarshal type error:
+// expected=control.ScriptedOperation, got=array, field=, offset=1") in the API's terms;
+// nil when msg is not one.
+func bodyBindError(msg string) *APIError {
+	rest, ok := strings.CutPrefix(msg, "Unmarshal type error: ")
+	if !ok {
+		// encoding/json's own wording for a document cut short or malformed.
+		if m := strings.TrimPrefix(msg, "Syntax error: "); m != msg || msg == "unexpected EOF" || strings.HasPrefix(msg, "invalid character") {
+			return NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request body is not valid JSON: "+firstLine(m)+".", "")
+		}
+		return nil
+	}
+	parts := map[string]string{}
+	for _, kv := range strings.Split(rest, ", ") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			parts[k] = v
+		}
+	}
+	want := jsonKindOf(parts["expected"])
+	where := "The request body"
+	if parts["field"] != "" {
+		where = "Field " + parts["field"]
+	}
+	return NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
+		fmt.Sprintf("%s is %s; want %s.", where, article(parts["got"]), want), parts["field"])
+}
+
+// jsonKindOf names a Go type as a JSON kind: structs and maps are objects.
+func jsonKindOf(goType string) string {
+	switch {
+	case goType == "string" || strings.HasSuffix(goType, "string"):
+		return "a string"
+	case strings.HasPrefix(goType, "int") || strings.HasPrefix(goType, "uint") || strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	}
+	return "an object (one operation)"
+}
+
+// article puts "a"/"an" before a JSON kind name from encoding/json.
+func article(kind string) string {
+	switch kind {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "":
+		return "of the wrong type"
+	}
+	return "a " + kind
 }

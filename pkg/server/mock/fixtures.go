@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -258,6 +259,9 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, error
 		}
 		return Operation{}, err
 	}
+	if field, reason, line := checkKeys(n, "", operationKeys); field != "" {
+		return Operation{}, fe(field, reason, line)
+	}
 	var op Operation
 	dec := json.NewDecoder(&buf)
 	dec.DisallowUnknownFields()
@@ -475,4 +479,59 @@ func findKey(n *yaml.Node, key string, depth int) int {
 		return n.Line
 	}
 	return 0
+}
+
+// The exact field names of each level. encoding/json matches names case-insensitively;
+// these make "Status:" a typo like any other.
+var (
+	operationKeys = []string{"id", "operationType", "createdDateTime", "resourceLocation", "lastActionDateTime", "timeline", "allowUnknown"}
+	stepKeys      = []string{"status", "after", "afterPolls", "error"}
+	errorKeys     = []string{"code", "message", "target", "details", "innererror"}
+)
+
+// checkKeys reports the first key of mapping n (and of its timeline steps and errors)
+// that is not spelled exactly as a field, with the field's path, a reason and its line.
+func checkKeys(n *yaml.Node, path string, allowed []string) (field, reason string, line int) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return "", "", 0
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], resolve(n.Content[i+1])
+		name := path + key.Value
+		if !slices.Contains(allowed, key.Value) {
+			return name, unknownKeyReason(key.Value, allowed, path == ""), key.Line
+		}
+		switch {
+		case key.Value == "timeline" && value.Kind == yaml.SequenceNode:
+			for j, step := range value.Content {
+				if f, r, l := checkKeys(resolve(step), fmt.Sprintf("%s[%d].", name, j), stepKeys); f != "" {
+					return f, r, l
+				}
+			}
+		case key.Value == "error" || key.Value == "innererror":
+			if f, r, l := checkKeys(value, name+".", errorKeys); f != "" {
+				return f, r, l
+			}
+		case key.Value == "details" && value.Kind == yaml.SequenceNode:
+			for j, d := range value.Content {
+				if f, r, l := checkKeys(resolve(d), fmt.Sprintf("%s[%d].", name, j), errorKeys); f != "" {
+					return f, r, l
+				}
+			}
+		}
+	}
+	return "", "", 0
+}
+
+// unknownKeyReason says why key is refused and what was probably meant.
+func unknownKeyReason(key string, allowed []string, topLevel bool) string {
+	for _, a := range allowed {
+		if strings.EqualFold(a, key) {
+			return fmt.Sprintf("unknown field; field names are case-sensitive: did you mean %q?", a)
+		}
+	}
+	if topLevel && key == "operations" {
+		return "unknown field: this takes one operation, not a fixtures file with an operations list"
+	}
+	return fmt.Sprintf("unknown field; want one of %s (see examples/fixtures.yaml)", strings.Join(allowed, ", "))
 }

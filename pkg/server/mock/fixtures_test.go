@@ -199,3 +199,21 @@ func TestControlAPIRefusesTypos(t *testing.T) {
 		t.Errorf("allowUnknown: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestFixtureKeysAreCaseSensitive: a mis-cased field is a typo with a suggestion, and a
+// fixtures file posted as one operation says what to send instead.
+func TestFixtureKeysAreCaseSensitive(t *testing.T) {
+	tests := []struct {
+		doc, want string
+	}{
+		{"operations:\n  - id: a\n    operationtype: search\n    timeline: [{status: running}]\n", `did you mean "operationType"?`},
+		{"operations:\n  - id: a\n    operationType: search\n    timeline: [{Status: running}]\n", `timeline[0].Status: unknown field; field names are case-sensitive: did you mean "status"?`},
+		{"operations:\n  - id: a\n    operationType: purchase\n    timeline: [{status: failed, error: {Code: X, message: y}}]\n", `did you mean "code"?`},
+	}
+	for _, tt := range tests {
+		_, err := mock.ParseFixtures("f.yaml", []byte(tt.doc))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
+		}
+	}
+}

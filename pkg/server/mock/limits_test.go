@@ -252,3 +252,22 @@ func TestJournalAuthScheme(t *testing.T) {
 		})
 	}
 }
+
+// TestControlBodyTypeErrors: a list, a wrongly typed field or broken JSON get a message in
+// the API's terms, not the decoder's.
+func TestControlBodyTypeErrors(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	tests := []struct {
+		body, want string
+	}{
+		{`[{"id":"a"}]`, "The request body is a list; want an object (one operation)."},
+		{`{"id":"a","operationType":"search","timeline":[{"status":"running","afterPolls":"2"}]}`, "want a number"},
+		{`{"id":`, "not valid JSON"},
+	}
+	for _, tt := range tests {
+		r := f.Control(http.MethodPost, "/mock/operations", []byte(tt.body))
+		if e := r.ErrorBody(t); r.Status != http.StatusBadRequest || !strings.Contains(e.Message, tt.want) || strings.Contains(e.Message, "control.") {
+			t.Errorf("%s: %d %q, want 400 mentioning %q", tt.body, r.Status, e.Message, tt.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -30,6 +31,19 @@ type connectionFlags struct {
 	Auth               string `default:"auto" enum:"auto,key,entra,none" env:"PHONENUMBERS_AUTH" help:"auto: the access key when one is given; otherwise none for loopback or http:// endpoints; otherwise Entra ID. key, entra (DefaultAzureCredential, HTTPS only) or none force one."`
 	CACert             string `name:"ca-cert" type:"existingfile" env:"PHONENUMBERS_CA_CERT" help:"PEM file of CA certificates to trust (e.g. DIR/cert.pem from serve --tls-self-signed)."`
 	InsecureSkipVerify bool   `name:"insecure-skip-verify" env:"PHONENUMBERS_INSECURE_SKIP_VERIFY" help:"Do not verify the server's TLS certificate (tests only)."`
+
+	tries *tryReporter // set by newClient
+}
+
+// lastFailure is the error of the last failed try, if any: when a command times out
+// while retrying, it says why the tries failed.
+func (f *connectionFlags) lastFailure() error {
+	if f.tries == nil {
+		return nil
+	}
+	f.tries.mu.Lock()
+	defer f.tries.mu.Unlock()
+	return f.tries.last
 }
 
 // Authentication modes of --auth.
@@ -153,9 +167,10 @@ func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*cli
 	if err != nil {
 		return nil, err
 	}
+	f.tries = &tryReporter{w: progress}
 	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{
 		APIVersion: apiVersion, Transport: hc,
-		PerRetryPolicies: []policy.Policy{tryReporter{w: progress}},
+		PerRetryPolicies: []policy.Policy{f.tries},
 	}}
 	switch t.auth {
 	case authKey:
@@ -172,14 +187,21 @@ func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*cli
 
 // tryReporter prints each failed try on stderr as it happens, so that a retrying command
 // is never silent. azcore's retry policy decides whether another try follows.
-type tryReporter struct{ w io.Writer }
+type tryReporter struct {
+	w    io.Writer
+	mu   sync.Mutex
+	last error // the last transport error
+}
 
 // Do sends the request and reports a transport error or a retriable status.
-func (r tryReporter) Do(req *policy.Request) (*http.Response, error) {
+func (r *tryReporter) Do(req *policy.Request) (*http.Response, error) {
 	resp, err := req.Next()
 	raw := req.Raw()
 	switch {
 	case err != nil && raw.Context().Err() == nil:
+		r.mu.Lock()
+		r.last = err
+		r.mu.Unlock()
 		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(err.Error(), false))
 	case err == nil && isRetriableStatus(resp.StatusCode):
 		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode)

@@ -58,7 +58,7 @@ func (f *oneCallFlags) call(e *env, verb string, fn func(ctx context.Context, cl
 	defer cancel()
 	if err := fn(ctx, cl, f.OperationID); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
-			err = fmt.Errorf("timed out after %s", f.Timeout)
+			err = timedOut(f.Timeout, f.lastFailure())
 		}
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s operation %s at %s: %w", verb, f.OperationID, cl.Endpoint(), describeError(err))}
 	}
@@ -148,7 +148,7 @@ func (c *operationWaitCmd) Run(e *env) error {
 		_ = printJSON(e.stdout, failed.Operation)
 		return &exitError{code: exitFailure, err: fmt.Errorf("%w (at %s)", describeFailure(failed), cl.Endpoint())}
 	case errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil:
-		return &exitError{code: exitFailure, err: fmt.Errorf("timed out after %s waiting for %s at %s (last status: %s)", c.Timeout, poller.OperationID(), cl.Endpoint(), lastStatus(poller))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("waiting for %s at %s (last status: %s): %w", poller.OperationID(), cl.Endpoint(), lastStatus(poller), describeError(timedOut(c.Timeout, c.lastFailure())))}
 	case errors.Is(err, context.Canceled):
 		return &exitError{code: exitFailure, err: fmt.Errorf("interrupted while waiting for %s at %s (last status: %s)", poller.OperationID(), cl.Endpoint(), lastStatus(poller))}
 	}
@@ -204,7 +204,6 @@ func statusHint(re *azcore.ResponseError) string {
 	return ""
 }
 
-
 func describeFailure(f *client.OperationFailedError) error {
 	if f.Err == nil {
 		return fmt.Errorf("operation %s %s without error details", f.Operation.ID, f.Operation.Status)
@@ -257,4 +256,13 @@ func (s *statusReporter) finish() {
 	if s.live && s.polls > 0 {
 		fmt.Fprintln(s.w)
 	}
+}
+
+// timedOut is the error of a command that ran out of time, with the last try's failure
+// when there was one, so its hint (e.g. "is the server running?") is not lost.
+func timedOut(d time.Duration, last error) error {
+	if last == nil {
+		return fmt.Errorf("timed out after %s", d)
+	}
+	return fmt.Errorf("timed out after %s; the last try failed: %w", d, last)
 }

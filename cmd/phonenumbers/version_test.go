@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -94,4 +95,44 @@ func TestOperationCancel(t *testing.T) {
 			t.Fatalf("%v after cancel: exit %d\n%s", cmd, code, stderr)
 		}
 	}
+}
+
+// TestFailureHints: the usual first mistakes end with what to do.
+func TestFailureHints(t *testing.T) {
+	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
+	keyed, _ := startServe(t, serveCmd{AccessKey: testKey})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := ln.Addr().String()
+	defer ln.Close()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing listens", []string{"operation", "get", "x", "--endpoint", "http://" + closedAddr(t), "--timeout", "2s"}, "is the server running"},
+		{"a key is needed", []string{"operation", "get", "search-my-operation-id", "--endpoint", keyed}, "pass its access key with --access-key"},
+		{"port in use", []string{"serve", "--addr", busy}, "another process listens there: pass another --addr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code == exitOK || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// closedAddr returns a loopback address nothing listens on.
+func closedAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,10 +21,11 @@ import (
 // the fast path does not handle exactly as slog would (a non-ASCII or quote-needing string,
 // another kind) sends the record to the standard handler.
 type Handler struct {
-	std  slog.Handler
-	w    io.Writer // shared with std; writes are whole lines
-	mu   *sync.Mutex
-	json bool
+	lastMillis atomic.Pointer[millisText]
+	std        slog.Handler
+	w          io.Writer // shared with std; writes are whole lines
+	mu         *sync.Mutex
+	json       bool
 }
 
 // New wraps std, a slog.TextHandler (json false) or slog.JSONHandler (json true) writing
@@ -83,7 +85,7 @@ func (h *Handler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
 		b = append(b, `","msg":"request"`...)
 	} else {
 		b = append(b, "time="...)
-		b = appendRFC3339Millis(b, r.Time)
+		b = h.appendMillis(b, r.Time)
 		b = append(b, " level="...)
 		b = append(b, r.Level.String()...)
 		b = append(b, " msg=request"...)
@@ -100,7 +102,7 @@ func (h *Handler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
 }
 
 func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
-	if !isPlain(a.Key) || a.Key == "" {
+	if plain, quote := classify(a.Key); !plain || quote {
 		return b, false
 	}
 	if h.json {
@@ -115,10 +117,11 @@ func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 	switch a.Value.Kind() {
 	case slog.KindString:
 		s := a.Value.String()
-		if !isPlain(s) {
+		plain, quote := classify(s)
+		if !plain {
 			return b, false
 		}
-		if h.json || s == "" || needsTextQuotes(s) {
+		if h.json || quote {
 			return append(append(append(b, '"'), s...), '"'), true
 		}
 		return append(b, s...), true
@@ -134,25 +137,49 @@ func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 	return b, false
 }
 
-// isPlain reports strings that slog writes unescaped: printable ASCII (space included)
-// without a quote or a backslash.
-func isPlain(s string) bool {
+// plainByte marks the bytes slog writes unescaped: printable ASCII (space included)
+// but the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// classify reports whether slog writes s unescaped (plain) and, if so, whether its text
+// handler quotes it (an empty string, a space or an '='), in one pass.
+func classify(s string) (plain, quote bool) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return false
+		c := s[i]
+		if !plainByte[c] {
+			return false, false
+		}
+		if c == ' ' || c == '=' {
+			quote = true
 		}
 	}
-	return true
+	return true, quote || s == ""
 }
 
-// needsTextQuotes is slog's text quoting rule for plain strings: a space or an '='.
-func needsTextQuotes(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' || s[i] == '=' {
-			return true
-		}
+// millisText is a time formatted to the millisecond, for reuse within that millisecond.
+type millisText struct {
+	ms   int64
+	loc  *time.Location
+	text []byte
+}
+
+// appendMillis is appendRFC3339Millis, reusing the text of the last millisecond: at tens
+// of thousands of requests per second, most lines share their millisecond with the one
+// before.
+func (h *Handler) appendMillis(b []byte, t time.Time) []byte {
+	ms := t.UnixMilli()
+	if c := h.lastMillis.Load(); c != nil && c.ms == ms && c.loc == t.Location() {
+		return append(b, c.text...)
 	}
-	return false
+	n := len(b)
+	b = appendRFC3339Millis(b, t)
+	h.lastMillis.Store(&millisText{ms: ms, loc: t.Location(), text: append([]byte(nil), b[n:]...)})
+	return b
 }
 
 // appendRFC3339Millis writes t as slog's text handler does: RFC 3339 with exactly three

@@ -1,0 +1,21 @@
+package accesslog
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+func BenchmarkHandle(b *testing.B) {
+	h := New(slog.NewTextHandler(io.Discard, nil), io.Discard, false)
+	at := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := slog.NewRecord(at, slog.LevelInfo, "request", 0)
+		rec.AddAttrs(slog.String("method", "GET"), slog.String("uri", "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01"),
+			slog.Int("status", 200), slog.Duration("duration", 12345*time.Nanosecond), slog.String("ms_cv", "AbCdEfGhIjKlMnOpQrStUv.0"))
+		_ = h.Handle(context.Background(), rec)
+	}
+}

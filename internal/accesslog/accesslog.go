@@ -77,28 +77,81 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 
 // format appends the record's line; ok is false when a value needs slog's general path.
 func (h *Handler) format(b []byte, r slog.Record) (_ []byte, ok bool) {
-	if h.json {
-		b = append(b, `{"time":"`...)
-		b = r.Time.AppendFormat(b, time.RFC3339Nano)
-		b = append(b, `","level":"`...)
-		b = append(b, r.Level.String()...)
-		b = append(b, `","msg":"request"`...)
-	} else {
-		b = append(b, "time="...)
-		b = h.appendMillis(b, r.Time)
-		b = append(b, " level="...)
-		b = append(b, r.Level.String()...)
-		b = append(b, " msg=request"...)
-	}
+	b = h.appendHead(b, r.Time, r.Level)
 	ok = true
 	r.Attrs(func(a slog.Attr) bool {
 		b, ok = h.appendAttr(b, a)
 		return ok
 	})
+	return h.appendTail(b), ok
+}
+
+// appendHead writes time, level and msg=request.
+func (h *Handler) appendHead(b []byte, t time.Time, level slog.Level) []byte {
+	if h.json {
+		b = append(b, `{"time":"`...)
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","level":"`...)
+		b = append(b, level.String()...)
+		return append(b, `","msg":"request"`...)
+	}
+	b = append(b, "time="...)
+	b = h.appendMillis(b, t)
+	b = append(b, " level="...)
+	b = append(b, level.String()...)
+	return append(b, " msg=request"...)
+}
+
+// appendTail ends the line.
+func (h *Handler) appendTail(b []byte) []byte {
 	if h.json {
 		b = append(b, '}')
 	}
-	return append(b, '\n'), ok
+	return append(b, '\n')
+}
+
+// Request is one request line's values, in the order they are written.
+type Request struct {
+	Method, URI     string
+	Status          int
+	Duration        time.Duration
+	MSCV            string
+	ClientRequestID string // written only when set
+}
+
+// HandleRequest writes the line that Handle writes for a "request" record at t and level
+// with r's values as attributes (method, uri, status, duration, ms_cv, client_request_id),
+// without building the record: the server calls it when its handler has it. Values that
+// slog would escape go through the standard handler as a record, so the output is always
+// slog's.
+func (h *Handler) HandleRequest(ctx context.Context, t time.Time, level slog.Level, r Request) error {
+	bp := lineBufs.Get().(*[]byte)
+	defer lineBufs.Put(bp)
+	b := h.appendHead((*bp)[:0], t, level)
+	attrs := [6]slog.Attr{slog.String("method", r.Method), slog.String("uri", r.URI), slog.Int("status", r.Status),
+		slog.Duration("duration", r.Duration), slog.String("ms_cv", r.MSCV), slog.String("client_request_id", r.ClientRequestID)}
+	n := 5
+	if r.ClientRequestID != "" {
+		n = 6
+	}
+	ok := true
+	for _, a := range attrs[:n] {
+		if b, ok = h.appendAttr(b, a); !ok {
+			break
+		}
+	}
+	*bp = b
+	if !ok {
+		rec := slog.NewRecord(t, level, "request", 0)
+		rec.AddAttrs(attrs[:n]...)
+		return h.std.Handle(ctx, rec)
+	}
+	b = h.appendTail(b)
+	*bp = b
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := h.w.Write(b)
+	return err
 }
 
 func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {

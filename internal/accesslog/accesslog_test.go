@@ -90,3 +90,34 @@ func TestJSONDurationsReadable(t *testing.T) {
 		t.Fatalf("durations not readable:\n%s", got)
 	}
 }
+
+// TestHandleRequestMatchesHandle: the record-free path writes what Handle writes for the
+// same values, tricky ones included (they fall back to slog).
+func TestHandleRequestMatchesHandle(t *testing.T) {
+	at := time.Date(2026, 11, 26, 7, 23, 37, 123456789, time.UTC)
+	for _, format := range []string{"text", "json"} {
+		for _, uri := range []string{"/phoneNumbers/operations/x?api-version=2022-12-01", "/a b", `q"uote`, "ünï", "esc\x1b[2J", ""} {
+			for _, clientID := range []string{"", "3f1c2a3b-0000-4000-8000-000000000001", "a=b"} {
+				r := Request{Method: "GET", URI: uri, Status: 404, Duration: 1500 * time.Microsecond, MSCV: "AbC-_d.0", ClientRequestID: clientID}
+				var want, got bytes.Buffer
+				viaRecord := New(stdHandler(&want, format), &want, format == "json")
+				rec := slog.NewRecord(at, slog.LevelInfo, "request", 0)
+				rec.AddAttrs(slog.String("method", r.Method), slog.String("uri", r.URI), slog.Int("status", r.Status),
+					slog.Duration("duration", r.Duration), slog.String("ms_cv", r.MSCV))
+				if clientID != "" {
+					rec.AddAttrs(slog.String("client_request_id", clientID))
+				}
+				if err := viaRecord.Handle(context.Background(), rec); err != nil {
+					t.Fatal(err)
+				}
+				direct := New(stdHandler(&got, format), &got, format == "json")
+				if err := direct.HandleRequest(context.Background(), at, slog.LevelInfo, r); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("%s %q %q:\n got %s\nwant %s", format, uri, clientID, got.String(), want.String())
+				}
+			}
+		}
+	}
+}

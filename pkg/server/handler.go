@@ -104,7 +104,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	ch := &chain{
 		validators: map[string]*operationValidator{},
 		versions:   o.APIVersions,
-		log:        &requestLogger{logger: o.Logger, observe: o.Observe, now: o.Now},
+		log:        newRequestLogger(o.Logger, o.Observe, o.Now),
 		supported:  []string{strings.Join(o.APIVersions, ", ")},
 		maxURI:     o.MaxURIBytes,
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
@@ -16,8 +17,23 @@ import (
 // such as Authorization, and never bodies.
 type requestLogger struct {
 	logger  *slog.Logger
+	fast    requestLineHandler // the logger's handler, when it writes request lines itself
 	observe func(*http.Request, int, time.Time)
 	now     func() time.Time
+}
+
+// requestLineHandler is implemented by internal/accesslog's handler, which serve logs
+// through: it writes the request line from the values, byte for byte as a record would
+// be written, without building the record.
+type requestLineHandler interface {
+	HandleRequest(ctx context.Context, t time.Time, level slog.Level, r accesslog.Request) error
+}
+
+// newRequestLogger returns the access logger of logger.
+func newRequestLogger(logger *slog.Logger, observe func(*http.Request, int, time.Time), now func() time.Time) *requestLogger {
+	l := &requestLogger{logger: logger, observe: observe, now: now}
+	l.fast, _ = logger.Handler().(requestLineHandler)
+	return l
 }
 
 // done logs the answered request c, received at start, with its MS-CV.
@@ -41,6 +57,15 @@ func (l *requestLogger) done(c echo.Context, start time.Time, msCV string) {
 	// again and walk the stack for a source position nobody asked for; the end of the
 	// request is the record's time.
 	end := l.now()
+	if l.fast != nil {
+		clientID := req.Header.Get(HeaderClientRequestID)
+		if clientID != "" {
+			clientID = textutil.Truncate(clientID, 64)
+		}
+		_ = l.fast.HandleRequest(context.Background(), end, level, accesslog.Request{Method: req.Method,
+			URI: textutil.Truncate(uri, 300), Status: res.Status, Duration: end.Sub(start), MSCV: msCV, ClientRequestID: clientID})
+		return
+	}
 	rec := slog.NewRecord(end, level, "request", 0)
 	rec.AddAttrs(
 		slog.String("method", req.Method),

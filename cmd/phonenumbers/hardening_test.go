@@ -49,6 +49,11 @@ func TestRequestSizeLimits(t *testing.T) {
 			r.Header.Set("X-Big", strings.Repeat("a", 100<<10))
 			return r
 		}, http.StatusRequestHeaderFieldsTooLarge, false},
+		{"headers over 16 KiB", func() *http.Request {
+			r, _ := http.NewRequest("GET", base+"/healthz", nil)
+			r.Header.Set("X-Big", strings.Repeat("a", 20<<10))
+			return r
+		}, http.StatusRequestHeaderFieldsTooLarge, false},
 		{"long path", func() *http.Request {
 			r, _ := http.NewRequest("GET", base+"/phoneNumbers/operations/"+strings.Repeat("a", 9000)+"?api-version=2022-12-01", nil)
 			return r
@@ -144,4 +149,29 @@ func TestSIGTERMExitsZero(t *testing.T) {
 	if !strings.Contains(strings.Join(log, "\n"), "stopped") {
 		t.Errorf("log lacks the shutdown lines:\n%s", strings.Join(log, "\n"))
 	}
+}
+
+// TestConnectionLimit: beyond --max-connections, a new connection waits to be accepted
+// instead of costing the server memory; it is served once a slot frees.
+func TestConnectionLimit(t *testing.T) {
+	base, _ := startServe(t, serveCmd{MaxConnections: 1})
+	first := &http.Client{Transport: &http.Transport{}}
+	res, err := first.Get(base + "/healthz") // holds the only slot, kept alive
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body) // read to the end, so the connection stays open
+	res.Body.Close()
+	second := &http.Client{Transport: &http.Transport{}, Timeout: 300 * time.Millisecond}
+	if _, err := second.Get(base + "/healthz"); err == nil {
+		t.Fatal("a second connection was served while the only slot was held")
+	}
+	first.CloseIdleConnections()
+	second.Timeout = 10 * time.Second
+	res, err = second.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("after the slot freed: %v", err)
+	}
+	res.Body.Close()
+	second.CloseIdleConnections()
 }

@@ -13,7 +13,8 @@ import (
 
 // startPprof serves net/http/pprof on its own listener, apart from the API, so profiles
 // can be taken under load without exposing them on the API port. Only loopback
-// addresses are accepted: profiles reveal memory contents. It stops when ctx ends.
+// addresses are accepted: profiles reveal memory contents. The command line is not served
+// (it may hold the access key). It stops when ctx ends.
 func startPprof(ctx context.Context, addr string, logger *slog.Logger) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -28,7 +29,7 @@ func startPprof(ctx context.Context, addr string, logger *slog.Logger) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	// No /debug/pprof/cmdline: the command line may carry --access-key.
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,5 +35,15 @@ func TestPprofListener(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
+	}
+	// The command line may hold --access-key: it is not served.
+	res, err = http.Get("http://" + addr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK && strings.Contains(string(body), "phonenumbers") {
+		t.Fatalf("/debug/pprof/cmdline served the command line: %q", body)
 	}
 }

@@ -91,14 +91,11 @@ func TestStartupHintWorksWhenPasted(t *testing.T) {
 			hint, _ = rec["try"].(string)
 		}
 	}
-	if !strings.Contains(hint, "--ca-cert") || !strings.Contains(hint, `"$PHONENUMBERS_ACCESS_KEY"`) || strings.ContainsAny(hint, "<>") {
-		t.Fatalf("hint %q lacks --ca-cert or the key's variable, or has a shell redirection", hint)
+	if !strings.Contains(hint, "--ca-cert") || strings.Contains(hint, "--access-key") || strings.ContainsAny(hint, "<>") {
+		t.Fatalf("hint %q lacks --ca-cert, puts a key on the command line, or has a shell redirection", hint)
 	}
 	t.Setenv("PHONENUMBERS_ACCESS_KEY", testKey) // as in the shell that started serve
-	args := strings.Fields(os.ExpandEnv(hint))[1:]
-	for i, a := range args {
-		args[i] = strings.Trim(a, `"`)
-	}
+	args := strings.Fields(hint)[1:]
 	if code, _, stderr := runCLI(t, args...); code != exitOK {
 		t.Fatalf("pasted hint %q: exit %d\n%s", hint, code, stderr)
 	}
@@ -114,7 +111,7 @@ func TestStartupHints(t *testing.T) {
 		{serveCmd{}, "http://0.0.0.0:8080", "search-my-operation-id", "curl -i 'http://127.0.0.1:8080/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01'"},
 		{serveCmd{}, "http://[::]:8080", "op 1", "--endpoint http://[::1]:8080"},
 		{serveCmd{Fixtures: "f.yaml"}, "http://127.0.0.1:8080", "purchase_first", "operation get purchase_first --endpoint http://127.0.0.1:8080"},
-		{serveCmd{AccessKey: testKey}, "http://127.0.0.1:8080", "x", `--access-key "$PHONENUMBERS_ACCESS_KEY"`},
+		{serveCmd{AccessKey: testKey}, "http://127.0.0.1:8080", "x", "operation get x --endpoint http://127.0.0.1:8080"},
 		{serveCmd{TLSSelfSigned: "/tmp/d"}, "https://0.0.0.0:8443", "x", "--endpoint https://127.0.0.1:8443 --ca-cert /tmp/d/cert.pem"},
 	}
 	for _, tt := range tests {

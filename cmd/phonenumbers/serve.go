@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
@@ -27,26 +29,31 @@ const (
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 64 << 10
-	drainTimeout      = 10 * time.Second
+	// maxHeaderBytes bounds a request's headers. A signed request's are well under 2 KiB;
+	// 16 KiB leaves room and keeps what a connection can hold before authentication small.
+	maxHeaderBytes = 16 << 10
+	// defaultMaxConnections is --max-connections' default.
+	defaultMaxConnections = 4096
+	drainTimeout          = 10 * time.Second
 )
 
 type serveCmd struct {
-	Addr          string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
-	AccessKey     string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
-	Fixtures      string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
-	APIVersions   []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
-	MaxClockSkew  time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
-	MaxOperations int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
-	JournalSize   int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
-	LastAction    string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
-	LogFormat     string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
-	LogLevel      string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
-	NoControlAPI  bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
-	TLSCert       string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
-	TLSKey        string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
-	PProf         string        `name:"pprof" env:"PHONENUMBERS_PPROF" placeholder:"ADDR" help:"Serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060), apart from the API. Off by default."`
-	TLSSelfSigned string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
+	Addr           string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
+	AccessKey      string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
+	Fixtures       string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
+	APIVersions    []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
+	MaxClockSkew   time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
+	MaxOperations  int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
+	MaxConnections int           `default:"4096" env:"PHONENUMBERS_MAX_CONNECTIONS" help:"Most connections served at once; more wait to be accepted. Bounds what unauthenticated clients can hold."`
+	JournalSize    int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
+	LastAction     string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
+	LogFormat      string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
+	LogLevel       string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
+	NoControlAPI   bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
+	TLSCert        string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
+	TLSKey         string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
+	PProf          string        `name:"pprof" env:"PHONENUMBERS_PPROF" placeholder:"ADDR" help:"Serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060), apart from the API. Off by default."`
+	TLSSelfSigned  string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
 }
 
 // serveHooks let tests observe and steer a running server; the zero value is production.
@@ -112,6 +119,17 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		}
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
+	maxConns := s.MaxConnections
+	switch {
+	case maxConns < 0:
+		ln.Close()
+		return fmt.Errorf("--max-connections must be positive, got %d", maxConns)
+	case maxConns == 0:
+		maxConns = defaultMaxConnections
+	}
+	// Each connection can hold up to maxHeaderBytes and a goroutine before it is
+	// authenticated: the count bounds that memory (4096 x ~40 KB).
+	ln = netutil.LimitListener(ln, maxConns)
 	if s.PProf != "" {
 		pctx, stopPprof := context.WithCancel(ctx)
 		defer stopPprof()
@@ -173,6 +191,9 @@ func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source, firstID stri
 	logger.Info("phonenumbers server listening",
 		"url", reachableURL(baseURL), "auth", s.authSummary(), "operations", n, "source", source,
 		"control_api", !s.NoControlAPI, "try", s.tryCommand(reachableURL(baseURL), firstID))
+	if s.AccessKey != "" {
+		logger.Info("the command above reads the key from PHONENUMBERS_ACCESS_KEY, as serve does; set it in that shell (avoid --access-key: command lines are visible to other processes)")
+	}
 }
 
 func (s *serveCmd) authSummary() string {
@@ -186,11 +207,8 @@ func (s *serveCmd) authSummary() string {
 // client can reach, the certificate to trust and the key (as a placeholder: never the key).
 func (s *serveCmd) tryCommand(baseURL, id string) string {
 	cmd := "phonenumbers operation get " + id + " --endpoint " + baseURL
-	if s.AccessKey != "" {
-		// A placeholder that survives a paste: the shell expands it, and serve reads the
-		// same variable, so it is set wherever serve's key came from the environment.
-		cmd += ` --access-key "$PHONENUMBERS_ACCESS_KEY"`
-	}
+	// A keyed server's key is not in the command: the CLI reads PHONENUMBERS_ACCESS_KEY,
+	// as serve does, and a key on a command line is visible to every local process.
 	if s.TLSSelfSigned != "" {
 		cmd += " --ca-cert " + filepath.Join(s.TLSSelfSigned, "cert.pem")
 	}

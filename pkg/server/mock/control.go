@@ -26,6 +26,7 @@ import (
 type controlService struct {
 	store   *MemoryStore
 	journal *Journal
+	listing chan struct{} // a slot per page being built (maxConcurrentLists)
 }
 
 var _ control.StrictServerInterface = (*controlService)(nil)
@@ -39,7 +40,36 @@ const (
 	// MaxListPageBytes bounds the sum of the encoded operations on one page; a page is cut
 	// short (with a nextLink) rather than exceed it, and holds at least one operation.
 	MaxListPageBytes = 8 << 20
+	// MaxOperationContainers bounds the JSON objects and lists in one control-API
+	// operation body, counted before it is decoded.
+	MaxOperationContainers = 1000
+	// maxConcurrentLists bounds the pages built at once: each holds up to
+	// MaxListPageBytes of operations twice (as states, then encoded).
+	maxConcurrentLists = 2
 )
+
+// countContainers counts the JSON objects and arrays in data (outside strings) in one
+// pass, without allocating.
+func countContainers(data []byte) int {
+	n, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			n++
+		}
+	}
+	return n
+}
 
 // registerControl mounts the control API under /mock. Bodies must be JSON and are capped
 // at maxBody bytes.
@@ -47,7 +77,7 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
-	cs := &controlService{store: store, journal: journal}
+	cs := &controlService{store: store, journal: journal, listing: make(chan struct{}, maxConcurrentLists)}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"PutOperation": {requireJSON, server.BufferBody(maxBody), keepRawBody},
@@ -89,6 +119,12 @@ func keepRawBody(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			// Decoding costs far more memory than the bytes (a 1 MiB list of {} is a third
+			// of a million values): count the objects and lists first, without decoding.
+			if n := countContainers(raw); n > MaxOperationContainers {
+				return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+					fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
+			}
 			req.Body = io.NopCloser(bytes.NewReader(raw))
 			c.SetRequest(req.WithContext(context.WithValue(req.Context(), rawBodyKey{}, raw)))
 		}
@@ -101,7 +137,7 @@ func controlError(e *server.APIError) types.CommunicationErrorResponse {
 }
 
 // ListOperations lists one page of stored operations (see openapi/control.yaml).
-func (cs *controlService) ListOperations(_ context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
+func (cs *controlService) ListOperations(ctx context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
 	limit := DefaultListLimit
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
@@ -114,6 +150,12 @@ func (cs *controlService) ListOperations(_ context.Context, req control.ListOper
 	after := ""
 	if req.Params.After != nil {
 		after = *req.Params.After
+	}
+	select {
+	case cs.listing <- struct{}{}:
+		defer func() { <-cs.listing }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	states, more := cs.store.ListPage(after, limit, MaxListPageBytes)
 	out := control.ListOperations200JSONResponse{Operations: make([]control.OperationState, len(states))}

@@ -271,3 +271,38 @@ func TestControlBodyTypeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestControlManyValuesRefusedBeforeDecoding: a body of a third of a million tiny steps,
+// which cost ~130 MB to decode, is refused by counting, and braces in strings do not count.
+func TestControlManyValuesRefusedBeforeDecoding(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	steps := strings.Repeat("{},", 300_000)
+	body := `{"id":"z","operationType":"purchase","timeline":[` + steps + `{}]}`
+	r := f.Control(http.MethodPost, "/mock/operations", []byte(body))
+	if e := r.ErrorBody(t); r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(e.Message, "JSON objects and lists") {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	braces := `{"id":"b","operationType":"purchase","timeline":[{"status":"failed","error":{"code":"X","message":"` + strings.Repeat(`{[\"`, 2000) + `"}}]}`
+	if r := f.Control(http.MethodPost, "/mock/operations", []byte(braces)); r.Status != http.StatusCreated {
+		t.Fatalf("braces inside a string were counted: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestControlListPageBytes: a page of large operations stays near MaxListPageBytes, even
+// though each listed item carries its operation twice.
+func TestControlListPageBytes(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	for i := range 300 {
+		if _, err := f.Store.Put(withMessage(fmt.Sprintf("big-%03d", i), 60_000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := f.Control(http.MethodGet, "/mock/operations?limit=1000", nil)
+	var page control.OperationStateList
+	if err := json.Unmarshal(r.Body, &page); err != nil || r.Status != http.StatusOK {
+		t.Fatalf("%d %v", r.Status, err)
+	}
+	if len(r.Body) > mock.MaxListPageBytes+mock.MaxListPageBytes/8 || page.NextLink == nil {
+		t.Fatalf("page of %d bytes with %d operations (limit %d), nextLink %v", len(r.Body), len(page.Operations), mock.MaxListPageBytes, page.NextLink)
+	}
+}

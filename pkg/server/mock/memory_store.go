@@ -370,7 +370,9 @@ func (s *MemoryStore) ListPage(after string, limit int, maxBytes int64) (page []
 	if maxBytes > 0 {
 		var sum int64
 		for i := 0; i < n; i++ {
-			sum += int64(entries[i].size)
+			// A listed item carries the operation twice (as scripted, and as the next
+			// read would serve it) plus its bookkeeping.
+			sum += 2*int64(entries[i].size) + 256
 			if sum > maxBytes && i > 0 {
 				n = i
 				break

@@ -110,7 +110,7 @@ func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
 	if err != nil {
 		return conformance.LiveOptions{}, err
 	}
-	hc.Timeout = 30 * time.Second
+	hc.Timeout = 10 * time.Second // per request: a stalling server ends the run soon, not after 30 s
 	return conformance.LiveOptions{
 		Endpoint: t.endpoint, AccessKey: key, OperationIDs: c.OperationID,
 		Poll: c.Poll, PollTimeout: c.PollTimeout, PollInterval: c.PollInterval, Strict: c.Strict,

@@ -112,3 +112,20 @@ func TestUsageErrorsExit2(t *testing.T) {
 		})
 	}
 }
+
+// TestOperationGetStdoutIsTerminalSafe: the JSON printed on stdout carries no raw C1
+// control or bidirectional override (encoding/json leaves them raw).
+func TestOperationGetStdoutIsTerminalSafe(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, "{\"operationType\":\"search\",\"status\":\"succeeded\u009b2J\",\"resourceLocation\":null,\"createdDateTime\":\"2023-07-14T19:48:16Z\",\"id\":\"op\u202e\"}")
+	}))
+	defer ts.Close()
+	code, stdout, stderr := runCLI(t, "operation", "get", "op", "--endpoint", ts.URL)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.ContainsRune(stdout, 0x9b) || strings.ContainsRune(stdout, 0x202e) || !strings.Contains(stdout, `\u009b2J`) {
+		t.Fatalf("stdout: %q", stdout)
+	}
+}

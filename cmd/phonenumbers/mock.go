@@ -76,7 +76,7 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: the answer is not JSON", endpoint)}
 	}
 	pretty.WriteByte('\n')
-	_, err = e.stdout.Write(pretty.Bytes())
+	_, err = e.stdout.Write(textutil.SafeJSON(pretty.Bytes())) // the server's text, on a terminal
 	return err
 }
 

@@ -167,7 +167,7 @@ func printJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
+	_, err = fmt.Fprintf(w, "%s\n", textutil.SafeJSON(b)) // text from the server, printed on a terminal
 	return err
 }
 

@@ -4,6 +4,7 @@
 package textutil
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -74,4 +75,23 @@ func isPrintable(s string, keepNewlines bool) bool {
 func needsEscape(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) ||
 		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
+}
+
+// SafeJSON returns JSON text with the characters Printable escapes (DEL, C1 controls,
+// bidirectional overrides) written as \u escapes, which encoding/json leaves raw. The JSON
+// means the same; a terminal showing it executes nothing. C0 controls are escaped by any
+// JSON encoder already and cannot appear raw in valid JSON.
+func SafeJSON(b []byte) []byte {
+	if isPrintable(string(b), true) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for _, r := range string(b) {
+		if r >= 0x20 && needsEscape(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+			continue
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
 }

@@ -64,3 +64,18 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeJSON(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"status":"running"}`, `{"status":"running"}`},
+		{"{\"id\":\"a\u009b2Jb\"}", `{"id":"a\u009b2Jb"}`},
+		{"{\"m\":\"safe\u202eexe\"}", `{"m":"safe\u202eexe"}`},
+		{"{\"m\":\"tab\\tok\"}", "{\"m\":\"tab\\tok\"}"},
+		{"{\"m\":\"héllo\"}\n", "{\"m\":\"héllo\"}\n"},
+	}
+	for _, tt := range tests {
+		if got := string(SafeJSON([]byte(tt.in))); got != tt.want {
+			t.Errorf("SafeJSON(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

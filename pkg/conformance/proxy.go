@@ -20,10 +20,18 @@ import (
 const (
 	// DefaultMaxBodyBytes bounds one request or response body: far more than any operation,
 	// little enough that a hostile peer cannot make the proxy hold much.
-	DefaultMaxBodyBytes = 4 << 20
+	DefaultMaxBodyBytes = 1 << 20
+	// MaxConcurrentExchanges bounds the exchanges in flight: each holds up to two bodies
+	// (and their validation) in memory, so the count bounds the proxy's memory.
+	MaxConcurrentExchanges = 32
 	// DefaultMaxRecorded bounds the exchanges kept for the recording; later ones are
 	// validated and counted, not kept.
 	DefaultMaxRecorded = 10000
+	// DefaultMaxRecordedBytes bounds the bodies (and an allowance for headers) kept for
+	// the recording, so that it stays readable by ReadRecordings (64 MiB a file).
+	DefaultMaxRecordedBytes = 32 << 20
+	// MaxProxyResults bounds the results a proxy's report lists; later ones are counted.
+	MaxProxyResults = 10000
 )
 
 // ProxyOptions configures [Validator.NewProxy].
@@ -44,6 +52,9 @@ type ProxyOptions struct {
 	// MaxRecorded bounds the exchanges kept for [Proxy.WriteRecording]. Default
 	// DefaultMaxRecorded.
 	MaxRecorded int
+	// MaxRecordedBytes bounds the bytes kept for the recording. Default
+	// DefaultMaxRecordedBytes.
+	MaxRecordedBytes int64
 	// Strict turns SHOULD rules into failures.
 	Strict bool
 	// OnResult, when set, is called with every result that is not a pass, as it happens
@@ -67,6 +78,8 @@ type Proxy struct {
 	report    *Report
 	exchanges int
 	recorded  []recordedJSON
+	kept      int64         // bytes kept for the recording
+	inFlight  chan struct{} // a slot per exchange in flight (MaxConcurrentExchanges)
 	dropped   int
 	start     time.Time
 }
@@ -87,6 +100,9 @@ func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
 	if opts.MaxRecorded <= 0 {
 		opts.MaxRecorded = DefaultMaxRecorded
 	}
+	if opts.MaxRecordedBytes <= 0 {
+		opts.MaxRecordedBytes = DefaultMaxRecordedBytes
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -98,7 +114,7 @@ func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
 	// Redirects go back to the client, which follows them itself; one to another origin
 	// is refused, so that nobody is sent there under this proxy's name.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: opts.Now(),
+	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: opts.Now(), inFlight: make(chan struct{}, MaxConcurrentExchanges),
 		report: &Report{Target: up.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
@@ -118,6 +134,12 @@ var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Ms-Conte
 
 // ServeHTTP forwards r upstream and the answer back, validating both.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case p.inFlight <- struct{}{}:
+		defer func() { <-p.inFlight }()
+	case <-r.Context().Done():
+		return
+	}
 	start := p.opts.Now()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes))
 	if err != nil {
@@ -205,15 +227,17 @@ func (p *Proxy) finish(ex *Exchange, results []Result) {
 	p.exchanges++
 	for _, r := range results {
 		r.Name = fmt.Sprintf("exchange/%d/%s", p.exchanges, r.Check)
-		p.report.add(r)
+		p.report.addBounded(MaxProxyResults, r)
 		if r.Status != StatusPass && p.opts.OnResult != nil {
-			p.opts.OnResult(p.report.Results[len(p.report.Results)-1])
+			p.opts.OnResult(r)
 		}
 	}
-	if len(p.recorded) >= p.opts.MaxRecorded {
+	size := int64(len(ex.Body)) + 1024 // the body, and an allowance for URL and headers
+	if len(p.recorded) >= p.opts.MaxRecorded || p.kept+size > p.opts.MaxRecordedBytes {
 		p.dropped++
 		return
 	}
+	p.kept += size
 	p.recorded = append(p.recorded, recordedJSON{
 		Method: ex.Request.Method, URL: ex.info().URL, Status: ex.Status,
 		RequestHeaders: sanitize(ex.Request.Header), ResponseHeaders: sanitize(ex.Header), ResponseBody: jsonBody(ex.Body),

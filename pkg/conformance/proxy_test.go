@@ -150,3 +150,22 @@ func TestProxyRequestBodyAndRecordingAreBounded(t *testing.T) {
 		t.Errorf("recording:\n%s", rec.String())
 	}
 }
+
+// TestProxyRecordingBoundedInBytes: big answers stop being recorded once the byte bound
+// is reached (they are still validated and counted); the report lists at most
+// MaxProxyResults results.
+func TestProxyRecordingBoundedInBytes(t *testing.T) {
+	big := strings.Repeat("m", 100_000)
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"error":{"code":"NotFound","message":"`+big+`"}}`)
+		w.WriteHeader(http.StatusNotFound)
+	})
+	p, base := startProxy(t, upstream, conformance.ProxyOptions{MaxRecordedBytes: 350_000})
+	for range 6 {
+		get(t, http.MethodGet, base+opURL, nil)
+	}
+	if n, kept := p.Counts(); n != 6 || kept != 3 {
+		t.Fatalf("exchanges %d, kept %d; want 6 and 3 (about 100 KB each within 350 KB)", n, kept)
+	}
+}

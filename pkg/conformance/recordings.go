@@ -68,10 +68,17 @@ func ReadRecordings(path string) ([]Exchange, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(out)+len(exs) > MaxRecordedExchanges {
+			return nil, fmt.Errorf("recordings: %s holds more than %d exchanges, the most one run checks (each costs memory and report lines); check fewer files", path, MaxRecordedExchanges)
+		}
 		out = append(out, exs...)
 	}
 	return out, nil
 }
+
+// MaxRecordedExchanges bounds the exchanges one run reads: bytes alone do not bound the
+// work, since a tiny entry repeated fills 64 MiB with a quarter of a million exchanges.
+const MaxRecordedExchanges = 10000
 
 // maxRecordingsTotalBytes bounds what one run reads from a directory of recordings.
 const maxRecordingsTotalBytes = 256 << 20

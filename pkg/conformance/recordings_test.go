@@ -138,3 +138,17 @@ func TestReadRecordingsRefusesHostileFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestReadRecordingsBoundsExchanges: a small file of many tiny entries is refused by
+// count, not read into hundreds of thousands of results.
+func TestReadRecordingsBoundsExchanges(t *testing.T) {
+	entry := `{"method":"GET","url":"https://x/phoneNumbers/operations/a?api-version=2022-12-01","status":404,"responseHeaders":{},"responseBody":{"error":{"code":"NotFound","message":"m"}}}`
+	doc := `{"entries":[` + strings.TrimSuffix(strings.Repeat(entry+",", MaxRecordedExchanges+1), ",") + `]}`
+	path := filepath.Join(t.TempDir(), "many.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadRecordings(path); err == nil || !strings.Contains(err.Error(), "more than 10000 exchanges") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -100,6 +100,9 @@ type Report struct {
 	Duration    time.Duration `json:"durationNs,omitempty"` // how long the run took
 	Summary     Summary       `json:"summary"`              // counts by status
 	Results     []Result      `json:"results"`              // one per check, in the order run
+	// Unlisted counts results that are in the summary but not in Results: a proxy keeps
+	// at most MaxProxyResults of them, so that its memory stays bounded.
+	Unlisted int `json:"unlisted,omitempty"`
 
 	names map[string]int // Name -> how many results carry it, to keep names unique
 }
@@ -108,6 +111,12 @@ type Report struct {
 // its check; a name already in the report gets a "#2", "#3"... suffix, so that JUnit test
 // cases stay unique even when one scope runs a check twice.
 func (r *Report) add(results ...Result) {
+	r.addBounded(-1, results...)
+}
+
+// addBounded is add keeping at most max results listed (max < 0: all); the others are
+// only counted in the summary and in Unlisted.
+func (r *Report) addBounded(max int, results ...Result) {
 	for _, res := range results {
 		if res.Name == "" {
 			res.Name = res.Check
@@ -130,6 +139,10 @@ func (r *Report) add(results ...Result) {
 			r.Summary.Skipped++
 		case StatusBlocked:
 			r.Summary.Blocked++
+		}
+		if max >= 0 && len(r.Results) >= max {
+			r.Unlisted++
+			continue
 		}
 		r.Results = append(r.Results, res)
 	}
@@ -196,6 +209,9 @@ func (r *Report) WriteTextOptions(w io.Writer, opts TextOptions) error {
 	fmt.Fprintf(&b, "%d passed, %d failed, %d warnings, %d skipped", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped)
 	if r.Summary.Blocked > 0 {
 		fmt.Fprintf(&b, ", %d blocked", r.Summary.Blocked)
+	}
+	if r.Unlisted > 0 {
+		fmt.Fprintf(&b, " (%d results counted but not listed)", r.Unlisted)
 	}
 	b.WriteByte('\n')
 	// Reasons and violations quote what servers sent: escape anything a terminal would
@@ -317,7 +333,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		verdict = "**failed**"
 	}
 	fmt.Fprintf(&b, "### Phone Numbers conformance: %s\n\n", verdict)
-	fmt.Fprintf(&b, "Target `%s`, api-version %s", mdCell(r.Target), r.SpecVersion)
+	fmt.Fprintf(&b, "Target `%s`, api-version %s", mdCode(r.Target), mdCode(r.SpecVersion))
 	if r.Seed != nil {
 		fmt.Fprintf(&b, ", %d generated cases with seed `%d`", r.Cases, *r.Seed)
 	}
@@ -344,16 +360,32 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			if res.ResponseStatus != 0 {
 				req += fmt.Sprintf(" → %d", res.ResponseStatus)
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", strings.ToUpper(string(res.Status)), mdCell(res.Name), mdCell(req), mdCell(reason))
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", strings.ToUpper(string(res.Status)), mdCode(res.Name), mdCell(req), mdCell(reason))
 		}
 	}
 	_, err := io.WriteString(w, textutil.Printable(b.String(), true))
 	return err
 }
 
-// mdCell keeps a value inside one Markdown table cell: no line breaks, no column breaks,
-// no closing backquote, and a bounded length.
+// mdCell keeps a server's text inert inside one Markdown table cell: no line breaks, no
+// column breaks, no HTML (tags become text: GitHub renders <img> and closes tables on
+// </table>), no links or images (brackets and parentheses escaped), no emphasis or
+// headings, and a bounded length.
 func mdCell(s string) string {
-	s = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|", "`", "'").Replace(s)
-	return textutil.Truncate(s, 300)
+	return textutil.Truncate(mdEscaper.Replace(s), 300)
 }
+
+// mdCode keeps text inert inside a code span in a table cell: Markdown and HTML are not
+// interpreted there, so only what ends the span, the cell or the line is replaced.
+func mdCode(s string) string {
+	return textutil.Truncate(mdCodeEscaper.Replace(s), 300)
+}
+
+var mdCodeEscaper = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|", "`", "'")
+
+var mdEscaper = strings.NewReplacer(
+	"\n", " ", "\r", " ", "|", "\\|", "`", "'",
+	"<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"[", "\\[", "]", "\\]", "(", "\\(", ")", "\\)", "!", "\\!",
+	"*", "\\*", "_", "\\_", "#", "\\#", "~", "\\~", "\\", "\\\\",
+)

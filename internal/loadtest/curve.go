@@ -19,7 +19,7 @@ func runCurve(c config) error {
 	defer os.RemoveAll(tmp)
 	defer logs.Close()
 	fmt.Printf("curve: serve on CPU %d (GOMAXPROCS=1, access log at info to a file), wrk -t1 on CPU %d, %s per point\n", c.serverCPU, c.loadCPU, c.duration)
-	fmt.Printf("\n%-34s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
+	fmt.Printf("\n%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
 	for _, n := range []int{1, 10, 1000, 10000} {
 		if err := c.curvePoint(tmp, logs, n, c.connections); err != nil {
 			return err
@@ -54,7 +54,7 @@ func (c config) curvePoint(tmp string, logs *os.File, n, conns int) error {
 		return err
 	}
 	label := fmt.Sprintf("%d stored operations, %d connections", n, conns)
-	fmt.Printf("%-34s %12.0f %9s %9s %9.0f%% %9.0f%%\n", label, r.throughput, r.p50, r.p99, 100*r.serverBusy, 100*r.wrkBusy)
+	fmt.Printf("%-40s %12.0f %9s %9s %9.0f%% %9.0f%%\n", label, r.throughput, r.p50, r.p99, 100*r.serverBusy, 100*r.wrkBusy)
 	if r.non2xx+r.errors > 0 {
 		return fmt.Errorf("%s: %d failed requests", label, r.non2xx+r.errors)
 	}

@@ -69,7 +69,7 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		}
 		rep, err = v.RunLive(e.ctx, opts)
 		if err != nil {
-			return &exitError{code: exitUsage, err: err}
+			return &exitError{code: exitUsage, err: describeError(err)}
 		}
 	}
 	if err := rep.WriteTextOptions(e.stdout, conformance.TextOptions{Quiet: c.Quiet}); err != nil {
@@ -91,6 +91,9 @@ func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
 	seed := randomSeed()
 	if c.Seed != nil {
 		seed = *c.Seed
+	}
+	if c.CancelOperationID != "" && !c.AllowCancel {
+		return conformance.LiveOptions{}, errors.New("--cancel-operation-id needs --allow-cancel: cancelling stops the operation")
 	}
 	t, err := c.resolve()
 	if errors.Is(err, errNoEndpoint) {

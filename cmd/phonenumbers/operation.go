@@ -25,7 +25,7 @@ import (
 type operationCmd struct {
 	Get    operationGetCmd    `cmd:"" help:"Fetch an operation and print it as JSON (its Location on stderr)."`
 	Wait   operationWaitCmd   `cmd:"" help:"Poll an operation until it succeeds (exit 0) or fails (exit 1)."`
-	Cancel operationCancelCmd `cmd:"" help:"Cancel an operation (DELETE). It stops a purchase or release in progress."`
+	Cancel operationCancelCmd `cmd:"" help:"Cancel an operation (DELETE). Against the service it stops a purchase or release in progress; the mock removes the operation (phonenumbers mock reset brings the start-up ones back)."`
 }
 
 // apiVersionFlag is the api-version the operation commands send.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
@@ -68,6 +69,9 @@ func (c *proxyCmd) Run(e *env) error {
 	}
 	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			err = fmt.Errorf("%w; another process listens there: pass another --listen, e.g. 127.0.0.1:8082", err)
+		}
 		return &exitError{code: exitUsage, err: fmt.Errorf("--listen: %w", err)}
 	}
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,

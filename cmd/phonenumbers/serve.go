@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -162,6 +164,11 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
 	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
+	for _, v := range splitList(s.APIVersions) {
+		if !slices.Contains(openapi.KnownVersions(), v) {
+			logger.Warn("this api-version has no known contract: requests at it are answered and validated as 2022-12-01's (see openapi/README.md for the versions compared)", "api_version", v)
+		}
+	}
 	logBuf.flush() // the start-up lines are wanted at once
 
 	errc := make(chan error, 1)

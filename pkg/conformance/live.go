@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -162,6 +163,9 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	if opts.CancelOperationID != "" && !opts.AllowCancel {
 		return nil, errors.New("conformance: CancelOperationID needs AllowCancel: cancelling stops the operation")
 	}
+	if err := l.preflight(ctx); err != nil {
+		return nil, err
+	}
 	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkCancel, l.checkGenerated} {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -260,6 +264,31 @@ func newRequestID() string {
 }
 
 // checkOperations fetches (and with Poll follows) every named operation.
+// MismatchError says the run cannot say anything about the server as asked: it speaks
+// HTTPS to an http:// endpoint, or does not serve the api-version. Every check would fail
+// for that one reason, so the run stops with what to do instead.
+type MismatchError struct{ Reason string }
+
+// Error returns the reason.
+func (e *MismatchError) Error() string { return "conformance: " + e.Reason }
+
+// preflight asks for the first operation once and stops the run on a mismatch that would
+// make every check fail for the same reason.
+func (l *live) preflight(ctx context.Context) error {
+	ex, _, err := l.send(ctx, http.MethodGet, l.url(opPath(l.opts.OperationIDs[0]), "api-version="+url.QueryEscape(l.opts.APIVersion)), true, nil)
+	if err != nil {
+		return err
+	}
+	if l.base.Scheme == "http" && ex.Status == http.StatusBadRequest && bytes.Contains(ex.Body, []byte("HTTP request to an HTTPS server")) {
+		return &MismatchError{Reason: fmt.Sprintf("%s speaks HTTPS: use an https:// endpoint (with --ca-cert for a self-signed certificate)", l.base.Redacted())}
+	}
+	listed := ex.Header.Get("Api-Supported-Versions")
+	if ex.Status == http.StatusBadRequest && listed != "" && !advertises(ex.Header, []Param{{"api-version", l.opts.APIVersion}}) {
+		return &MismatchError{Reason: fmt.Sprintf("the server does not serve api-version %s (it lists: %s); pass --api-version with one of them", l.opts.APIVersion, listed)}
+	}
+	return nil
+}
+
 func (l *live) checkOperations(ctx context.Context) error {
 	for _, id := range l.opts.OperationIDs {
 		if err := l.checkOperation(ctx, id); err != nil {

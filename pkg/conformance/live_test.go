@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -336,5 +338,45 @@ func TestOtherAPIVersion(t *testing.T) {
 	}
 	if _, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: "http://127.0.0.1:1", APIVersion: "2099-01-01"}); err == nil || !strings.Contains(err.Error(), "no known contract") {
 		t.Fatalf("an unknown version: %v", err)
+	}
+}
+
+// TestPreflightMismatches: a server that does not serve the version, or speaks HTTPS to an
+// http:// endpoint, stops the run with what to do, instead of failing every check.
+func TestPreflightMismatches(t *testing.T) {
+	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only2022, err := server.New(store, &server.Options{APIVersions: []string{"2022-12-01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := httptest.NewServer(only2022)
+	defer plain.Close()
+	tlsServer := httptest.NewUnstartedServer(referenceHandler(t, ""))
+	tlsServer.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsServer.StartTLS()
+	defer tlsServer.Close()
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		opts conformance.LiveOptions
+		want string
+	}{
+		{"version not served", conformance.LiveOptions{Endpoint: plain.URL, APIVersion: "2025-06-01"}, "does not serve api-version 2025-06-01 (it lists: 2022-12-01)"},
+		{"http to an HTTPS server", conformance.LiveOptions{Endpoint: strings.Replace(tlsServer.URL, "https://", "http://", 1)}, "speaks HTTPS: use an https:// endpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.RunLive(context.Background(), tt.opts)
+			var me *conformance.MismatchError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a MismatchError saying %q", err, tt.want)
+			}
+		})
 	}
 }

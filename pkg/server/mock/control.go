@@ -190,7 +190,7 @@ func (cs *controlService) PutOperation(ctx context.Context, req control.PutOpera
 		if errors.As(err, &fe) {
 			target = fe.Field
 		}
-		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, "Invalid operation: "+err.Error()+".", target)), nil
+		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+err.Error()), target)), nil
 	}
 	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
 	// cannot make the operation vanish before it is answered.
@@ -313,4 +313,12 @@ func toControlState(st OperationState) control.OperationState {
 		out.Timeline[i] = cs
 	}
 	return control.OperationState{Operation: out, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
+}
+
+// sentence ends s with a period unless it already ends a sentence ("did you mean ...?").
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -127,5 +129,44 @@ func TestOperationGetStdoutIsTerminalSafe(t *testing.T) {
 	}
 	if strings.ContainsRune(stdout, 0x9b) || strings.ContainsRune(stdout, 0x202e) || !strings.Contains(stdout, `\u009b2J`) {
 		t.Fatalf("stdout: %q", stdout)
+	}
+}
+
+// TestMockCommandsAgainstHostileServers: the control-API commands read bounded answers and
+// stop following a server that never stops paging.
+func TestMockCommandsAgainstHostileServers(t *testing.T) {
+	endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"entries":[`)
+		chunk := []byte(strings.Repeat(" ", 32<<10))
+		for i := 0; i < 4096; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer endless.Close()
+	var pages atomic.Int32
+	paging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"operations":[],"nextLink":"/mock/operations?after=p%d"}`, n)
+	}))
+	defer paging.Close()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"endless journal", []string{"mock", "journal", "--endpoint", endless.URL}, "exceeds the limit"},
+		{"endless paging", []string{"mock", "list", "--endpoint", paging.URL}, "more than 200 pages"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitFailure || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %q", code, stderr, tt.want)
+			}
+		})
 	}
 }

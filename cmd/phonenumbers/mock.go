@@ -10,8 +10,11 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
@@ -31,6 +34,13 @@ type mockCmd struct {
 // maxMockInput bounds what `mock create` reads; the server refuses more than 1 MiB.
 const maxMockInput = 1 << 20
 
+// mockTimeout bounds each control-API request.
+const mockTimeout = time.Minute
+
+// maxListPages bounds the pages `mock list` follows: a store holds at most a few tens of
+// thousands of operations, so a server that keeps sending nextLink is not one to trust.
+const maxListPages = 200
+
 // controlClient builds the typed control client the connection flags describe.
 func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, string, error) {
 	t, err := f.resolve()
@@ -44,6 +54,9 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 	if err != nil {
 		return nil, "", err
 	}
+	// The same bounds as the API client: a few MiB per answer, and a deadline.
+	hc.Transport = client.LimitResponseBodies(hc.Transport, client.DefaultMaxResponseBytes)
+	hc.Timeout = mockTimeout
 	var doer controlclient.HttpRequestDoer = hc
 	if t.auth == authKey {
 		if doer, err = controlclient.NewSigningDoer(t.key, hc); err != nil {
@@ -115,7 +128,10 @@ func (c *mockListCmd) Run(e *env) error {
 	}
 	all := control.OperationStateList{Operations: []control.OperationState{}}
 	params := &control.ListOperationsParams{}
-	for {
+	for page := 1; ; page++ {
+		if page > maxListPages {
+			return &exitError{code: exitFailure, err: fmt.Errorf("%s: more than %d pages of operations; stopped", endpoint, maxListPages)}
+		}
 		res, err := cl.ListOperationsWithResponse(e.ctx, params)
 		if err != nil || res.JSON200 == nil {
 			var body []byte
@@ -203,18 +219,20 @@ func (c *mockCreateCmd) Run(e *env) error {
 func readMockInput(e *env, name string) ([]byte, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
-		fi, err := os.Stat(name)
+		// Opened non-blocking and checked on the open file: a FIFO swapped in after a
+		// stat would otherwise block the open.
+		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
 		if err != nil {
 			return nil, err
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("%s is not a regular file", name)
 		}
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
 		r = f
 	}
 	body, err := io.ReadAll(io.LimitReader(r, maxMockInput+1))

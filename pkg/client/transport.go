@@ -157,3 +157,29 @@ func (nonRetriable) NonRetriable() {}
 
 // Unwrap returns the error.
 func (e nonRetriable) Unwrap() error { return e.error }
+
+// LimitResponseBodies returns an http.RoundTripper that refuses an announced body over
+// limit and cuts an endless one at limit, with a *ResponseTooLargeError, as the client does
+// on its own transport; for other HTTP clients of the same servers (the CLI's control-API
+// commands use it). A limit <= 0 means DefaultMaxResponseBytes.
+func LimitResponseBodies(next http.RoundTripper, limit int64) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	return limitRoundTripper{limitTransport{next: roundTripperTransporter{next}, limit: limit}}
+}
+
+// limitRoundTripper is limitTransport as an http.RoundTripper.
+type limitRoundTripper struct{ t limitTransport }
+
+// RoundTrip implements http.RoundTripper.
+func (l limitRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return l.t.Do(req) }
+
+// roundTripperTransporter is an http.RoundTripper as a policy.Transporter.
+type roundTripperTransporter struct{ rt http.RoundTripper }
+
+// Do implements policy.Transporter.
+func (r roundTripperTransporter) Do(req *http.Request) (*http.Response, error) { return r.rt.RoundTrip(req) }

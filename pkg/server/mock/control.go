@@ -48,6 +48,20 @@ const (
 	maxConcurrentLists = 2
 )
 
+// oneOfFewReaders lets at most maxConcurrentLists large answers (pages, the journal) be
+// built and written at once; further requests wait for a slot or their context.
+func (cs *controlService) oneOfFewReaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		select {
+		case cs.listing <- struct{}{}:
+			defer func() { <-cs.listing }()
+		case <-c.Request().Context().Done():
+			return c.Request().Context().Err()
+		}
+		return next(c)
+	}
+}
+
 // countContainers counts the JSON objects and arrays in data (outside strings) in one
 // pass, without allocating.
 func countContainers(data []byte) int {
@@ -81,6 +95,10 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"PutOperation": {requireJSON, server.BufferBody(maxBody), keepRawBody},
+			// A page or the journal is held until it is written, however slowly the client
+			// reads: the slot is taken around the whole answer, not only its building.
+			"ListOperations": {cs.oneOfFewReaders},
+			"GetJournal":     {cs.oneOfFewReaders},
 		},
 	})
 }
@@ -137,7 +155,7 @@ func controlError(e *server.APIError) types.CommunicationErrorResponse {
 }
 
 // ListOperations lists one page of stored operations (see openapi/control.yaml).
-func (cs *controlService) ListOperations(ctx context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
+func (cs *controlService) ListOperations(_ context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
 	limit := DefaultListLimit
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
@@ -150,12 +168,6 @@ func (cs *controlService) ListOperations(ctx context.Context, req control.ListOp
 	after := ""
 	if req.Params.After != nil {
 		after = *req.Params.After
-	}
-	select {
-	case cs.listing <- struct{}{}:
-		defer func() { <-cs.listing }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 	states, more := cs.store.ListPage(after, limit, MaxListPageBytes)
 	out := control.ListOperations200JSONResponse{Operations: make([]control.OperationState, len(states))}

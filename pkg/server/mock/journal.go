@@ -99,7 +99,7 @@ func NewJournal(size int) *Journal {
 func (j *Journal) add(req *http.Request, status int, at time.Time) {
 	e := journalRecord{JournalEntry: JournalEntry{
 		Time:   at.UTC(),
-		Method: req.Method,
+		Method: textutil.Truncate(req.Method, 16),
 		Path:   textutil.Truncate(req.URL.Path, 1024),
 		Query:  textutil.Truncate(req.URL.RawQuery, 1024),
 		Status: status,

@@ -62,6 +62,9 @@ func New(store *MemoryStore, opts *Options) (*Server, error) {
 // chainObserve records API requests (not control requests) in the journal, then calls next.
 func chainObserve(journal *Journal, next func(*http.Request, int, time.Time)) func(*http.Request, int, time.Time) {
 	return func(req *http.Request, status int, received time.Time) {
+		// Refused requests are journaled too: a client's failing signature is what a test
+		// author most needs to see. The journal is bounded; on a shared keyed server,
+		// unauthenticated clients can push older entries out (docs/security.md).
 		if !isControlPath(req.URL.Path) {
 			journal.add(req, status, received)
 		}

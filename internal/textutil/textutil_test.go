@@ -79,3 +79,20 @@ func TestSafeJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestCountJSONContainers(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{`{}`, 1},
+		{`{"a":[1,{"b":[]}]}`, 4},
+		{`{"s":"{[\"]}"}`, 1},
+		{`[{},{},{}]`, 4},
+	}
+	for _, tt := range tests {
+		if got := CountJSONContainers([]byte(tt.in)); got != tt.want {
+			t.Errorf("CountJSONContainers(%s) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -112,10 +113,18 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// maxRecordingContainers bounds the JSON objects and arrays of one recording, counted
+// before it is decoded: an exchange takes a handful (entry, headers, body), so this allows
+// MaxRecordedExchanges of them and refuses a file of millions of tiny values at once.
+const maxRecordingContainers = 40 * MaxRecordedExchanges
+
 // ParseRecording parses one recording file; name is used in sources and errors.
 func ParseRecording(name string, data []byte) ([]Exchange, error) {
 	if len(data) > maxRecordingBytes {
 		return nil, fmt.Errorf("recordings: %s is larger than %d bytes", name, maxRecordingBytes)
+	}
+	if n := textutil.CountJSONContainers(data); n > maxRecordingContainers {
+		return nil, fmt.Errorf("recordings: %s holds %d JSON objects and lists, more than the %d a run of %d exchanges can need", name, n, maxRecordingContainers, MaxRecordedExchanges)
 	}
 	var shape map[string]json.RawMessage
 	if err := json.Unmarshal(data, &shape); err != nil {

@@ -62,29 +62,6 @@ func (cs *controlService) oneOfFewReaders(next echo.HandlerFunc) echo.HandlerFun
 	}
 }
 
-// countContainers counts the JSON objects and arrays in data (outside strings) in one
-// pass, without allocating.
-func countContainers(data []byte) int {
-	n, inString, escaped := 0, false, false
-	for _, c := range data {
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			if c == '\\' {
-				escaped = true
-			} else if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			n++
-		}
-	}
-	return n
-}
-
 // registerControl mounts the control API under /mock. Bodies must be JSON and are capped
 // at maxBody bytes.
 func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, maxBody int64) {
@@ -139,7 +116,7 @@ func keepRawBody(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			// Decoding costs far more memory than the bytes (a 1 MiB list of {} is a third
 			// of a million values): count the objects and lists first, without decoding.
-			if n := countContainers(raw); n > MaxOperationContainers {
+			if n := textutil.CountJSONContainers(raw); n > MaxOperationContainers {
 				return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
 					fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
 			}

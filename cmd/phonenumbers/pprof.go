@@ -20,7 +20,7 @@ func startPprof(ctx context.Context, addr string, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("--pprof %q: want host:port, e.g. 127.0.0.1:6060", addr)
 	}
-	if ip := net.ParseIP(host); (ip == nil || !ip.IsLoopback()) && host != "localhost" {
+	if !isLoopbackAddr(host) {
 		return fmt.Errorf("--pprof %q: only a loopback address is allowed (profiles expose memory), e.g. 127.0.0.1:6060", addr)
 	}
 	ln, err := net.Listen("tcp", addr)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -55,6 +56,9 @@ type ProxyOptions struct {
 	// MaxRecordedBytes bounds the bytes kept for the recording. Default
 	// DefaultMaxRecordedBytes.
 	MaxRecordedBytes int64
+	// AllowAnyHost serves requests whatever their Host header. By default only loopback
+	// names are served, so that a web page cannot reach the proxy through DNS rebinding.
+	AllowAnyHost bool
 	// Strict turns SHOULD rules into failures.
 	Strict bool
 	// OnResult, when set, is called with every result that is not a pass, as it happens
@@ -134,10 +138,15 @@ var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Ms-Conte
 
 // ServeHTTP forwards r upstream and the answer back, validating both.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	select {
-	case p.inFlight <- struct{}{}:
-		defer func() { <-p.inFlight }()
-	case <-r.Context().Done():
+	// With a key, the proxy signs what it forwards: it must not be a signing service for
+	// anything but this API, nor answer pages of another site (DNS rebinding).
+	if !strings.HasPrefix(r.URL.Path, operationsPrefix) {
+		p.refuse(w, r, http.StatusNotFound, "NotFound", "the proxy forwards "+operationsPrefix+"{operationId} only")
+		return
+	}
+	if !p.opts.AllowAnyHost && !isLoopbackHost(r.Host) {
+		p.refuse(w, r, http.StatusMisdirectedRequest, "MisdirectedRequest",
+			"the proxy answers requests for loopback names only (Host localhost, 127.0.0.1, [::1])")
 		return
 	}
 	start := p.opts.Now()
@@ -145,6 +154,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.refuse(w, r, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
 			fmt.Sprintf("the request body is larger than the proxy's %d-byte limit", p.opts.MaxBodyBytes))
+		return
+	}
+	// The slot is taken once the body is in: a client that announces a body and sends
+	// nothing holds a connection, not one of the exchanges in flight.
+	select {
+	case p.inFlight <- struct{}{}:
+		defer func() { <-p.inFlight }()
+	case <-r.Context().Done():
 		return
 	}
 	u := *p.upstream
@@ -310,4 +327,12 @@ func (p *Proxy) WriteRecording(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
 	return enc.Encode(doc)
+}
+
+// operationsPrefix is the path prefix of the operations the proxy forwards.
+const operationsPrefix = "/phoneNumbers/operations/"
+
+// isLoopbackHost reports whether a Host header names a loopback address or localhost.
+func isLoopbackHost(host string) bool {
+	return netutil.IsLoopback(&url.URL{Host: host})
 }

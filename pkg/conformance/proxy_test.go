@@ -169,3 +169,34 @@ func TestProxyRecordingBoundedInBytes(t *testing.T) {
 		t.Fatalf("exchanges %d, kept %d; want 6 and 3 (about 100 KB each within 350 KB)", n, kept)
 	}
 }
+
+// TestProxySignsOnlyThisAPIForLoopback: with a key, the proxy forwards only the operations
+// path, and only for loopback Host names (no signing service for other paths, no DNS
+// rebinding).
+func TestProxySignsOnlyThisAPIForLoopback(t *testing.T) {
+	var forwarded atomic.Int32
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		forwarded.Add(1)
+		referenceHandler(t, testKey).ServeHTTP(w, r)
+	})
+	_, base := startProxy(t, upstream, conformance.ProxyOptions{AccessKey: testKey})
+	if code, _ := get(t, http.MethodPost, base+"/mock/reset", nil); code != http.StatusNotFound {
+		t.Errorf("POST /mock/reset through the proxy: %d, want 404", code)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+opURL, nil)
+	req.Host = "evil.example"
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("Host evil.example: %d, want 421", res.StatusCode)
+	}
+	if code, _ := get(t, http.MethodGet, base+opURL, nil); code != http.StatusOK {
+		t.Errorf("the API through the proxy: %d", code)
+	}
+	if n := forwarded.Load(); n != 1 {
+		t.Errorf("%d requests forwarded, want only the API one", n)
+	}
+}

@@ -117,8 +117,12 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	}
 	e.Use(ch.middleware)
 
+	spec, err := openapi.Load()
+	if err != nil {
+		return nil, err
+	}
 	for _, method := range []string{http.MethodGet, http.MethodDelete} {
-		validator, err := newOperationValidator(method)
+		validator, err := newOperationValidatorFor(spec, method)
 		if err != nil {
 			return nil, err
 		}

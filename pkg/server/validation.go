@@ -54,6 +54,13 @@ func newOperationValidator(method string) (*operationValidator, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newOperationValidatorFor(spec, method)
+}
+
+// newOperationValidatorFor builds the validator of method on spec, a private copy that it
+// changes (security requirements dropped); the server shares one between its methods,
+// since every loaded document is live heap the garbage collector scans on every cycle.
+func newOperationValidatorFor(spec *openapi3.T, method string) (*operationValidator, error) {
 	const path = "/phoneNumbers/operations/{operationId}"
 	item := spec.Paths.Value(path)
 	var op *openapi3.Operation

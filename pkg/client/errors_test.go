@@ -98,7 +98,9 @@ func TestRetryAfterForms(t *testing.T) {
 		{"retry-after-ms", 429, http.Header{"Retry-After-Ms": {"5"}}},
 		{"x-ms-retry-after-ms", 503, http.Header{"X-Ms-Retry-After-Ms": {"5"}}},
 		{"Retry-After seconds", 429, http.Header{"Retry-After": {"1"}}},
-		{"Retry-After HTTP date", 503, http.Header{"Retry-After": {time.Now().Add(time.Second).UTC().Format(http.TimeFormat)}}},
+		// Two seconds ahead: an HTTP date has whole seconds, and one second ahead can already
+		// be past when the answer is read (azcore then falls back to its own delay).
+		{"Retry-After HTTP date", 503, http.Header{"Retry-After": {time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

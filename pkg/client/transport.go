@@ -182,4 +182,6 @@ func (l limitRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) 
 type roundTripperTransporter struct{ rt http.RoundTripper }
 
 // Do implements policy.Transporter.
-func (r roundTripperTransporter) Do(req *http.Request) (*http.Response, error) { return r.rt.RoundTrip(req) }
+func (r roundTripperTransporter) Do(req *http.Request) (*http.Response, error) {
+	return r.rt.RoundTrip(req)
+}

@@ -79,7 +79,7 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %w", endpoint, describeError(err))}
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s%s", endpoint, code, controlErrorMessage(body), controlHint(endpoint, code, body))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s%s", endpoint, code, controlErrorMessage(body), answerHint(code, strings.HasPrefix(endpoint, "http://"), body))}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -91,17 +91,6 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	pretty.WriteByte('\n')
 	_, err = e.stdout.Write(textutil.SafeJSON(pretty.Bytes())) // the server's text, on a terminal
 	return err
-}
-
-// controlHint says what to do about answers whose cause is usually on the caller's side.
-func controlHint(endpoint string, code int, body []byte) string {
-	switch {
-	case code == http.StatusUnauthorized:
-		return "; the server requires a valid credential: pass its access key with --access-key (or PHONENUMBERS_ACCESS_KEY), or check it"
-	case code == http.StatusBadRequest && strings.HasPrefix(endpoint, "http://") && bytes.Contains(body, []byte("HTTP request to an HTTPS server")):
-		return "; the server speaks HTTPS: use an https:// endpoint"
-	}
-	return ""
 }
 
 // controlErrorMessage extracts code and message from a CommunicationErrorResponse body.

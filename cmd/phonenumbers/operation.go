@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"golang.org/x/term"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
@@ -193,13 +195,21 @@ func describeError(err error) error {
 
 // statusHint says what to do about answers whose cause is usually on the caller's side.
 func statusHint(re *azcore.ResponseError) string {
-	switch re.StatusCode {
-	case http.StatusUnauthorized:
+	if re.RawResponse == nil || re.RawResponse.Request == nil {
+		return answerHint(re.StatusCode, false, nil)
+	}
+	body, _ := runtime.Payload(re.RawResponse) // azcore keeps the payload read
+	return answerHint(re.StatusCode, re.RawResponse.Request.URL.Scheme == "http", body)
+}
+
+// answerHint says what to do about an answer whose cause is usually on the caller's side:
+// a missing or wrong key, or plain HTTP to a server that speaks HTTPS.
+func answerHint(code int, plainHTTP bool, body []byte) string {
+	switch {
+	case code == http.StatusUnauthorized:
 		return "; the server requires a valid credential: pass its access key with --access-key (or PHONENUMBERS_ACCESS_KEY), or check it"
-	case http.StatusBadRequest:
-		if re.RawResponse != nil && re.RawResponse.Request != nil && re.RawResponse.Request.URL.Scheme == "http" && re.ErrorCode == "" {
-			return "; if the server speaks HTTPS (serve --tls-*), use an https:// endpoint"
-		}
+	case code == http.StatusBadRequest && plainHTTP && bytes.Contains(body, []byte("HTTP request to an HTTPS server")):
+		return "; the server speaks HTTPS: use an https:// endpoint"
 	}
 	return ""
 }

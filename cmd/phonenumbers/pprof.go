@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // startPprof serves net/http/pprof on its own listener, apart from the API, so profiles
@@ -20,7 +22,7 @@ func startPprof(ctx context.Context, addr string, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("--pprof %q: want host:port, e.g. 127.0.0.1:6060", addr)
 	}
-	if !isLoopbackAddr(host) {
+	if !netutil.IsLoopbackHost(host) {
 		return fmt.Errorf("--pprof %q: only a loopback address is allowed (profiles expose memory), e.g. 127.0.0.1:6060", addr)
 	}
 	ln, err := net.Listen("tcp", addr)

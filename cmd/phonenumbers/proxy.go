@@ -13,8 +13,9 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/netutil"
+	netlimit "golang.org/x/net/netutil"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 )
@@ -69,7 +70,7 @@ func (c *proxyCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	if host, _, err := net.SplitHostPort(c.Listen); err != nil || !isLoopbackAddr(host) {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil || !netutil.IsLoopbackHost(c.Listen) {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--listen %q: want a loopback address such as 127.0.0.1:8081: with --access-key the proxy signs what it forwards, for whoever can reach it", c.Listen)}
 	}
 	ln, err := net.Listen("tcp", c.Listen)
@@ -79,7 +80,7 @@ func (c *proxyCmd) Run(e *env) error {
 		}
 		return &exitError{code: exitUsage, err: fmt.Errorf("--listen: %w", err)}
 	}
-	ln = netutil.LimitListener(ln, maxProxyConnections)
+	ln = netlimit.LimitListener(ln, maxProxyConnections)
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	addr := ln.Addr().String()
@@ -166,12 +167,3 @@ func openAndWrite(path string, flag int, fn func(io.Writer) error) error {
 // maxProxyConnections bounds the proxy's connections: each can hold a request body of up
 // to 1 MiB while it is read.
 const maxProxyConnections = 256
-
-// isLoopbackAddr reports whether host (from host:port) is a loopback address or localhost.
-func isLoopbackAddr(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}

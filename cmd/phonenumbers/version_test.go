@@ -101,6 +101,8 @@ func TestOperationCancel(t *testing.T) {
 func TestFailureHints(t *testing.T) {
 	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
 	keyed, _ := startServe(t, serveCmd{AccessKey: testKey})
+	tlsBase, _ := startServe(t, serveCmd{TLSSelfSigned: t.TempDir()})
+	plain := strings.Replace(tlsBase, "https://", "http://", 1)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +117,8 @@ func TestFailureHints(t *testing.T) {
 		{"nothing listens", []string{"operation", "get", "x", "--endpoint", "http://" + closedAddr(t), "--timeout", "2s"}, "is the server running"},
 		{"a key is needed", []string{"operation", "get", "search-my-operation-id", "--endpoint", keyed}, "pass its access key with --access-key"},
 		{"port in use", []string{"serve", "--addr", busy}, "another process listens there: pass another --addr"},
+		{"http:// to HTTPS, operation", []string{"operation", "get", "x", "--endpoint", plain}, "the server speaks HTTPS: use an https:// endpoint"},
+		{"http:// to HTTPS, mock", []string{"mock", "list", "--endpoint", plain}, "the server speaks HTTPS: use an https:// endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

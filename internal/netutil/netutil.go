@@ -22,6 +22,12 @@ func IsLoopback(u *url.URL) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// IsLoopbackHost is IsLoopback for a host or host:port, as in a Host header or a listen
+// address.
+func IsLoopbackHost(host string) bool {
+	return IsLoopback(&url.URL{Host: host})
+}
+
 // IsCertificateError reports a failure to verify a server's certificate. Retrying cannot
 // fix it, and the user needs to be told which trust to configure.
 func IsCertificateError(err error) bool {

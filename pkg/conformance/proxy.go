@@ -144,7 +144,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.refuse(w, r, http.StatusNotFound, "NotFound", "the proxy forwards "+operationsPrefix+"{operationId} only")
 		return
 	}
-	if !p.opts.AllowAnyHost && !isLoopbackHost(r.Host) {
+	if !p.opts.AllowAnyHost && !netutil.IsLoopbackHost(r.Host) {
 		p.refuse(w, r, http.StatusMisdirectedRequest, "MisdirectedRequest",
 			"the proxy answers requests for loopback names only (Host localhost, 127.0.0.1, [::1])")
 		return
@@ -331,8 +331,3 @@ func (p *Proxy) WriteRecording(w io.Writer) error {
 
 // operationsPrefix is the path prefix of the operations the proxy forwards.
 const operationsPrefix = "/phoneNumbers/operations/"
-
-// isLoopbackHost reports whether a Host header names a loopback address or localhost.
-func isLoopbackHost(host string) bool {
-	return netutil.IsLoopback(&url.URL{Host: host})
-}

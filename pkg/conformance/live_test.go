@@ -380,3 +380,21 @@ func TestPreflightMismatches(t *testing.T) {
 		})
 	}
 }
+
+// TestNamedOperationReadOnce: the preflight read is the operation's first checked read, not
+// an extra poll (a scripted mock counts every read).
+func TestNamedOperationReadOnce(t *testing.T) {
+	var reads atomic.Int32
+	h := referenceHandler(t, "")
+	counting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/phoneNumbers/operations/search-my-operation-id" && r.URL.Query().Get("api-version") == "2022-12-01" {
+			reads.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	})
+	runLive(t, counting, conformance.LiveOptions{})
+	// Without a key and without generated cases, only the operation rules read it.
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("%d reads of the named operation, want 1", n)
+	}
+}

@@ -127,6 +127,26 @@ func TestVerifier(t *testing.T) {
 				"X-Ms-Content-Sha256": {EmptyContentHash},
 			}}
 		}(), ""},
+		// The allocation-free comparison covers only the canonical form; the cases it
+		// does not match must get the answers of the decoding path.
+		{"non-canonical base64 signature (unused low bits set)", signed(t, key, now, func(r *Request) {
+			r.Header.Set("Authorization", withUnusedBitsSet(t, r.Header.Get("Authorization")))
+		}), ""},
+		{"lower-case scheme and parameter names", signed(t, key, now, func(r *Request) {
+			auth := strings.Replace(r.Header.Get("Authorization"), Scheme+" SignedHeaders=", "hmac-sha256 signedheaders=", 1)
+			r.Header.Set("Authorization", strings.Replace(auth, "&Signature=", "&signature=", 1))
+		}), ""},
+		{"an extra parameter after the signature", signed(t, key, now, func(r *Request) {
+			r.Header.Set("Authorization", r.Header.Get("Authorization")+"&Extra=1")
+		}), ""},
+		{"signature cut short", signed(t, key, now, func(r *Request) {
+			auth := r.Header.Get("Authorization")
+			r.Header.Set("Authorization", auth[:len(auth)-4])
+		}), "not base64"},
+		{"received time decides the skew, not the clock", signed(t, key, now.Add(-20*time.Minute), func(r *Request) {
+			r.Received = now.Add(-20 * time.Minute)
+		}), ""},
+		{"received time too late", signed(t, key, now, func(r *Request) { r.Received = now.Add(16 * time.Minute) }), "clock skew"},
 		{"date form without date header", func() Request {
 			r := signed(t, key, now, nil)
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "x-ms-date;", "date;", 1))
@@ -151,6 +171,24 @@ func TestVerifier(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withUnusedBitsSet rewrites the signature of an Authorization value into a non-canonical
+// base64 form that decodes to the same bytes: base64 of 32 bytes carries 2 unused bits in
+// its last character, which standard (non-strict) decoding ignores.
+func withUnusedBitsSet(t *testing.T, auth string) string {
+	t.Helper()
+	prefix, sig, ok := strings.Cut(auth, "&Signature=")
+	if !ok || len(sig) != 44 {
+		t.Fatalf("unexpected Authorization %q", auth)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	last := strings.IndexByte(alphabet, sig[42])
+	odd := sig[:42] + string(alphabet[last|3]) + "="
+	if odd == sig {
+		t.Fatal("the signature already has its unused bits set")
+	}
+	return prefix + "&Signature=" + odd
 }
 
 // TestParseIMFFixdateMatchesTimeParse: the fast path accepts exactly what time.Parse

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,8 +71,8 @@ type authenticator struct {
 	bodyLimit int64
 }
 
-// check authenticates c's request; /healthz needs no signature.
-func (a *authenticator) check(c echo.Context) error {
+// check authenticates c's request, received at received; /healthz needs no signature.
+func (a *authenticator) check(c echo.Context, received time.Time) error {
 	if c.Path() == HealthPath {
 		return nil
 	}
@@ -80,7 +81,7 @@ func (a *authenticator) check(c echo.Context) error {
 	if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
 		uri = req.URL.RequestURI()
 	}
-	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header}
+	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header, Received: received}
 	if err := a.verifier.Precheck(hr); err != nil {
 		return unauthorized(c, err)
 	}

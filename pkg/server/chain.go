@@ -1,6 +1,9 @@
 package server
 
 import (
+	"net/http"
+	"time"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -15,12 +18,14 @@ import (
 // the request before its middleware runs, so the route is known here: checking it in the
 // chain spares a route middleware, which echo would also compose per request.)
 type chain struct {
-	log        *requestLogger
-	supported  []string // the api-supported-versions header value
-	versions   []string // the supported api-versions
-	maxURI     int
-	auth       *authenticator                 // nil: the server is open
-	validators map[string]*operationValidator // by method, for the operations route
+	log       *requestLogger
+	supported []string // the api-supported-versions header value
+	versions  []string // the supported api-versions
+	maxURI    int
+	auth      *authenticator // nil: the server is open
+	getOp     *operationValidator
+	cancelOp  *operationValidator
+	queries   *parsedQueries
 }
 
 // operationsRoute is the operations path as echo names the route.
@@ -30,7 +35,7 @@ const operationsRoute = "/phoneNumbers/operations/:operationId"
 func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := ch.log.now()
-		msCV, err := ch.guarded(c, next)
+		msCV, err := ch.guarded(c, next, start)
 		if err != nil {
 			c.Error(err) // write the answer now, so the log has its status
 		}
@@ -39,24 +44,43 @@ func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// guarded runs the steps and the route, turning a panic into a 500.
-func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc) (msCV string, err error) {
+// guarded runs the steps and the route for a request received at start, turning a panic
+// into a 500.
+func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc, start time.Time) (msCV string, err error) {
 	defer recoverPanic(c, ch.log.logger, &err)
 	msCV = setServiceHeaders(c, ch.supported)
 	if err := checkURI(c.Request(), ch.maxURI); err != nil {
 		return msCV, err
 	}
 	if ch.auth != nil {
-		if err := ch.auth.check(c); err != nil {
+		if err := ch.auth.check(c, start); err != nil {
 			return msCV, err
 		}
 	}
 	if c.Path() == operationsRoute {
-		if v := ch.validators[c.Request().Method]; v != nil {
+		if v := ch.validator(c.Request().Method); v != nil {
+			qc := ch.queries.context(c)
+			defer ch.queries.release(qc)
+			if qc != nil {
+				c = qc
+			}
 			if err := checkOperationRequest(c, ch.versions, v); err != nil {
 				return msCV, err
 			}
+			return msCV, next(c)
 		}
 	}
 	return msCV, next(c)
+}
+
+// validator returns the operations route's validator for method, nil for other methods
+// (echo answers those 405).
+func (ch *chain) validator(method string) *operationValidator {
+	switch method {
+	case http.MethodGet:
+		return ch.getOp
+	case http.MethodDelete:
+		return ch.cancelOp
+	}
+	return nil
 }

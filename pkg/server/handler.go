@@ -60,6 +60,7 @@ type Options struct {
 // Server is the reference server as an http.Handler. Build it with [New].
 type Server struct {
 	echo   *echo.Echo
+	chain  *chain
 	logger *slog.Logger
 }
 
@@ -102,11 +103,11 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 
 	ch := &chain{
-		validators: map[string]*operationValidator{},
-		versions:   o.APIVersions,
-		log:        newRequestLogger(o.Logger, o.Observe, o.Now),
-		supported:  []string{strings.Join(o.APIVersions, ", ")},
-		maxURI:     o.MaxURIBytes,
+		queries:   newParsedQueries(o.APIVersions),
+		versions:  o.APIVersions,
+		log:       newRequestLogger(o.Logger, o.Observe, o.Now),
+		supported: []string{strings.Join(o.APIVersions, ", ")},
+		maxURI:    o.MaxURIBytes,
 	}
 	if o.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(o.AccessKey)
@@ -115,18 +116,18 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		}
 		ch.auth = &authenticator{verifier: hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now), bodyLimit: o.MaxBodyBytes}
 	}
+	s.chain = ch
 	e.Use(ch.middleware)
 
 	spec, err := openapi.Load()
 	if err != nil {
 		return nil, err
 	}
-	for _, method := range []string{http.MethodGet, http.MethodDelete} {
-		validator, err := newOperationValidatorFor(spec, method)
-		if err != nil {
-			return nil, err
-		}
-		ch.validators[method] = validator
+	if ch.getOp, err = newOperationValidatorFor(spec, http.MethodGet); err != nil {
+		return nil, err
+	}
+	if ch.cancelOp, err = newOperationValidatorFor(spec, http.MethodDelete); err != nil {
+		return nil, err
 	}
 	RegisterHandlers(e, NewStrictHandler(o.Service, nil))
 	e.GET(HealthPath, func(c echo.Context) error {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -27,12 +28,22 @@ func setServiceHeaders(c echo.Context, supported []string) (msCV string) {
 	h[HeaderAPISupportedVersions] = supported
 	msCV = newCorrelationVector()
 	h[HeaderMSCV] = []string{msCV}
-	if strings.EqualFold(req.Header.Get(HeaderReturnClientRequestID), "true") {
-		if id := req.Header.Get(HeaderClientRequestID); id != "" && len(id) <= maxEchoedClientRequestIDBytes {
+	if strings.EqualFold(headerValue(req.Header, HeaderReturnClientRequestID), "true") {
+		if id := headerValue(req.Header, HeaderClientRequestID); id != "" && len(id) <= maxEchoedClientRequestIDBytes {
 			h[HeaderClientRequestID] = []string{id}
 		}
 	}
 	return msCV
+}
+
+// headerValue is h.Get(name) for a name already in canonical form: net/http stores
+// received headers under canonical names, and canonicalising the name again on every
+// lookup was a measurable part of the request path.
+func headerValue(h http.Header, canonicalName string) string {
+	if v := h[canonicalName]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // newCorrelationVector returns an MS-CV value shaped like the live service's:

@@ -58,7 +58,7 @@ func (l *requestLogger) done(c echo.Context, start time.Time, msCV string) {
 	// request is the record's time.
 	end := l.now()
 	if l.fast != nil {
-		clientID := req.Header.Get(HeaderClientRequestID)
+		clientID := headerValue(req.Header, HeaderClientRequestID)
 		if clientID != "" {
 			clientID = textutil.Truncate(clientID, 64)
 		}
@@ -74,7 +74,7 @@ func (l *requestLogger) done(c echo.Context, start time.Time, msCV string) {
 		slog.Duration("duration", end.Sub(start)),
 		slog.String("ms_cv", msCV),
 	)
-	if id := req.Header.Get(HeaderClientRequestID); id != "" {
+	if id := headerValue(req.Header, HeaderClientRequestID); id != "" {
 		rec.AddAttrs(slog.String("client_request_id", textutil.Truncate(id, 64)))
 	}
 	_ = l.logger.Handler().Handle(context.Background(), rec)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
@@ -258,5 +260,42 @@ func TestCancelOperation(t *testing.T) {
 	r := servertest.Do(t, plain, httptest.NewRequest(http.MethodDelete, servertest.OpURL("failed"), nil))
 	if r.Status != http.StatusMethodNotAllowed || r.ErrorBody(t).Code != server.CodeMethodNotAllowed {
 		t.Fatalf("cancel on a store without OperationCanceler: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestStrictMiddlewareStillApplies: the strict handlers call the implementation directly
+// when no strict middleware is installed (openapi/templates/strict/strict-echo.tmpl); with
+// middleware, every call still goes through it, and both paths answer the same.
+func TestStrictMiddlewareStillApplies(t *testing.T) {
+	var seen []string
+	record := func(f server.StrictHandlerFunc, operationID string) server.StrictHandlerFunc {
+		return func(ctx echo.Context, request any) (any, error) {
+			seen = append(seen, operationID)
+			return f(ctx, request)
+		}
+	}
+	for _, tt := range []struct {
+		name        string
+		middlewares []server.StrictMiddlewareFunc
+		wantSeen    int
+	}{
+		{"direct", nil, 0},
+		{"with middleware", []server.StrictMiddlewareFunc{record}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			seen = nil
+			e := echo.New()
+			server.RegisterHandlers(e, server.NewStrictHandler(fixedService{}, tt.middlewares))
+			get := httptest.NewRecorder()
+			e.ServeHTTP(get, httptest.NewRequest("GET", servertest.OpURL("op-1"), nil))
+			del := httptest.NewRecorder()
+			e.ServeHTTP(del, httptest.NewRequest("DELETE", servertest.OpURL("op-1"), nil))
+			if get.Code != 200 || !strings.Contains(get.Body.String(), `"id":"op-1"`) || del.Code != 204 {
+				t.Fatalf("GET %d %s, DELETE %d", get.Code, get.Body, del.Code)
+			}
+			if len(seen) != tt.wantSeen {
+				t.Fatalf("middleware saw %v, want %d calls", seen, tt.wantSeen)
+			}
+		})
 	}
 }

@@ -104,8 +104,8 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 		Query:  textutil.Truncate(req.URL.RawQuery, 1024),
 		Status: status,
 	}}
-	if auth := req.Header.Get("Authorization"); auth != "" {
-		e.AuthScheme = authScheme(auth)
+	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
+		e.AuthScheme = authScheme(auth[0])
 	}
 	for i, name := range journaledHeaders {
 		if v := req.Header[name]; len(v) > 0 {

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/openapi"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// fixedStore holds every id, as a running search.
+type fixedStore struct{}
+
+func (fixedStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+	return types.PhoneNumberOperation{ID: id, OperationType: types.PhoneNumberOperationTypeSearch,
+		Status: types.PhoneNumberOperationStatusRunning}, nil
+}
+
+// TestParsedQueriesEqualParseQuery: every prepared query's shared form is exactly what
+// url.ParseQuery returns for it, and anything else is left to echo.
+func TestParsedQueriesEqualParseQuery(t *testing.T) {
+	q := newParsedQueries(append(openapi.KnownVersions(), "odd version&x=1"))
+	for _, raw := range []string{
+		"api-version=2022-12-01", "api-version=2021-03-07", "api-version=2025-06-01",
+		"api-version=odd+version%26x%3D1",
+	} {
+		got, ok := q.lookup(raw)
+		want, _ := url.ParseQuery(raw)
+		if !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("lookup(%q) = %v, %v; want %v (url.ParseQuery)", raw, got, ok, want)
+		}
+	}
+	for _, raw := range []string{
+		"", "api-version=", "api-version=2022-12-01&x=1", "api-version=2022%2D12%2D01",
+		"API-VERSION=2022-12-01", "api-version=2022-12-01&api-version=2022-12-01", "api-version=2019-01-01",
+	} {
+		if got, ok := q.lookup(raw); ok {
+			t.Errorf("lookup(%q) = %v: not a prepared query", raw, got)
+		}
+	}
+}
+
+// TestOperationQueriesPreparedOrNot: the operations route answers the same whether the
+// query is a prepared one (shared parsed form) or parsed per request, and requests do not
+// change the shared form.
+func TestOperationQueriesPreparedOrNot(t *testing.T) {
+	srv, err := New(fixedStore{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const path = "/phoneNumbers/operations/op-1"
+	tests := []struct {
+		query      string
+		wantStatus int
+	}{
+		{"api-version=2022-12-01", 200},               // prepared
+		{"api-version=2022%2D12%2D01", 200},           // the same, escaped: parsed
+		{"api-version=2022-12-01&extra=1", 200},       // parsed
+		{"api-version=2022-12-01&api-version=x", 400}, // parsed: one value only
+		{"api-version=2019-01-01", 400},               // parsed, unsupported
+		{"api-version=", 400},                         // parsed, empty
+		{"", 400},                                     // none
+		{"api-version=2022-12-01;x", 400},             // semicolon: invalid query
+	}
+	for _, tt := range tests {
+		for _, method := range []string{http.MethodGet, http.MethodDelete} {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(method, path+"?"+tt.query, nil))
+			want := tt.wantStatus
+			if method == http.MethodDelete && want == 200 {
+				want = http.StatusMethodNotAllowed // fixedStore cannot cancel
+			}
+			if rec.Code != want {
+				t.Errorf("%s ?%s: status %d, want %d: %s", method, tt.query, rec.Code, want, rec.Body)
+			}
+		}
+	}
+	for _, v := range openapi.GAVersions() {
+		got, ok := srv.chain.queries.lookup("api-version=" + v)
+		if !ok || !reflect.DeepEqual(got, url.Values{"api-version": {v}}) {
+			t.Errorf("shared form of %s changed: %v", v, got)
+		}
+	}
+}

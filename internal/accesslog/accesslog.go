@@ -127,23 +127,15 @@ type Request struct {
 func (h *Handler) HandleRequest(ctx context.Context, t time.Time, level slog.Level, r Request) error {
 	bp := lineBufs.Get().(*[]byte)
 	defer lineBufs.Put(bp)
-	b := h.appendHead((*bp)[:0], t, level)
-	attrs := [6]slog.Attr{slog.String("method", r.Method), slog.String("uri", r.URI), slog.Int("status", r.Status),
-		slog.Duration("duration", r.Duration), slog.String("ms_cv", r.MSCV), slog.String("client_request_id", r.ClientRequestID)}
-	n := 5
-	if r.ClientRequestID != "" {
-		n = 6
-	}
-	ok := true
-	for _, a := range attrs[:n] {
-		if b, ok = h.appendAttr(b, a); !ok {
-			break
-		}
-	}
+	b, ok := h.appendRequest(h.appendHead((*bp)[:0], t, level), r)
 	*bp = b
 	if !ok {
 		rec := slog.NewRecord(t, level, "request", 0)
-		rec.AddAttrs(attrs[:n]...)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("uri", r.URI), slog.Int("status", r.Status),
+			slog.Duration("duration", r.Duration), slog.String("ms_cv", r.MSCV))
+		if r.ClientRequestID != "" {
+			rec.AddAttrs(slog.String("client_request_id", r.ClientRequestID))
+		}
 		return h.std.Handle(ctx, rec)
 	}
 	b = h.appendTail(b)
@@ -154,40 +146,72 @@ func (h *Handler) HandleRequest(ctx context.Context, t time.Time, level slog.Lev
 	return err
 }
 
+// appendRequest appends r's attributes; ok is false when a value needs slog's general
+// path. The keys are constants that need no escaping, so they are not checked.
+func (h *Handler) appendRequest(b []byte, r Request) (_ []byte, ok bool) {
+	if b, ok = h.appendString(h.appendKey(b, "method"), r.Method); !ok {
+		return b, false
+	}
+	if b, ok = h.appendString(h.appendKey(b, "uri"), r.URI); !ok {
+		return b, false
+	}
+	b = strconv.AppendInt(h.appendKey(b, "status"), int64(r.Status), 10)
+	b = h.appendDuration(h.appendKey(b, "duration"), r.Duration)
+	if b, ok = h.appendString(h.appendKey(b, "ms_cv"), r.MSCV); !ok {
+		return b, false
+	}
+	if r.ClientRequestID != "" {
+		return h.appendString(h.appendKey(b, "client_request_id"), r.ClientRequestID)
+	}
+	return b, true
+}
+
 func (h *Handler) appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 	if plain, quote := classify(a.Key); !plain || quote {
 		return b, false
 	}
-	if h.json {
-		b = append(b, `,"`...)
-		b = append(b, a.Key...)
-		b = append(b, `":`...)
-	} else {
-		b = append(b, ' ')
-		b = append(b, a.Key...)
-		b = append(b, '=')
-	}
+	b = h.appendKey(b, a.Key)
 	switch a.Value.Kind() {
 	case slog.KindString:
-		s := a.Value.String()
-		plain, quote := classify(s)
-		if !plain {
-			return b, false
-		}
-		if h.json || quote {
-			return append(append(append(b, '"'), s...), '"'), true
-		}
-		return append(b, s...), true
+		return h.appendString(b, a.Value.String())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, a.Value.Int64(), 10), true
 	case slog.KindDuration:
-		d := a.Value.Duration().String()
-		if h.json {
-			return append(append(append(b, '"'), d...), '"'), true
-		}
-		return append(b, d...), true
+		return h.appendDuration(b, a.Value.Duration()), true
 	}
 	return b, false
+}
+
+// appendKey writes the separator and key, which must need no escaping.
+func (h *Handler) appendKey(b []byte, key string) []byte {
+	if h.json {
+		b = append(b, `,"`...)
+		b = append(b, key...)
+		return append(b, `":`...)
+	}
+	b = append(b, ' ')
+	b = append(b, key...)
+	return append(b, '=')
+}
+
+// appendString writes s as slog would, or reports false when slog would escape it.
+func (h *Handler) appendString(b []byte, s string) ([]byte, bool) {
+	plain, quote := classify(s)
+	if !plain {
+		return b, false
+	}
+	if h.json || quote {
+		return append(append(append(b, '"'), s...), '"'), true
+	}
+	return append(b, s...), true
+}
+
+// appendDuration writes d as a Go duration string, quoted in JSON.
+func (h *Handler) appendDuration(b []byte, d time.Duration) []byte {
+	if h.json {
+		return append(append(append(b, '"'), d.String()...), '"')
+	}
+	return append(b, d.String()...)
 }
 
 // plainByte marks the bytes slog writes unescaped: printable ASCII (space included)

@@ -19,3 +19,14 @@ func BenchmarkHandle(b *testing.B) {
 		_ = h.Handle(context.Background(), rec)
 	}
 }
+
+func BenchmarkHandleRequest(b *testing.B) {
+	h := New(slog.NewTextHandler(io.Discard, nil), io.Discard, false)
+	at := time.Now()
+	r := Request{Method: "GET", URI: "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01",
+		Status: 200, Duration: 12345 * time.Nanosecond, MSCV: "AbCdEfGhIjKlMnOpQrStUv.0"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = h.HandleRequest(context.Background(), at, slog.LevelInfo, r)
+	}
+}

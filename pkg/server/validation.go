@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -42,8 +42,10 @@ type operationValidator struct {
 	route  *routers.Route
 	opts   *openapi3filter.Options
 	params []*openapi3.Parameter
-	// memo holds kin-openapi's verdict per parameter shape (nil when memoizing is unsafe).
-	memo *sync.Map // uint32 shape -> verdict
+	// memo holds kin-openapi's verdict per parameter shape, indexed by the shape (nil
+	// when memoizing is unsafe). An array rather than a sync.Map: there are 3^len(params)
+	// shapes, a handful, and an index costs no hashing.
+	memo []atomic.Pointer[verdict]
 }
 
 // verdict is kin-openapi's answer for one parameter shape; err is nil for valid requests.
@@ -85,8 +87,8 @@ func newOperationValidatorFor(spec *openapi3.T, method string) (*operationValida
 		v.params = append(v.params, ref.Value)
 		plain = plain && isPlainStringParameter(ref.Value)
 	}
-	if plain && len(v.params) <= 16 {
-		v.memo = &sync.Map{}
+	if shapes := shapeCount(len(v.params)); plain && shapes > 0 {
+		v.memo = make([]atomic.Pointer[verdict], shapes)
 	}
 	return v, nil
 }
@@ -112,8 +114,8 @@ func (v *operationValidator) validate(c echo.Context) error {
 	var shape uint32
 	if v.memo != nil {
 		shape = v.shape(id, query)
-		if known, ok := v.memo.Load(shape); ok {
-			return known.(verdict).err
+		if known := v.memo[shape].Load(); known != nil {
+			return known.err
 		}
 	}
 	req := c.Request()
@@ -125,9 +127,23 @@ func (v *operationValidator) validate(c echo.Context) error {
 		err = validationError(err) // an *APIError: it keeps no reference to the request
 	}
 	if v.memo != nil {
-		v.memo.Store(shape, verdict{err: err})
+		v.memo[shape].Store(&verdict{err: err})
 	}
 	return err
+}
+
+// maxMemoShapes bounds the memo: 3^6 shapes, six parameters.
+const maxMemoShapes = 729
+
+// shapeCount is the number of shapes of n parameters, 0 when above maxMemoShapes.
+func shapeCount(n int) int {
+	count := 1
+	for range n {
+		if count *= 3; count > maxMemoShapes {
+			return 0
+		}
+	}
+	return count
 }
 
 // shape encodes, for each parameter, whether it is absent (0), empty (1) or set (2).

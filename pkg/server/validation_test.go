@@ -53,3 +53,13 @@ func TestMemoizedValidationEqualsKinOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeCount: the memo has one slot per shape, and none past its bound (the
+// validator then asks kin-openapi every time).
+func TestShapeCount(t *testing.T) {
+	for _, tt := range []struct{ params, want int }{{0, 1}, {1, 3}, {2, 9}, {6, 729}, {7, 0}, {40, 0}} {
+		if got := shapeCount(tt.params); got != tt.want {
+			t.Errorf("shapeCount(%d) = %d, want %d", tt.params, got, tt.want)
+		}
+	}
+}

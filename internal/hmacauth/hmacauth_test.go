@@ -267,3 +267,32 @@ func TestSignedHostFormsOfTheSDKs(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifierRemembersOnlyTheParse: the verifier remembers the last date it parsed, but
+// the skew is judged per request against its clock, and a bad date is never remembered.
+func TestVerifierRemembersOnlyTheParse(t *testing.T) {
+	key := mustKey(t)
+	now := vectorDate
+	v := NewVerifier(key, 0, func() time.Time { return now })
+	req := signed(t, key, vectorDate, nil)
+	steps := []struct {
+		name    string
+		clock   time.Time
+		req     Request
+		wantErr string
+	}{
+		{"first use", vectorDate, req, ""},
+		{"same date, still in time", vectorDate.Add(14 * time.Minute), req, ""},
+		{"same date, clock moved on", vectorDate.Add(16 * time.Minute), req, "clock skew"},
+		{"bad date", vectorDate, signed(t, key, vectorDate, func(r *Request) { r.Header.Set("X-Ms-Date", "not a date") }), "invalid x-ms-date"},
+		{"another date", vectorDate.Add(time.Minute), signed(t, key, vectorDate.Add(time.Minute), nil), ""},
+		{"the first date again", vectorDate, req, ""},
+	}
+	for _, s := range steps {
+		now = s.clock
+		err := v.Verify(s.req)
+		if (s.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), s.wantErr)) {
+			t.Fatalf("%s: Verify = %v, want %q", s.name, err, s.wantErr)
+		}
+	}
+}

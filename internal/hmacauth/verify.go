@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,27 @@ type Verifier struct {
 	signer  *Signer
 	maxSkew time.Duration
 	now     func() time.Time
+	// lastDate is the last date header parsed: requests signed in the same second carry
+	// the same text, so most requests under load skip the parse.
+	lastDate atomic.Pointer[parsedDate]
+}
+
+// parsedDate is a date header's text and its value.
+type parsedDate struct {
+	text string
+	t    time.Time
+}
+
+// parseDate is ParseDate, remembering the last text parsed.
+func (v *Verifier) parseDate(text string) (time.Time, error) {
+	if last := v.lastDate.Load(); last != nil && last.text == text {
+		return last.t, nil
+	}
+	t, err := ParseDate(text)
+	if err == nil {
+		v.lastDate.Store(&parsedDate{text: text, t: t})
+	}
+	return t, err
 }
 
 // NewVerifier returns a Verifier for the decoded key. maxSkew <= 0 means [DefaultMaxSkew];
@@ -105,7 +127,7 @@ func (v *Verifier) Precheck(r Request) error {
 	if date == "" {
 		return authErr("missing " + strings.ToLower(dateHeader) + " header")
 	}
-	t, perr := ParseDate(date)
+	t, perr := v.parseDate(date)
 	if perr != nil {
 		return authErr("invalid " + strings.ToLower(dateHeader) + " header: want RFC 1123, e.g. \"Thu, 01 Dec 2022 10:20:30 GMT\"")
 	}

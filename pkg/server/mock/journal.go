@@ -107,11 +107,7 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
 		e.AuthScheme = authScheme(auth[0])
 	}
-	for i, name := range journaledHeaders {
-		if v := req.Header[name]; len(v) > 0 {
-			e.headers[i] = textutil.Truncate(v[0], 256)
-		}
-	}
+	e.collectHeaders(req.Header)
 	j.mu.Lock()
 	j.entries[j.next] = e
 	j.next++
@@ -119,6 +115,35 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 		j.next, j.full = 0, true
 	}
 	j.mu.Unlock()
+}
+
+// collectHeaders keeps the journaled headers of h (net/http's canonical names): by walking
+// h when it has fewer headers than the journal keeps (a load generator's requests), by
+// looking each name up otherwise (an SDK's), whichever takes fewer map operations.
+func (r *journalRecord) collectHeaders(h http.Header) {
+	if len(h) < len(journaledHeaders) {
+		for name, v := range h {
+			if i := journaledHeaderIndex(name); i >= 0 && len(v) > 0 {
+				r.headers[i] = textutil.Truncate(v[0], 256)
+			}
+		}
+		return
+	}
+	for i, name := range journaledHeaders {
+		if v := h[name]; len(v) > 0 {
+			r.headers[i] = textutil.Truncate(v[0], 256)
+		}
+	}
+}
+
+// journaledHeaderIndex is the index of name in journaledHeaders, or -1.
+func journaledHeaderIndex(name string) int {
+	for i, n := range journaledHeaders {
+		if n == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // Entries returns the recorded requests, oldest first.

@@ -35,7 +35,7 @@ func serveBaseline(addr, responseFile string) {
 	// The same http.Server limits as serve (cmd/phonenumbers/serve.go): net/http sets the
 	// matching deadlines on every request, which is net/http's cost, not the handler's.
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10}
 	if err := srv.ListenAndServe(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -28,20 +28,24 @@ var journaledHeaderKeys = func() (keys [len(journaledHeaders)]string) {
 	return keys
 }()
 
-// authScheme returns the canonical name of a recognised Authorization scheme, or "other".
-// Nothing else of the header is kept: a credential sent without a scheme
-// ("sk_live_..."), or glued to one by a tab, must not reach the journal.
-func authScheme(auth string) string {
+// authSchemes are the values of JournalEntry.AuthScheme: none, the two recognised
+// schemes, and "other".
+var authSchemes = [...]string{"", "HMAC-SHA256", "Bearer", "other"}
+
+// authScheme returns the index in authSchemes of a non-empty Authorization value's scheme.
+// Nothing else of the header is kept: a credential sent without a scheme ("sk_live_..."),
+// or glued to one by a tab, must not reach the journal.
+func authScheme(auth string) uint8 {
 	scheme := strings.TrimLeft(auth, " \t")
 	if i := strings.IndexAny(scheme, " \t"); i >= 0 {
 		scheme = scheme[:i]
 	}
-	for _, known := range [...]string{"HMAC-SHA256", "Bearer"} {
-		if strings.EqualFold(scheme, known) {
-			return known
+	for i := 1; i < len(authSchemes)-1; i++ {
+		if strings.EqualFold(scheme, authSchemes[i]) {
+			return uint8(i)
 		}
 	}
-	return "other"
+	return uint8(len(authSchemes) - 1)
 }
 
 // JournalEntry is one received request as the journal keeps it.
@@ -68,19 +72,59 @@ type Journal struct {
 	full    bool
 }
 
-// journalRecord is an entry as stored: headers in a fixed array, so recording a request
-// allocates no map; Entries builds the maps.
+// journalRecord is an entry as stored, compactly: the time as a number, the scheme as an
+// index, and the strings (method, path, query, header values) copied into one string with
+// their end offsets. A record then holds one pointer, to memory without pointers, and
+// keeps nothing of the request alive: the ring is live heap that the garbage collector
+// marks on every cycle, and under load a ring of full entries (and the request lines their
+// strings pinned) was a fifth of the server's live heap.
 type journalRecord struct {
-	JournalEntry
-	headers [len(journaledHeaders)]string
+	text   string // the record's strings, concatenated
+	at     int64  // Unix nanoseconds, UTC
+	status int32
+	scheme uint8              // index into authSchemes; 0: none
+	ends   [textFields]uint16 // end offset in text of each field
+}
+
+// The fields in journalRecord.text: method, path, query, then the journaled headers.
+const (
+	fieldMethod = iota
+	fieldPath
+	fieldQuery
+	fieldFirstHeader
+	textFields = fieldFirstHeader + len(journaledHeaders)
+)
+
+// Journaled lengths: the sum stays far below the uint16 offsets' range.
+const (
+	maxJournaledMethod = 16
+	maxJournaledPath   = 1024
+	maxJournaledQuery  = 1024
+	maxJournaledHeader = 256
+)
+
+// field returns the i-th string of the record.
+func (r *journalRecord) field(i int) string {
+	start := uint16(0)
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.text[start:r.ends[i]]
 }
 
 func (r *journalRecord) entry() JournalEntry {
-	e := r.JournalEntry
-	for i, v := range r.headers {
-		if v != "" {
+	e := JournalEntry{
+		Time:       time.Unix(0, r.at).UTC(),
+		Method:     r.field(fieldMethod),
+		Path:       r.field(fieldPath),
+		Query:      r.field(fieldQuery),
+		AuthScheme: authSchemes[r.scheme],
+		Status:     int(r.status),
+	}
+	for i := range journaledHeaders {
+		if v := r.field(fieldFirstHeader + i); v != "" {
 			if e.Headers == nil {
-				e.Headers = make(map[string]string, len(r.headers))
+				e.Headers = make(map[string]string, len(journaledHeaders))
 			}
 			e.Headers[journaledHeaderKeys[i]] = v
 		}
@@ -97,19 +141,9 @@ func NewJournal(size int) *Journal {
 }
 
 func (j *Journal) add(req *http.Request, status int, at time.Time) {
-	e := journalRecord{JournalEntry: JournalEntry{
-		Time:   at.UTC(),
-		Method: textutil.Truncate(req.Method, 16),
-		Path:   textutil.Truncate(req.URL.Path, 1024),
-		Query:  textutil.Truncate(req.URL.RawQuery, 1024),
-		Status: status,
-	}}
-	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
-		e.AuthScheme = authScheme(auth[0])
-	}
-	e.collectHeaders(req.Header)
+	r := newJournalRecord(req, status, at)
 	j.mu.Lock()
-	j.entries[j.next] = e
+	j.entries[j.next] = r
 	j.next++
 	if j.next == len(j.entries) {
 		j.next, j.full = 0, true
@@ -117,21 +151,47 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 	j.mu.Unlock()
 }
 
-// collectHeaders keeps the journaled headers of h (net/http's canonical names): by walking
-// h when it has fewer headers than the journal keeps (a load generator's requests), by
-// looking each name up otherwise (an SDK's), whichever takes fewer map operations.
-func (r *journalRecord) collectHeaders(h http.Header) {
+// newJournalRecord records req, answered with status, received at at.
+func newJournalRecord(req *http.Request, status int, at time.Time) journalRecord {
+	var fields [textFields]string
+	fields[fieldMethod] = textutil.Truncate(req.Method, maxJournaledMethod)
+	fields[fieldPath] = textutil.Truncate(req.URL.Path, maxJournaledPath)
+	fields[fieldQuery] = textutil.Truncate(req.URL.RawQuery, maxJournaledQuery)
+	collectHeaders(fields[fieldFirstHeader:], req.Header)
+	r := journalRecord{at: at.UnixNano(), status: int32(status)}
+	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
+		r.scheme = authScheme(auth[0])
+	}
+	var text strings.Builder
+	n := 0
+	for _, f := range fields {
+		n += len(f)
+	}
+	text.Grow(n)
+	for i, f := range fields {
+		text.WriteString(f)
+		r.ends[i] = uint16(text.Len())
+	}
+	r.text = text.String()
+	return r
+}
+
+// collectHeaders puts the values of the journaled headers of h (net/http's canonical
+// names) in values, in journaledHeaders' order: by walking h when it has fewer headers
+// than the journal keeps (a load generator's requests), by looking each name up otherwise
+// (an SDK's), whichever takes fewer map operations.
+func collectHeaders(values []string, h http.Header) {
 	if len(h) < len(journaledHeaders) {
 		for name, v := range h {
 			if i := journaledHeaderIndex(name); i >= 0 && len(v) > 0 {
-				r.headers[i] = textutil.Truncate(v[0], 256)
+				values[i] = textutil.Truncate(v[0], maxJournaledHeader)
 			}
 		}
 		return
 	}
 	for i, name := range journaledHeaders {
 		if v := h[name]; len(v) > 0 {
-			r.headers[i] = textutil.Truncate(v[0], 256)
+			values[i] = textutil.Truncate(v[0], maxJournaledHeader)
 		}
 	}
 }

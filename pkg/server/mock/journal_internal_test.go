@@ -2,8 +2,10 @@ package mock
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
@@ -32,8 +34,9 @@ func TestJournalHeadersEitherWay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r journalRecord
-			r.collectHeaders(tt.header)
+			req := httptest.NewRequest("GET", "/phoneNumbers/operations/x?api-version=v", nil)
+			req.Header = tt.header
+			r := newJournalRecord(req, 200, time.Now())
 			got := r.entry().Headers
 			if len(got) != len(tt.want) {
 				t.Fatalf("headers = %v, want %v", got, tt.want)
@@ -42,6 +45,46 @@ func TestJournalHeadersEitherWay(t *testing.T) {
 				if got[k] != v {
 					t.Errorf("%s = %q, want %q", k, got[k], v)
 				}
+			}
+		})
+	}
+}
+
+// TestJournalRecordRoundTrip: the compact record gives back every field, cut at its limit.
+func TestJournalRecordRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 26, 9, 30, 0, 123456789, time.FixedZone("CET", 3600))
+	long := strings.Repeat("p", 2000)
+	tests := []struct {
+		name, method, target, auth string
+		status                     int
+		want                       JournalEntry
+	}{
+		{"plain", "GET", "/phoneNumbers/operations/a?api-version=2022-12-01", "", 200,
+			JournalEntry{Method: "GET", Path: "/phoneNumbers/operations/a", Query: "api-version=2022-12-01", Status: 200}},
+		{"signed, no query", "DELETE", "/phoneNumbers/operations/b", "hmac-sha256 SignedHeaders=x&Signature=y", 401,
+			JournalEntry{Method: "DELETE", Path: "/phoneNumbers/operations/b", AuthScheme: "HMAC-SHA256", Status: 401}},
+		{"bearer", "GET", "/x", "Bearer abc", 404, JournalEntry{Method: "GET", Path: "/x", AuthScheme: "Bearer", Status: 404}},
+		{"other scheme", "GET", "/x", "sk_live_secret", 401, JournalEntry{Method: "GET", Path: "/x", AuthScheme: "other", Status: 401}},
+		{"long everything", strings.Repeat("M", 40), "/" + long + "?" + long, "", 414, JournalEntry{
+			Method: textutil.Truncate(strings.Repeat("M", 40), maxJournaledMethod),
+			Path:   textutil.Truncate("/"+long, maxJournaledPath), Query: textutil.Truncate(long, maxJournaledQuery), Status: 414}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.target, nil)
+			req.Method = tt.method
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			req.Header.Set("User-Agent", "ua")
+			r := newJournalRecord(req, tt.status, at)
+			got := r.entry()
+			want := tt.want
+			want.Time = at.UTC()
+			want.Headers = map[string]string{"user-agent": "ua"}
+			if !got.Time.Equal(want.Time) || got.Time.Location() != time.UTC || got.Method != want.Method || got.Path != want.Path ||
+				got.Query != want.Query || got.AuthScheme != want.AuthScheme || got.Status != want.Status || got.Headers["user-agent"] != "ua" || len(got.Headers) != 1 {
+				t.Fatalf("entry = %+v\nwant    %+v", got, want)
 			}
 		})
 	}

@@ -23,16 +23,16 @@ import (
 type Handler struct {
 	lastMillis atomic.Pointer[millisText]
 	std        slog.Handler
-	w          io.Writer // shared with std; writes are whole lines
-	mu         *sync.Mutex
+	w          io.Writer // shared with std; one Write per whole line, serialized by w
 	json       bool
 }
 
 // New wraps std, a slog.TextHandler (json false) or slog.JSONHandler (json true) writing
-// to w with no ReplaceAttr but [ReadableDurations] (JSON). w must accept concurrent
-// whole-line writes (std and the fast path both write to it).
+// to w with no ReplaceAttr but [ReadableDurations] (JSON). w must be safe for concurrent
+// use: std and the fast path both write to it, each line in one Write call, and the fast
+// path takes no lock of its own (serve's buffered log writer has one).
 func New(std slog.Handler, w io.Writer, json bool) *Handler {
-	return &Handler{std: std, w: w, mu: &sync.Mutex{}, json: json}
+	return &Handler{std: std, w: w, json: json}
 }
 
 // ReadableDurations is a ReplaceAttr that writes durations as Go duration strings
@@ -69,8 +69,6 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if !ok {
 		return h.std.Handle(ctx, r)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	_, err := h.w.Write(line)
 	return err
 }
@@ -140,8 +138,6 @@ func (h *Handler) HandleRequest(ctx context.Context, t time.Time, level slog.Lev
 	}
 	b = h.appendTail(b)
 	*bp = b
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	_, err := h.w.Write(b)
 	return err
 }

@@ -89,3 +89,16 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkJournalAdd(b *testing.B) {
+	j := NewJournal(0)
+	req := httptest.NewRequest("GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01", nil)
+	req.Header.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=4q/i6Ex9MP2BvMfDCRjM4u/Ax/kHe3WeVCqrzwxcPRI=")
+	req.Header.Set("X-Ms-Date", "Thu, 26 Nov 2026 09:28:38 GMT")
+	req.Header.Set("X-Ms-Content-Sha256", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
+	at := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		j.add(req, 200, at)
+	}
+}

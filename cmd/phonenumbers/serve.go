@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/internal/gcfloor"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
@@ -34,6 +35,8 @@ const (
 	// maxHeaderBytes bounds a request's headers. A signed request's are well under 2 KiB;
 	// 16 KiB leaves room and keeps what a connection can hold before authentication small.
 	maxHeaderBytes = 16 << 10
+	// maxGCFloorMiB bounds --gc-floor-mib (64 GiB): a floor is garbage the heap may hold.
+	maxGCFloorMiB = 64 << 10
 	// defaultMaxConnections is --max-connections' default.
 	defaultMaxConnections = 4096
 	drainTimeout          = 10 * time.Second
@@ -48,6 +51,7 @@ type serveCmd struct {
 	MaxOperations  int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
 	MaxConnections int           `default:"4096" env:"PHONENUMBERS_MAX_CONNECTIONS" help:"Most connections served at once; more wait to be accepted. Bounds what unauthenticated clients can hold."`
 	JournalSize    int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
+	GCFloorMiB     int           `name:"gc-floor-mib" default:"16" env:"PHONENUMBERS_GC_FLOOR_MIB" help:"Keep the garbage collector's heap goal at least this many MiB (0: the Go runtime's default). Ignored when GOGC is set."`
 	LastAction     string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
 	LogFormat      string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
 	LogLevel       string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
@@ -73,6 +77,15 @@ type serveHooks struct {
 
 // Run starts the server and blocks until the context is cancelled, then drains.
 func (s *serveCmd) Run(e *env) error {
+	if s.GCFloorMiB < 0 || s.GCFloorMiB > maxGCFloorMiB {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--gc-floor-mib must be from 0 to %d, got %d", maxGCFloorMiB, s.GCFloorMiB)}
+	}
+	if s.GCFloorMiB > 0 && e.getenv("GOGC") == "" {
+		// The runtime's 4 MiB minimum goal has the collector mark serve's fixed heap (the
+		// parsed spec, compiled schemas) dozens of times a second under load; see
+		// docs/performance.md. GOGC, when set, is the operator's choice and wins.
+		defer gcfloor.Start(uint64(s.GCFloorMiB)<<20, nil)()
+	}
 	if err := s.serve(e.ctx, e.stderr, serveHooks{}); err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}

@@ -227,6 +227,8 @@ func TestServeUsageErrors(t *testing.T) {
 	tests := [][]string{
 		{"serve", "--log-format", "xml"},
 		{"serve", "--no-such-flag"},
+		{"serve", "--gc-floor-mib", "-1"},
+		{"serve", "--gc-floor-mib", "100000"},
 		{"nope"},
 	}
 	for _, args := range tests {

@@ -85,7 +85,7 @@ load: build wrk
 
 ## load-curve: throughput and p99 against stored operations (1..10,000) and connections (1..256)
 load-curve: build wrk
-	$(GO) run ./internal/loadtest -bin bin/phonenumbers -curve $(LOADFLAGS)
+	$(GO) run ./internal/loadtest -bin bin/phonenumbers -curve -duration 4s $(LOADFLAGS)
 
 ## wrk: the load generator, from Debian's package when it is not installed
 wrk:

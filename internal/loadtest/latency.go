@@ -13,12 +13,12 @@ import (
 // from the harness's CPU and returns what missed the p99 target. The baseline's row is for
 // reference only.
 func (c config) checkLatency(srv *servers, signed http.Header) (problems []string) {
-	fmt.Printf("\nlatency at a fixed %d req/s for %s (vegeta, %d connections)\n", c.fixedRate, c.duration, c.connections)
+	fmt.Printf("\nlatency at a fixed %d req/s for %s (vegeta, %d connections)\n", c.fixedRate, c.latencyDuration, c.connections)
 	for _, t := range []struct {
 		srv    *server
 		header http.Header
 	}{{srv.bare, nil}, {srv.open, nil}, {srv.keyed, signed}} {
-		r := fixedRate(t.srv, t.header, c.fixedRate, c.duration, c.connections)
+		r := fixedRate(t.srv, t.header, c.fixedRate, c.latencyDuration, c.connections)
 		verdict := "PASS"
 		if t.srv != srv.bare && (r.p99 >= c.p99Target || r.non2xx > 0) {
 			verdict = "FAIL"

@@ -34,18 +34,21 @@ const (
 
 // config is the command line.
 type config struct {
-	bin         string
-	duration    time.Duration
-	rounds      int
-	connections int
-	fixedRate   int
-	serverCPU   int
-	loadCPU     int
-	minBusy     float64
-	curve       bool
-	openTarget  float64
-	hmacTarget  float64
-	p99Target   time.Duration
+	bin      string
+	duration time.Duration
+	rounds   int
+	// latencyDuration is the length of each fixed-rate latency run: long enough for a
+	// p99 of tens of thousands of requests, whatever -duration is.
+	latencyDuration time.Duration
+	connections     int
+	fixedRate       int
+	serverCPU       int
+	loadCPU         int
+	minBusy         float64
+	curve           bool
+	openTarget      float64
+	hmacTarget      float64
+	p99Target       time.Duration
 }
 
 func main() {
@@ -58,6 +61,7 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 30, "alternating pairs per comparison")
 	flag.IntVar(&c.connections, "connections", 32, "wrk connections")
 	flag.IntVar(&c.fixedRate, "rate", 5000, "requests/s for the latency run")
+	flag.DurationVar(&c.latencyDuration, "latency-duration", 5*time.Second, "length of each latency run at -rate")
 	flag.IntVar(&c.serverCPU, "server-cpu", 0, "CPU the servers are pinned to (GOMAXPROCS=1)")
 	flag.IntVar(&c.loadCPU, "load-cpu", 1, "CPU the harness and wrk are pinned to")
 	flag.Float64Var(&c.minBusy, "min-busy", 0.95, "least busy fraction of the server CPU during bare runs for the run to count")

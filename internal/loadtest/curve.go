@@ -10,7 +10,9 @@ import (
 
 // runCurve measures how serve (open) scales with what it holds and with how many clients
 // it has: throughput and p99 at 1, 10, 1,000 and 10,000 stored operations (requests spread
-// over all of them at random), and at 1, 32 and 256 connections.
+// over all of them at random), and at 1, 32 and 256 connections. Every point has its own
+// server; the points are measured in turn, -curve-rounds times over, and each reports the
+// median of its runs, so that a slow moment of the machine does not land on one point.
 func runCurve(c config) error {
 	tmp, logs, err := prepare(c)
 	if err != nil {
@@ -18,46 +20,78 @@ func runCurve(c config) error {
 	}
 	defer os.RemoveAll(tmp)
 	defer logs.Close()
-	fmt.Printf("curve: serve on CPU %d (GOMAXPROCS=1, access log at info to a file), wrk -t1 on CPU %d, %s per point\n", c.serverCPU, c.loadCPU, c.duration)
-	fmt.Printf("\n%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
-	for _, n := range []int{1, 10, 1000, 10000} {
-		if err := c.curvePoint(tmp, logs, n, c.connections); err != nil {
+	var points []*curvePoint
+	defer func() {
+		for _, p := range points {
+			p.srv.stop()
+		}
+	}()
+	for _, pc := range [][2]int{{1, c.connections}, {10, c.connections}, {1000, c.connections}, {10000, c.connections}, {1, 1}, {1, 256}} {
+		p, err := c.startCurvePoint(tmp, logs, pc[0], pc[1])
+		if err != nil {
 			return err
+		}
+		points = append(points, p)
+	}
+	fmt.Printf("curve: serve on CPU %d (GOMAXPROCS=1, access log at info to a file), wrk -t1 on CPU %d, %d rounds of %s per point, medians\n",
+		c.serverCPU, c.loadCPU, c.curveRounds, c.duration)
+	for range c.curveRounds {
+		for _, p := range points {
+			if err := p.measure(c.duration); err != nil {
+				return err
+			}
 		}
 	}
-	for _, conns := range []int{1, 32, 256} {
-		if err := c.curvePoint(tmp, logs, 1, conns); err != nil {
-			return err
-		}
+	fmt.Printf("\n%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
+	for _, p := range points {
+		s := series{results: p.results}
+		fmt.Printf("%-40s %12.0f %9s %9s %10s %10s\n", p.label, median(s.throughputs()), s.medianP(func(r result) time.Duration { return r.p50 }),
+			s.medianP(func(r result) time.Duration { return r.p99 }), fmtBusy(s.busy(func(r result) float64 { return r.serverBusy })),
+			fmtBusy(s.busy(func(r result) float64 { return r.wrkBusy })))
 	}
 	return nil
 }
 
-// curvePoint starts serve with n operations and measures it at conns connections.
-func (c config) curvePoint(tmp string, logs *os.File, n, conns int) error {
+// curvePoint is one point of the curve: a server holding n operations, driven at conns
+// connections.
+type curvePoint struct {
+	label   string
+	srv     *server
+	run     wrkRun
+	results []result
+}
+
+// startCurvePoint starts serve with n operations and warms it up at conns connections.
+func (c config) startCurvePoint(tmp string, logs *os.File, n, conns int) (*curvePoint, error) {
 	fixtures, script, err := writeStore(tmp, n)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s, err := startServe(c, fmt.Sprintf("serve (%d ops)", n), filepath.Join(tmp, "curve.log"), logs, []string{"--fixtures", fixtures})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer s.stop()
-	run := wrkRun{url: s.url, connections: conns, duration: time.Second, script: script}
-	if _, err := run.run(s); err != nil { // warm-up
-		return err
+	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), srv: s,
+		run: wrkRun{url: s.url, connections: conns, duration: time.Second, script: script}}
+	if _, err := p.run.run(s); err != nil { // warm-up
+		s.stop()
+		return nil, err
 	}
-	run.duration = c.duration
-	r, err := run.run(s)
+	return p, nil
+}
+
+// measure runs the point's load for d.
+func (p *curvePoint) measure(d time.Duration) error {
+	run := p.run
+	run.duration = d
+	r, err := run.run(p.srv)
 	if err != nil {
 		return err
 	}
-	label := fmt.Sprintf("%d stored operations, %d connections", n, conns)
-	fmt.Printf("%-40s %12.0f %9s %9s %9.0f%% %9.0f%%\n", label, r.throughput, r.p50, r.p99, 100*r.serverBusy, 100*r.wrkBusy)
 	if r.non2xx+r.errors > 0 {
-		return fmt.Errorf("%s: %d failed requests", label, r.non2xx+r.errors)
+		return fmt.Errorf("%s: %d failed requests", p.label, r.non2xx+r.errors)
 	}
+	p.results = append(p.results, r)
 	return nil
 }
 

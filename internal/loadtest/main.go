@@ -46,6 +46,7 @@ type config struct {
 	loadCPU         int
 	minBusy         float64
 	curve           bool
+	curveRounds     int
 	openTarget      float64
 	hmacTarget      float64
 	p99Target       time.Duration
@@ -66,6 +67,7 @@ func main() {
 	flag.IntVar(&c.loadCPU, "load-cpu", 1, "CPU the harness and wrk are pinned to")
 	flag.Float64Var(&c.minBusy, "min-busy", 0.95, "least busy fraction of the server CPU during bare runs for the run to count")
 	flag.BoolVar(&c.curve, "curve", false, "measure throughput and p99 against store size and connections instead")
+	flag.IntVar(&c.curveRounds, "curve-rounds", 3, "runs of each curve point (the median is reported)")
 	flag.Float64Var(&c.openTarget, "open-target", 0.85, "least serve/bare ratio, unsigned requests")
 	flag.Float64Var(&c.hmacTarget, "hmac-target", 0.80, "least serve/bare ratio, HMAC-signed requests")
 	flag.DurationVar(&c.p99Target, "p99-target", 2*time.Millisecond, "p99 latency target at -rate")

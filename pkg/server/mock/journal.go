@@ -108,6 +108,11 @@ const (
 	maxJournaledHeader = 256
 )
 
+// The longest record (every field cut, with textutil.Truncate's "...") must fit the uint16
+// offsets; a limit raised past that fails to compile here.
+const _ = uint16(maxJournaledMethod + maxJournaledPath + maxJournaledQuery +
+	len(journaledHeaders)*maxJournaledHeader + textFields*len("..."))
+
 // field returns the i-th string of the record.
 func (r *journalRecord) field(i int) string {
 	start := uint16(0)

@@ -35,8 +35,8 @@ const (
 	// maxHeaderBytes bounds a request's headers. A signed request's are well under 2 KiB;
 	// 16 KiB leaves room and keeps what a connection can hold before authentication small.
 	maxHeaderBytes = 16 << 10
-	// maxGCFloorMiB bounds --gc-floor-mib (64 GiB): a floor is garbage the heap may hold.
-	maxGCFloorMiB = 64 << 10
+	// maxGCFloorMiB bounds --gc-floor-mib (4 GiB): a floor is garbage the heap may hold.
+	maxGCFloorMiB = 4 << 10
 	// defaultMaxConnections is --max-connections' default.
 	defaultMaxConnections = 4096
 	drainTimeout          = 10 * time.Second

@@ -228,7 +228,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{"serve", "--log-format", "xml"},
 		{"serve", "--no-such-flag"},
 		{"serve", "--gc-floor-mib", "-1"},
-		{"serve", "--gc-floor-mib", "100000"},
+		{"serve", "--gc-floor-mib", "4097"},
 		{"nope"},
 	}
 	for _, args := range tests {

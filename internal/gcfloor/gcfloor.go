@@ -19,13 +19,24 @@ import (
 // defaultPercent is the runtime's GOGC default, used whenever the floor does not apply.
 const defaultPercent = 100
 
-// Percent returns the GOGC value that aims the heap goal at floor for a live heap of
-// live bytes, and never below the default 100: the goal then is max(floor, 2 x live).
+// runtimeMinHeap is the runtime's minimum heap goal at GOGC=100. The runtime scales it by
+// GOGC/100 (heapMinimum in runtime/mgcpacer.go): a GOGC raised for a small live heap raises
+// this minimum too, and then it, not the live heap, decides the goal.
+const runtimeMinHeap = 4 << 20
+
+// Percent returns the GOGC value that aims the heap goal at floor for a live heap of live
+// bytes, and never below the default 100: the goal then is max(floor, 2 x live). The
+// runtime's goal at GOGC=p is max(runtimeMinHeap x p/100, live x (1 + p/100)); the value
+// returned is the largest p for which neither term passes the floor.
 func Percent(live, floor uint64) int {
-	if live == 0 || floor <= 2*live {
-		return defaultPercent
+	if floor <= runtimeMinHeap || floor <= 2*live {
+		return defaultPercent // the default goal is already at or above the floor
 	}
-	return int(floor*100/live) - 100
+	p := floor * 100 / runtimeMinHeap // the minimum term at the floor
+	if live > 0 {
+		p = min(p, floor*100/live-100) // the live term at the floor
+	}
+	return int(max(p, defaultPercent))
 }
 
 // Start keeps the heap goal at or above floor bytes until the returned stop is called,

@@ -3,9 +3,17 @@ package gcfloor
 import (
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 )
 
+// goal is the runtime's heap goal at GOGC=p for a live heap of live bytes.
+func goal(live uint64, p int) uint64 {
+	return max(runtimeMinHeap*uint64(p)/100, live*uint64(100+p)/100)
+}
+
+// TestPercent: the goal that results from the GOGC chosen is max(floor, 2 x live) (to a
+// percent's rounding), counting the runtime's minimum heap, which GOGC scales too.
 func TestPercent(t *testing.T) {
 	const mib = 1 << 20
 	tests := []struct {
@@ -14,11 +22,14 @@ func TestPercent(t *testing.T) {
 		want        int
 	}{
 		{"no floor", 1 * mib, 0, 100},
-		{"unknown live heap", 0, 16 * mib, 100},
-		{"small heap: goal at the floor", 1 * mib, 16 * mib, 1500},
-		{"a quarter of the floor", 4 * mib, 16 * mib, 300},
+		{"floor under the runtime's minimum", 1 * mib, 3 * mib, 100},
+		{"unknown live heap: the minimum term sets it", 0, 16 * mib, 400},
+		{"small heap: the minimum term sets it", 1 * mib, 16 * mib, 400},
+		{"a fifth of the floor: the live term sets it", 3200 * 1024, 16 * mib, 400},
+		{"a quarter of the floor: the live term sets it", 4 * mib, 16 * mib, 300},
 		{"half the floor: the default reaches it", 8 * mib, 16 * mib, 100},
 		{"large heap: default", 64 * mib, 16 * mib, 100},
+		{"a large floor", 1 * mib, 1024 * mib, 25600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -26,10 +37,31 @@ func TestPercent(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("Percent(%d, %d) = %d, want %d", tt.live, tt.floor, got, tt.want)
 			}
-			if goal := tt.live * uint64(100+got) / 100; tt.live > 0 && goal < tt.floor && got > 100 {
-				t.Fatalf("goal %d below the floor %d", goal, tt.floor)
+			want := max(tt.floor, 2*tt.live, runtimeMinHeap)
+			if g := goal(tt.live, got); g > want+want/100 || (got > 100 && g < want-want/100) {
+				t.Fatalf("goal %d, want about max(floor, 2 x live) = %d", g, want)
 			}
 		})
+	}
+}
+
+// TestRuntimeGoalAtTheFloor asks the runtime itself: with the tuner running, the heap goal
+// it reports is the floor, not a multiple of it.
+func TestRuntimeGoalAtTheFloor(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	const floor = 32 << 20
+	runtime.GC()
+	adjusted := make(chan int, 16)
+	stop := Start(floor, func(p int) { adjusted <- p })
+	defer stop()
+	<-adjusted
+	runtime.GC()
+	runtime.GC()
+	<-adjusted
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(s)
+	if g := s[0].Value.Uint64(); g < floor*9/10 || g > floor*11/10 {
+		t.Fatalf("runtime heap goal %d MiB, want about the %d MiB floor", g>>20, floor>>20)
 	}
 }
 
@@ -39,7 +71,7 @@ func TestStartAdjustsAfterEveryCollection(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC() // so that the live heap is known
 	adjusted := make(chan int, 16)
-	stop := Start(1<<40, func(p int) { adjusted <- p }) // a floor far above any live heap
+	stop := Start(64<<20, func(p int) { adjusted <- p }) // a floor far above this test's live heap
 	if p := <-adjusted; p <= 100 {
 		t.Fatalf("first GOGC = %d, want above 100 for a floor far above the live heap", p)
 	}

@@ -3,17 +3,17 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
-// checkAPIVersion answers requests without a supported api-version query parameter the
-// way the live service does, before any other validation.
-func checkAPIVersion(c echo.Context, supported []string) error {
-	values, ok := c.QueryParams()["api-version"] // parsed once per request by echo
+// checkAPIVersion answers requests without a supported api-version query parameter (in
+// query, the request's parsed query) the way the live service does, before any other
+// validation.
+func checkAPIVersion(query url.Values, supported []string) error {
+	values, ok := query["api-version"]
 	if !ok || len(values) == 0 || values[0] == "" {
 		return NewAPIError(http.StatusBadRequest, CodeMissingAPIVersionParameter,
 			"The api-version query parameter (?api-version=) is required for all requests.", "api-version")

@@ -59,15 +59,9 @@ func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc, start time.Time)
 	}
 	if c.Path() == operationsRoute {
 		if v := ch.validator(c.Request().Method); v != nil {
-			qc := ch.queries.context(c)
-			defer ch.queries.release(qc)
-			if qc != nil {
-				c = qc
-			}
-			if err := checkOperationRequest(c, ch.versions, v); err != nil {
+			if err := checkOperationRequest(c, ch.queries.values(c), ch.versions, v); err != nil {
 				return msCV, err
 			}
-			return msCV, next(c)
 		}
 	}
 	return msCV, next(c)

@@ -129,7 +129,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	if ch.cancelOp, err = newOperationValidatorFor(spec, http.MethodDelete); err != nil {
 		return nil, err
 	}
-	RegisterHandlers(e, NewStrictHandler(o.Service, nil))
+	RegisterHandlers(operationRouter{EchoRouter: e, queries: ch.queries}, NewStrictHandler(o.Service, nil))
 	e.GET(HealthPath, func(c echo.Context) error {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})

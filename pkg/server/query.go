@@ -43,27 +43,51 @@ func (q *parsedQueries) lookup(raw string) (url.Values, bool) {
 	return nil, false
 }
 
-// context returns c answering QueryParams from the shared parsed form of its query, or
-// nil when the query is not a prepared one (then echo parses it on first use). Give the
-// result back with release once the request is done. The wrapper is for the operations
-// route only, whose readers (the api-version check, the validator, the generated binder)
-// do not change the values.
-func (q *parsedQueries) context(c echo.Context) *queryContext {
-	parsed, ok := q.lookup(c.Request().URL.RawQuery)
-	if !ok {
-		return nil
+// values returns c's parsed query: the shared form when its query is a prepared one,
+// else echo's parse. Callers must not change it.
+func (q *parsedQueries) values(c echo.Context) url.Values {
+	if parsed, ok := q.lookup(c.Request().URL.RawQuery); ok {
+		return parsed
 	}
-	qc := q.pool.Get().(*queryContext)
-	qc.Context, qc.query = c, parsed
-	return qc
+	return c.QueryParams()
 }
 
-// release gives back a wrapper from context; nil is allowed.
-func (q *parsedQueries) release(qc *queryContext) {
-	if qc != nil {
-		qc.Context, qc.query = nil, nil
-		q.pool.Put(qc)
+// handler wraps a generated operation handler so that it reads the shared parsed query:
+// it gets c answering QueryParams from the shared form when the query is a prepared one
+// (else c itself, and echo parses the query). Only the generated handlers, which read
+// their parameters and change nothing, are wrapped (see operationRouter); a route that
+// an application registers gets its own parse.
+func (q *parsedQueries) handler(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		parsed, ok := q.lookup(c.Request().URL.RawQuery)
+		if !ok {
+			return h(c)
+		}
+		qc := q.pool.Get().(*queryContext)
+		qc.Context, qc.query = c, parsed
+		defer func() {
+			qc.Context, qc.query = nil, nil
+			q.pool.Put(qc)
+		}()
+		return h(qc)
 	}
+}
+
+// operationRouter registers the generated operation handlers wrapped by
+// parsedQueries.handler.
+type operationRouter struct {
+	EchoRouter
+	queries *parsedQueries
+}
+
+// GET registers a wrapped GET handler.
+func (r operationRouter) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.EchoRouter.GET(path, r.queries.handler(h), m...)
+}
+
+// DELETE registers a wrapped DELETE handler.
+func (r operationRouter) DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.EchoRouter.DELETE(path, r.queries.handler(h), m...)
 }
 
 // queryContext is an echo.Context whose query is already parsed.

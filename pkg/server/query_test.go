@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -86,3 +88,40 @@ func TestOperationQueriesPreparedOrNot(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisteredRoutesCannotChangeTheSharedQuery: a route an application registers, even
+// on the operations path, reads its own parse of the query, so changing it changes nothing
+// for later requests (the attack review poisoned the shared form this way).
+func TestRegisteredRoutesCannotChangeTheSharedQuery(t *testing.T) {
+	const path = "/phoneNumbers/operations/:operationId"
+	srv, err := New(cancelingStore{}, &Options{Register: func(r EchoRouter) {
+		r.GET(path, func(c echo.Context) error { // replaces the generated GET
+			c.QueryParams().Set("api-version", "1999-01-01")
+			return c.NoContent(http.StatusNoContent)
+		})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "/phoneNumbers/operations/op-1?api-version=2022-12-01"
+	for range 3 {
+		for _, tt := range []struct {
+			method string
+			want   int
+		}{{http.MethodGet, http.StatusNoContent}, {http.MethodDelete, http.StatusNoContent}} {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(tt.method, target, nil))
+			if rec.Code != tt.want {
+				t.Fatalf("%s: status %d, want %d: %s", tt.method, rec.Code, tt.want, rec.Body)
+			}
+		}
+	}
+	if got, _ := srv.chain.queries.lookup("api-version=2022-12-01"); got.Get("api-version") != "2022-12-01" {
+		t.Fatalf("the shared form changed: %v", got)
+	}
+}
+
+// cancelingStore is fixedStore that can cancel any operation.
+type cancelingStore struct{ fixedStore }
+
+func (cancelingStore) CancelOperation(context.Context, string) error { return nil }

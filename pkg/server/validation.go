@@ -17,14 +17,14 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
-// checkOperationRequest checks a request to the operations path before the generated
-// binder sees it: a supported api-version (answered the way the live service does), then
+// checkOperationRequest checks a request to the operations path, whose parsed query is
+// query (read only), before the generated binder sees it: a supported api-version (answered the way the live service does), then
 // the spec's parameter rules through kin-openapi (see operationValidator).
-func checkOperationRequest(c echo.Context, supported []string, v *operationValidator) error {
-	if err := checkAPIVersion(c, supported); err != nil {
+func checkOperationRequest(c echo.Context, query url.Values, supported []string, v *operationValidator) error {
+	if err := checkAPIVersion(query, supported); err != nil {
 		return err
 	}
-	return v.validate(c)
+	return v.validate(c, query)
 }
 
 // operationValidator validates Get Operation requests against the embedded spec with
@@ -105,12 +105,11 @@ func isPlainStringParameter(p *openapi3.Parameter) bool {
 		(p.In == openapi3.ParameterInPath || p.In == openapi3.ParameterInQuery)
 }
 
-func (v *operationValidator) validate(c echo.Context) error {
+func (v *operationValidator) validate(c echo.Context, query url.Values) error {
 	id := c.Param("operationId")
 	if unescaped, err := url.PathUnescape(id); err == nil {
 		id = unescaped
 	}
-	query := c.QueryParams() // parsed once per request by echo, shared with the binder
 	var shape uint32
 	if v.memo != nil {
 		shape = v.shape(id, query)

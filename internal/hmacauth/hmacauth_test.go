@@ -131,7 +131,12 @@ func TestVerifier(t *testing.T) {
 		// does not match must get the answers of the decoding path.
 		{"non-canonical base64 signature (unused low bits set)", signed(t, key, now, func(r *Request) {
 			r.Header.Set("Authorization", withUnusedBitsSet(t, r.Header.Get("Authorization")))
-		}), ""},
+		}), "not base64"},
+		{"signature given twice", signed(t, key, now, func(r *Request) {
+			auth := r.Header.Get("Authorization")
+			prefix, sig, _ := strings.Cut(auth, "&Signature=")
+			r.Header.Set("Authorization", prefix+"&Signature=junk&Signature="+sig)
+		}), "given twice"},
 		{"lower-case scheme and parameter names", signed(t, key, now, func(r *Request) {
 			auth := strings.Replace(r.Header.Get("Authorization"), Scheme+" SignedHeaders=", "hmac-sha256 signedheaders=", 1)
 			r.Header.Set("Authorization", strings.Replace(auth, "&Signature=", "&signature=", 1))
@@ -174,8 +179,9 @@ func TestVerifier(t *testing.T) {
 }
 
 // withUnusedBitsSet rewrites the signature of an Authorization value into a non-canonical
-// base64 form that decodes to the same bytes: base64 of 32 bytes carries 2 unused bits in
-// its last character, which standard (non-strict) decoding ignores.
+// base64 form that lenient decoding reads as the same bytes: base64 of 32 bytes carries 2
+// unused bits in its last character. The verifier refuses it, so that a valid signature
+// has one spelling only.
 func withUnusedBitsSet(t *testing.T, auth string) string {
 	t.Helper()
 	prefix, sig, ok := strings.Cut(auth, "&Signature=")

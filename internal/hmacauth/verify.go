@@ -148,7 +148,9 @@ func (v *Verifier) Precheck(r Request) error {
 	if v.signer.macMatches(signature, r.Method, r.PathAndQuery, date, r.Host, contentHash) {
 		return nil
 	}
-	want, derr := base64.StdEncoding.DecodeString(signature)
+	// Strict: the unused low bits of the last character must be zero, so that a valid
+	// signature has one spelling only, the one the fast path compares.
+	want, derr := base64.StdEncoding.Strict().DecodeString(signature)
 	if derr != nil || len(want) != sha256.Size {
 		return authErr("signature is not base64 of a 32-byte HMAC-SHA256")
 	}
@@ -227,8 +229,14 @@ func parseAuthorization(v string) (signedHeaders, signature string, err error) {
 		}
 		switch {
 		case strings.EqualFold(k, "SignedHeaders"):
+			if signedHeaders != "" {
+				return "", "", authErr("malformed Authorization header: SignedHeaders given twice")
+			}
 			signedHeaders = val
 		case strings.EqualFold(k, "Signature"):
+			if signature != "" {
+				return "", "", authErr("malformed Authorization header: Signature given twice")
+			}
 			signature = val
 		}
 	}

@@ -22,6 +22,10 @@ type requestLogger struct {
 	now     func() time.Time
 }
 
+// maxLoggedMethod bounds the method in a log line: net/http accepts any token as a method,
+// up to the header limit, and a request refused for it would still be logged in full.
+const maxLoggedMethod = 16
+
 // requestLineHandler is implemented by internal/accesslog's handler, which serve logs
 // through: it writes the request line from the values, byte for byte as a record would
 // be written, without building the record.
@@ -62,13 +66,13 @@ func (l *requestLogger) done(c echo.Context, start time.Time, msCV string) {
 		if clientID != "" {
 			clientID = textutil.Truncate(clientID, 64)
 		}
-		_ = l.fast.HandleRequest(context.Background(), end, level, accesslog.Request{Method: req.Method,
+		_ = l.fast.HandleRequest(context.Background(), end, level, accesslog.Request{Method: textutil.Truncate(req.Method, maxLoggedMethod),
 			URI: textutil.Truncate(uri, 300), Status: res.Status, Duration: end.Sub(start), MSCV: msCV, ClientRequestID: clientID})
 		return
 	}
 	rec := slog.NewRecord(end, level, "request", 0)
 	rec.AddAttrs(
-		slog.String("method", req.Method),
+		slog.String("method", textutil.Truncate(req.Method, maxLoggedMethod)),
 		slog.String("uri", textutil.Truncate(uri, 300)),
 		slog.Int("status", res.Status),
 		slog.Duration("duration", end.Sub(start)),

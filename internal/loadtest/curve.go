@@ -43,11 +43,22 @@ func runCurve(c config) error {
 		}
 	}
 	fmt.Printf("\n%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
+	var unsaturated []string
 	for _, p := range points {
 		s := series{results: p.results}
-		fmt.Printf("%-40s %12.0f %9s %9s %10s %10s\n", p.label, median(s.throughputs()), s.medianP(func(r result) time.Duration { return r.p50 }),
-			s.medianP(func(r result) time.Duration { return r.p99 }), fmtBusy(s.busy(func(r result) float64 { return r.serverBusy })),
-			fmtBusy(s.busy(func(r result) float64 { return r.wrkBusy })))
+		busy := median(s.busy(func(r result) float64 { return r.serverBusy }))
+		mark := ""
+		if p.conns > 1 && busy < c.minBusy { // one connection is latency-bound by nature
+			mark = " *"
+			unsaturated = append(unsaturated, p.label)
+		}
+		fmt.Printf("%-40s %12.0f %9s %9s %10s %10s%s\n", p.label, median(s.throughputs()), s.medianP(func(r result) time.Duration { return r.p50 }),
+			s.medianP(func(r result) time.Duration { return r.p99 }), fmtBusy([]float64{busy}),
+			fmtBusy(s.busy(func(r result) float64 { return r.wrkBusy })), mark)
+	}
+	if len(unsaturated) > 0 {
+		return fmt.Errorf("* the server's core was under %.0f%% busy at %s: the host or wrk, not the server, set the pace; run again on a quiet machine",
+			100*c.minBusy, strings.Join(unsaturated, "; "))
 	}
 	return nil
 }
@@ -56,6 +67,7 @@ func runCurve(c config) error {
 // connections.
 type curvePoint struct {
 	label   string
+	conns   int
 	srv     *server
 	run     wrkRun
 	results []result
@@ -71,7 +83,7 @@ func (c config) startCurvePoint(tmp string, logs *os.File, n, conns int) (*curve
 	if err != nil {
 		return nil, err
 	}
-	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), srv: s,
+	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), conns: conns, srv: s,
 		run: wrkRun{url: s.url, connections: conns, duration: time.Second, script: script}}
 	if _, err := p.run.run(s); err != nil { // warm-up
 		s.stop()

@@ -55,7 +55,8 @@ type config struct {
 func main() {
 	baseline := flag.String("baseline", "", "internal: serve the bare baseline on this address with the response in -body")
 	bodyFile := flag.String("body", "", "internal: the baseline's response file (headers, blank line, body)")
-	printSigned := flag.String("print-signed", "", "print the signed request headers of the seed request for this host:port, one per line, and exit (for wrk -H by hand)")
+	printSigned := flag.String("print-signed", "", "print the signed request headers of the seed request for this host:port, one per line, and exit (for wrk -H by hand; valid 15 minutes)")
+	signKey := flag.String("key", testKey, "with -print-signed: the base64 access key to sign with (default: the key the harness gives `serve --access-key`)")
 	var c config
 	flag.StringVar(&c.bin, "bin", "bin/phonenumbers", "the phonenumbers binary to start")
 	flag.DurationVar(&c.duration, "duration", time.Second, "length of one throughput run")
@@ -77,7 +78,12 @@ func main() {
 		return
 	}
 	if *printSigned != "" {
-		for k, vs := range signedHeader(*printSigned) {
+		h, err := signedHeader(*printSigned, *signKey)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest: -key:", err)
+			os.Exit(2)
+		}
+		for k, vs := range h {
 			fmt.Printf("%s: %s\n", k, vs[0])
 		}
 		return

@@ -64,7 +64,9 @@ func (w wrkRun) run(s *server) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	r.serverBusy = (after - before) / w.duration.Seconds()
+	// Both over the wall time wrk ran (start-up and teardown included, a little over
+	// -d): the server's CPU time was counted over that span too.
+	r.serverBusy = (after - before) / wall
 	r.wrkBusy = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds() / wall
 	return r, nil
 }

@@ -12,42 +12,24 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's log writes and the test's reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startServe runs `serve` on a free loopback port and returns its base URL; the server is
 // stopped (and its exit checked) when the test ends.
-func startServe(t *testing.T, cmd serveCmd) (string, *syncBuffer) {
+func startServe(t *testing.T, cmd serveCmd) (string, *servertest.SyncBuffer) {
 	t.Helper()
 	return startServeWith(t, cmd, serveHooks{})
 }
 
 // startServeWith is startServe with test hooks.
-func startServeWith(t *testing.T, cmd serveCmd, hooks serveHooks) (string, *syncBuffer) {
+func startServeWith(t *testing.T, cmd serveCmd, hooks serveHooks) (string, *servertest.SyncBuffer) {
 	t.Helper()
 	if cmd.Addr == "" {
 		cmd.Addr = "127.0.0.1:0"
@@ -63,7 +45,7 @@ func startServeWith(t *testing.T, cmd serveCmd, hooks serveHooks) (string, *sync
 	ready := make(chan string, 1)
 	hooks.ready = func(u string) { ready <- u }
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &servertest.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- cmd.serve(ctx, logs, hooks) }()
 	var base string
@@ -164,7 +146,7 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- cmd.serve(ctx, &syncBuffer{}, hooks) }()
+	go func() { done <- cmd.serve(ctx, &servertest.SyncBuffer{}, hooks) }()
 	base := <-ready
 
 	type result struct {

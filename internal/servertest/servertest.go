@@ -4,6 +4,7 @@
 package servertest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -213,3 +214,24 @@ func DecodeOp(t testing.TB, r Response) types.PhoneNumberOperation {
 
 // Body returns s as a request body.
 func Body(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+// SyncBuffer is a bytes.Buffer safe for a server's concurrent log writes and a test's
+// reads.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

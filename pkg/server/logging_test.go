@@ -1,29 +1,16 @@
 package server_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )
-
-// lockedBuffer is a log destination safe for concurrent whole-line writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
 
 // TestAccessLogBoundsWhatClientsSend: a request line's values that the client chooses
 // (method, URI, client request id) are cut in the log, on the fast path and through slog;
@@ -32,15 +19,15 @@ func TestAccessLogBoundsWhatClientsSend(t *testing.T) {
 	long := strings.Repeat("M", 5000)
 	for _, tt := range []struct {
 		name   string
-		logger func(w *lockedBuffer) *slog.Logger
+		logger func(w *servertest.SyncBuffer) *slog.Logger
 	}{
-		{"fast path", func(w *lockedBuffer) *slog.Logger {
+		{"fast path", func(w *servertest.SyncBuffer) *slog.Logger {
 			return slog.New(accesslog.New(slog.NewTextHandler(w, nil), w, false))
 		}},
-		{"slog", func(w *lockedBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }},
+		{"slog", func(w *servertest.SyncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var out lockedBuffer
+			var out servertest.SyncBuffer
 			store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
 			if err != nil {
 				t.Fatal(err)
@@ -53,7 +40,7 @@ func TestAccessLogBoundsWhatClientsSend(t *testing.T) {
 			req.Method = long
 			req.Header.Set(server.HeaderClientRequestID, strings.Repeat("c", 1000))
 			srv.ServeHTTP(httptest.NewRecorder(), req)
-			line := out.b.String()
+			line := out.String()
 			if !strings.Contains(line, "method="+long[:16]+"...") || len(line) > 1000 {
 				t.Fatalf("log line of %d bytes, want the method cut at 16 bytes and the line short:\n%.300s", len(line), line)
 			}

@@ -79,7 +79,7 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %w", endpoint, describeError(err))}
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s%s", endpoint, code, controlErrorMessage(body), answerHint(code, strings.HasPrefix(endpoint, "http://"), body))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, withHint(controlErrorMessage(body), answerHint(code, strings.HasPrefix(endpoint, "http://"), body)))}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil

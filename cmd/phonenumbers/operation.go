@@ -188,9 +188,9 @@ func describeError(err error) error {
 	}
 	hint := statusHint(re)
 	if ce, ok := client.AsCommunicationError(err); ok {
-		return fmt.Errorf("HTTP %d %s: %s%s", re.StatusCode, ce.Code, communicationDetails(ce), hint)
+		return fmt.Errorf("HTTP %d %s: %s", re.StatusCode, ce.Code, withHint(communicationDetails(ce), hint))
 	}
-	return fmt.Errorf("HTTP %d %s (the response carried no error details)%s", re.StatusCode, http.StatusText(re.StatusCode), hint)
+	return fmt.Errorf("HTTP %d %s", re.StatusCode, withHint(http.StatusText(re.StatusCode)+" (the response carried no error details)", hint))
 }
 
 // statusHint says what to do about answers whose cause is usually on the caller's side.
@@ -203,15 +203,25 @@ func statusHint(re *azcore.ResponseError) string {
 }
 
 // answerHint says what to do about an answer whose cause is usually on the caller's side:
-// a missing or wrong key, or plain HTTP to a server that speaks HTTPS.
+// a missing or wrong key, or plain HTTP to a server that speaks HTTPS; "" otherwise.
+// Join it to the server's message with withHint.
 func answerHint(code int, plainHTTP bool, body []byte) string {
 	switch {
 	case code == http.StatusUnauthorized:
-		return "; the server requires a valid credential: pass its access key with --access-key (or PHONENUMBERS_ACCESS_KEY), or check it"
+		return "the server requires a valid credential: pass its access key with --access-key (or PHONENUMBERS_ACCESS_KEY), or check it"
 	case code == http.StatusBadRequest && plainHTTP && bytes.Contains(body, []byte("HTTP request to an HTTPS server")):
-		return "; the server speaks HTTPS: use an https:// endpoint"
+		return "the server speaks HTTPS: use an https:// endpoint"
 	}
 	return ""
+}
+
+// withHint appends hint, when there is one, to msg, a sentence from the server that may
+// end in a full stop: "msg; hint".
+func withHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	return strings.TrimSuffix(msg, ".") + "; " + hint
 }
 
 func describeFailure(f *client.OperationFailedError) error {

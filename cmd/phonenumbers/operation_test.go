@@ -40,7 +40,7 @@ func TestOperationCommands(t *testing.T) {
 		{"get unknown", append([]string{"operation", "get", "nope"}, conn...), 1, "",
 			[]string{"HTTP 404 NotFound", `Operation "nope" cannot be found`, "target operationid"}, ""},
 		{"get with wrong key", []string{"operation", "get", "search-my-operation-id", "--endpoint", base, "--access-key", "d3Jvbmcta2V5"}, 1, "",
-			[]string{"HTTP 401 Unauthorized", "signature does not match"}, "d3Jvbmcta2V5"},
+			[]string{"HTTP 401 Unauthorized", "signature does not match", "x-ms-date); the server requires a valid credential"}, "d3Jvbmcta2V5"},
 		{"get via connection string", []string{"operation", "get", "search-my-operation-id", "--connection-string", "endpoint=" + base + "/;accesskey=" + testKey}, 0, "succeeded", nil, ""},
 		{"wait purchase", append([]string{"operation", "wait", "purchase_18c224b7-0000-4000-8000-000000000001", "--interval", "5ms"}, conn...), 0, "succeeded",
 			[]string{"purchase_18c224b7-0000-4000-8000-000000000001: running\n", ": notStarted\n", ": succeeded\n"}, ""},

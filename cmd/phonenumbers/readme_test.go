@@ -101,6 +101,25 @@ func TestStartupHintWorksWhenPasted(t *testing.T) {
 	}
 }
 
+// TestInvokedAs: the start-up hint names the program as it was started when that pastes
+// (make run starts ./bin/phonenumbers, which is not on PATH), else plain phonenumbers.
+func TestInvokedAs(t *testing.T) {
+	for _, tt := range []struct{ arg0, want string }{
+		{"phonenumbers", "phonenumbers"},
+		{"./bin/phonenumbers", "./bin/phonenumbers"},
+		{"bin/phonenumbers", "bin/phonenumbers"},
+		{"/usr/local/bin/phonenumbers", "/usr/local/bin/phonenumbers"},
+		{"/tmp/go-build123/b001/exe/phonenumbers", "phonenumbers"},
+		{"/home/me/my tools/phonenumbers", "phonenumbers"},
+		{"/opt/$(evil)/phonenumbers", "phonenumbers"},
+		{"", "phonenumbers"},
+	} {
+		if got := invokedAs(tt.arg0); got != tt.want {
+			t.Errorf("invokedAs(%q) = %q, want %q", tt.arg0, got, tt.want)
+		}
+	}
+}
+
 // TestStartupHints: the hint names an operation that exists and a URL a client can open.
 func TestStartupHints(t *testing.T) {
 	tests := []struct {
@@ -115,7 +134,7 @@ func TestStartupHints(t *testing.T) {
 		{serveCmd{TLSSelfSigned: "/tmp/d"}, "https://0.0.0.0:8443", "x", "--endpoint https://127.0.0.1:8443 --ca-cert /tmp/d/cert.pem"},
 	}
 	for _, tt := range tests {
-		got := tt.cmd.tryCommand(reachableURL(tt.base), tt.id)
+		got := tt.cmd.tryCommand("phonenumbers", reachableURL(tt.base), tt.id)
 		if !strings.Contains(got, tt.want) || strings.Contains(got, testKey) {
 			t.Errorf("tryCommand(%s, %s) = %q, want it to contain %q (and never the key)", tt.base, tt.id, got, tt.want)
 		}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -130,7 +131,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("listen on %s: %w; another process listens there: pass another --addr, e.g. --addr 127.0.0.1:8081 (make run ADDR=127.0.0.1:8081)", s.Addr, err)
+			return fmt.Errorf("listen on %s: %w; another process listens there: pass another --addr, e.g. --addr 127.0.0.1:8090 (make run ADDR=127.0.0.1:8090)", s.Addr, err)
 		}
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
@@ -210,7 +211,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source, firstID string, n int) {
 	logger.Info("phonenumbers server listening",
 		"url", reachableURL(baseURL), "auth", s.authSummary(), "operations", n, "source", source,
-		"control_api", !s.NoControlAPI, "try", s.tryCommand(reachableURL(baseURL), firstID))
+		"control_api", !s.NoControlAPI, "try", s.tryCommand(invokedAs(os.Args[0]), reachableURL(baseURL), firstID))
 	if s.AccessKey != "" {
 		logger.Info("the command above reads the key from PHONENUMBERS_ACCESS_KEY, as serve does; set it in that shell (avoid --access-key: command lines are visible to other processes)")
 	}
@@ -223,10 +224,11 @@ func (s *serveCmd) authSummary() string {
 	return "off (open server: requests are not authenticated)"
 }
 
-// tryCommand is a command that works when pasted: an operation that exists, the URL a
-// client can reach, the certificate to trust and the key (as a placeholder: never the key).
-func (s *serveCmd) tryCommand(baseURL, id string) string {
-	cmd := "phonenumbers operation get " + id + " --endpoint " + baseURL
+// tryCommand is a command that works when pasted: program as serve was started, an
+// operation that exists, the URL a client can reach, the certificate to trust and the key
+// (as a placeholder: never the key).
+func (s *serveCmd) tryCommand(program, baseURL, id string) string {
+	cmd := program + " operation get " + id + " --endpoint " + baseURL
 	// A keyed server's key is not in the command: the CLI reads PHONENUMBERS_ACCESS_KEY,
 	// as serve does, and a key on a command line is visible to every local process.
 	if s.TLSSelfSigned != "" {
@@ -236,6 +238,18 @@ func (s *serveCmd) tryCommand(baseURL, id string) string {
 		cmd = "curl -i '" + baseURL + "/phoneNumbers/operations/" + url.PathEscape(id) + "?api-version=" + types.DefaultAPIVersion + "'  or  " + cmd
 	}
 	return cmd
+}
+
+// invokedAs is the program name for a command meant for pasting: the path serve was
+// started by (./bin/phonenumbers, from make run), which works in the same shell, unless
+// it was a bare name found on PATH, a temporary build of go run or go test, or a path a
+// shell would split.
+func invokedAs(arg0 string) string {
+	if !strings.ContainsRune(arg0, filepath.Separator) || strings.Contains(arg0, "go-build") ||
+		strings.ContainsAny(arg0, " \t'\"$`\\;&|<>()*?[]{}~!#") {
+		return "phonenumbers"
+	}
+	return arg0
 }
 
 // reachableURL replaces an unspecified listen address (0.0.0.0, ::) with loopback, which

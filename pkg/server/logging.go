@@ -61,25 +61,27 @@ func (l *requestLogger) done(c echo.Context, start time.Time, msCV string) {
 	// again and walk the stack for a source position nobody asked for; the end of the
 	// request is the record's time.
 	end := l.now()
+	// What the client chose is cut: a refused request is logged too.
+	method, uri := textutil.Truncate(req.Method, maxLoggedMethod), textutil.Truncate(uri, 300)
+	clientID := headerValue(req.Header, HeaderClientRequestID)
+	if clientID != "" {
+		clientID = textutil.Truncate(clientID, 64)
+	}
 	if l.fast != nil {
-		clientID := headerValue(req.Header, HeaderClientRequestID)
-		if clientID != "" {
-			clientID = textutil.Truncate(clientID, 64)
-		}
-		_ = l.fast.HandleRequest(context.Background(), end, level, accesslog.Request{Method: textutil.Truncate(req.Method, maxLoggedMethod),
-			URI: textutil.Truncate(uri, 300), Status: res.Status, Duration: end.Sub(start), MSCV: msCV, ClientRequestID: clientID})
+		_ = l.fast.HandleRequest(context.Background(), end, level, accesslog.Request{Method: method,
+			URI: uri, Status: res.Status, Duration: end.Sub(start), MSCV: msCV, ClientRequestID: clientID})
 		return
 	}
 	rec := slog.NewRecord(end, level, "request", 0)
 	rec.AddAttrs(
-		slog.String("method", textutil.Truncate(req.Method, maxLoggedMethod)),
-		slog.String("uri", textutil.Truncate(uri, 300)),
+		slog.String("method", method),
+		slog.String("uri", uri),
 		slog.Int("status", res.Status),
 		slog.Duration("duration", end.Sub(start)),
 		slog.String("ms_cv", msCV),
 	)
-	if id := headerValue(req.Header, HeaderClientRequestID); id != "" {
-		rec.AddAttrs(slog.String("client_request_id", textutil.Truncate(id, 64)))
+	if clientID != "" {
+		rec.AddAttrs(slog.String("client_request_id", clientID))
 	}
 	_ = l.logger.Handler().Handle(context.Background(), rec)
 }

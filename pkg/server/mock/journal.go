@@ -36,11 +36,6 @@ var authSchemes = [...]string{"", "HMAC-SHA256", "Bearer", "other"}
 // Nothing else of the header is kept: a credential sent without a scheme ("sk_live_..."),
 // or glued to one by a tab, must not reach the journal.
 func authScheme(auth string) uint8 {
-	for i := 1; i < len(authSchemes)-1; i++ { // the form SDKs send, without scanning
-		if len(auth) > len(authSchemes[i]) && auth[len(authSchemes[i])] == ' ' && auth[:len(authSchemes[i])] == authSchemes[i] {
-			return uint8(i)
-		}
-	}
 	scheme := strings.TrimLeft(auth, " \t")
 	if i := strings.IndexAny(scheme, " \t"); i >= 0 {
 		scheme = scheme[:i]

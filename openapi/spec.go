@@ -12,6 +12,8 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"net/url"
+	"path"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -31,6 +33,34 @@ func Load() (*openapi3.T, error) {
 	}
 	if err := spec.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("openapi: embedded spec is invalid: %w", err)
+	}
+	return spec, nil
+}
+
+// ControlYAML is the content of control.yaml, the mock's control API; its schemas refer to
+// phonenumbers.yaml's.
+//
+//go:embed control.yaml
+var ControlYAML []byte
+
+// LoadControl parses the embedded control API description with kin-openapi, its references
+// to phonenumbers.yaml resolved from the embedded copy, and validates it. Every call returns
+// a fresh document.
+func LoadControl() (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if path.Base(u.Path) == "phonenumbers.yaml" {
+			return PhoneNumbersYAML, nil
+		}
+		return nil, fmt.Errorf("openapi: control.yaml refers to %s, which is not embedded", u)
+	}
+	spec, err := loader.LoadFromDataWithPath(ControlYAML, &url.URL{Path: "control.yaml"})
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse embedded control spec: %w", err)
+	}
+	if err := spec.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("openapi: embedded control spec is invalid: %w", err)
 	}
 	return spec, nil
 }

@@ -62,3 +62,18 @@ func TestVersionContracts(t *testing.T) {
 		t.Errorf("GAVersions = %v", ga)
 	}
 }
+
+func TestEmbeddedControlSpecIsValid(t *testing.T) {
+	spec, err := openapi.LoadControl()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := spec.Components.Schemas["ScriptedOperation"]
+	if op == nil || op.Value == nil {
+		t.Fatal("control.yaml has no ScriptedOperation")
+	}
+	// The reference into phonenumbers.yaml resolved: the enum is there.
+	if enum := op.Value.Properties["operationType"].Value.Enum; len(enum) == 0 {
+		t.Errorf("operationType has no enum: the reference to phonenumbers.yaml did not resolve")
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // conformanceCmd groups the conformance commands. "check" is the default, so that

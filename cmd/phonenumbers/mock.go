@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -55,7 +56,7 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 		return nil, "", err
 	}
 	// The same bounds as the API client: a few MiB per answer, and a deadline.
-	hc.Transport = client.LimitResponseBodies(hc.Transport, client.DefaultMaxResponseBytes)
+	hc.Transport = httpguard.LimitBodies(hc.Transport, client.DefaultMaxResponseBytes)
 	hc.Timeout = mockTimeout
 	var doer controlclient.HttpRequestDoer = hc
 	if t.auth == authKey {

@@ -15,9 +15,9 @@ import (
 
 	netlimit "golang.org/x/net/netutil"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 )
 
 // proxyCmd is `phonenumbers conformance proxy`.

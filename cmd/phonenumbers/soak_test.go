@@ -20,9 +20,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 )
 
 // soakScale is 1 in `make test` and 10 with PHONENUMBERS_SOAK=1 (`make soak`): the full

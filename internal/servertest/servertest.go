@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"

@@ -11,7 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
-	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
+	"github.com/phonenumbers-go/phonenumbers/pkg/client/internal/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/buildinfo"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
-	"github.com/phonenumbers-go/phonenumbers/pkg/client/generated"
+	"github.com/phonenumbers-go/phonenumbers/pkg/client/internal/generated"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 

@@ -99,25 +99,3 @@ func TestCrossOriginRedirectRefused(t *testing.T) {
 		t.Fatalf("the other origin received a request (Authorization %q)", v)
 	}
 }
-
-func TestCheckRedirect(t *testing.T) {
-	tests := []struct {
-		from, to string
-		refused  bool
-	}{
-		{"http://127.0.0.1:8080/a", "http://127.0.0.1:8080/b", false},
-		{"https://Contoso.example/a", "https://contoso.example:443/b", false},
-		{"http://127.0.0.1:8080/a", "http://127.0.0.1:9090/a", true},
-		{"https://contoso.example/a", "http://contoso.example/a", true},
-		{"https://contoso.example/a", "https://evil.example/a", true},
-	}
-	for _, tt := range tests {
-		from, _ := http.NewRequest(http.MethodGet, tt.from, nil)
-		to, _ := http.NewRequest(http.MethodGet, tt.to, nil)
-		err := client.CheckRedirect(to, []*http.Request{from})
-		var coe *client.RedirectError
-		if refused := errors.As(err, &coe); refused != tt.refused {
-			t.Errorf("%s -> %s: err %v, refused %v, want %v", tt.from, tt.to, err, refused, tt.refused)
-		}
-	}
-}

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // Options configures a run. The zero value checks the published example operation

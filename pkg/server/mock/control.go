@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -166,10 +164,8 @@ func (cs *controlService) PutOperation(ctx context.Context, req control.PutOpera
 	if raw, ok := ctx.Value(rawBodyKey{}).([]byte); ok {
 		op, err = parseOperation(raw) // strict: unknown fields are refused
 	} else if req.Body != nil {
-		op, err = fromControlOperation(*req.Body)
-		if err == nil {
-			err = op.Validate()
-		}
+		op = *req.Body
+		err = ValidateOperation(&op)
 	} else {
 		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
 	}
@@ -179,7 +175,8 @@ func (cs *controlService) PutOperation(ctx context.Context, req control.PutOpera
 		if errors.As(err, &fe) {
 			target = fe.Field
 		}
-		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+err.Error()), target)), nil
+		msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join's lines, one per problem
+		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+msg), target)), nil
 	}
 	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
 	// cannot make the operation vanish before it is answered.
@@ -250,58 +247,8 @@ func (cs *controlService) ClearJournal(context.Context, control.ClearJournalRequ
 	return control.ClearJournal204Response{}, nil
 }
 
-// fromControlOperation converts the wire model. Both share one JSON shape (a fixtures
-// entry), so the conversion goes through JSON with unknown fields rejected; that keeps
-// duration parsing and its error messages in one place.
-func fromControlOperation(in control.ScriptedOperation) (Operation, error) {
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return Operation{}, err
-	}
-	var op Operation
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&op); err != nil {
-		return Operation{}, err
-	}
-	return op, nil
-}
-
-// allowUnknown omits the field when false, so answers for ordinary operations keep their shape.
-func allowUnknown(b bool) *bool {
-	if !b {
-		return nil
-	}
-	return &b
-}
-
 func toControlState(st OperationState) control.OperationState {
-	op := st.Operation
-	out := control.ScriptedOperation{
-		ID:                 op.ID,
-		OperationType:      op.OperationType,
-		ResourceLocation:   op.ResourceLocation,
-		LastActionDateTime: op.LastActionDateTime,
-		AllowUnknown:       allowUnknown(op.AllowUnknown),
-		Timeline:           make([]control.TimelineStep, len(op.Timeline)),
-	}
-	if !op.CreatedDateTime.IsZero() {
-		t := op.CreatedDateTime
-		out.CreatedDateTime = &t
-	}
-	for i, s := range op.Timeline {
-		cs := control.TimelineStep{Status: s.Status, Error: s.Error}
-		if s.After != 0 {
-			d := time.Duration(s.After).String()
-			cs.After = &d
-		}
-		if s.AfterPolls != 0 {
-			n := s.AfterPolls
-			cs.AfterPolls = &n
-		}
-		out.Timeline[i] = cs
-	}
-	return control.OperationState{Operation: out, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
+	return control.OperationState{Operation: st.Operation, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
 }
 
 // sentence ends s with a period unless it already ends a sentence ("did you mean ...?").

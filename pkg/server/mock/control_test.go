@@ -26,7 +26,7 @@ func TestControlAPI(t *testing.T) {
 	if err := json.Unmarshal(created.Body, &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Operation.ID != "search_new" || st.Polls != 0 || string(st.Current.Status) != "notStarted" || *st.Operation.Timeline[2].AfterPolls != 2 {
+	if st.Operation.ID != "search_new" || st.Polls != 0 || string(st.Current.Status) != "notStarted" || st.Operation.Timeline[2].AfterPolls != 2 {
 		t.Fatalf("created state = %+v", st)
 	}
 

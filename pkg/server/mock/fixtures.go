@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -111,31 +112,100 @@ func checkFixtureFileInfo(fi os.FileInfo) error {
 }
 
 // ParseFixtures parses and validates fixtures (YAML or JSON); name is used in errors.
-// Unknown fields are errors, so a misspelt field never goes unnoticed; errors name the
-// file, the line, the operation and the field.
+// Every operation is checked against control.yaml's ScriptedOperation schema (see
+// [ValidateOperation]); unknown fields are errors, so a misspelt field never goes
+// unnoticed. The error lists every problem found (at most 20), each with the file, the line,
+// the operation and the field; errors.As finds the first *FieldError.
 func ParseFixtures(name string, data []byte) ([]Operation, error) {
-	ops, err := parseFixtures(data)
+	ops, fes, err := parseFixtures(data)
 	if err != nil {
-		var fe *FieldError
-		if errors.As(err, &fe) && fe.Line > 0 {
-			return nil, fmt.Errorf("fixtures %s: line %d: %w", name, fe.Line, fe)
-		}
 		return nil, fmt.Errorf("fixtures %s: %w", name, err)
+	}
+	if len(fes) > 0 {
+		return nil, &FixturesError{File: name, Problems: fes}
 	}
 	return ops, nil
 }
 
-func parseFixtures(data []byte) ([]Operation, error) {
+// FixturesError lists the problems of a fixtures file, in document order.
+type FixturesError struct {
+	// File is the name the fixtures were read from.
+	File string
+	// Problems are the invalid fields, at most 20.
+	Problems []*FieldError
+}
+
+// Error lists every problem on a line of its own, each with its line number.
+func (e *FixturesError) Error() string {
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("fixtures %s: %s", e.File, e.Problems[0].located())
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "fixtures %s: %d problems", e.File, len(e.Problems))
+	if len(e.Problems) == maxProblems {
+		b.WriteString(" (the first 20)")
+	}
+	for _, fe := range e.Problems {
+		b.WriteString("\n  " + fe.located())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, so errors.As finds a *FieldError.
+func (e *FixturesError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, fe := range e.Problems {
+		errs[i] = fe
+	}
+	return errs
+}
+
+// parseFixtures returns the operations, or the problems of the document (fes), or an error
+// when it is not a fixtures document at all.
+func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) {
 	if len(data) > maxFixtureBytes {
-		return nil, fmt.Errorf("file is larger than %d bytes", maxFixtureBytes)
+		return nil, nil, fmt.Errorf("file is larger than %d bytes", maxFixtureBytes)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("file is empty; want an \"operations\" list")
+		return nil, nil, errors.New("file is empty; want an \"operations\" list")
 	}
 	root, err := parseNode(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	list, err := operationsList(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	budget := valueBudget(data)
+	ops = make([]Operation, len(list.Content))
+	checked := make([]bool, len(list.Content))
+	for i, n := range list.Content {
+		op, problems, err := decodeOperationNode(resolve(n), i, &budget)
+		if err != nil {
+			return nil, nil, err
+		}
+		ops[i], checked[i] = op, true
+		if fes = append(fes, problems...); len(fes) >= maxProblems {
+			return nil, fes[:maxProblems], nil
+		}
+	}
+	dups, err := validateOperations(ops, checked)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, fe := range dups {
+		fe.Line = resolve(list.Content[fe.Index]).Line
+	}
+	if fes = append(fes, dups...); len(fes) > 0 {
+		sort.SliceStable(fes, func(i, j int) bool { return fes[i].Line < fes[j].Line })
+		return nil, fes[:min(len(fes), maxProblems)], nil
+	}
+	return ops, nil, nil
+}
+
+// operationsList returns the "operations" list of a fixtures document's root.
+func operationsList(root *yaml.Node) (*yaml.Node, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("the file is %s; want a mapping with an \"operations\" list, e.g. operations: [{id: op-1, operationType: search, timeline: [{status: running}]}]", kindName(root))
 	}
@@ -158,40 +228,27 @@ func parseFixtures(data []byte) ([]Operation, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("line %d: \"operations\" is %s; want a list of operations", list.Line, kindName(list))
 	}
-	budget := 4*len(data) + 1024 // what aliases may expand to, in JSON bytes
-	ops := make([]Operation, len(list.Content))
-	nodes := make([]*yaml.Node, len(list.Content))
-	for i, n := range list.Content {
-		nodes[i] = resolve(n)
-		op, err := decodeOperationNode(nodes[i], i, &budget)
-		if err != nil {
-			return nil, err
-		}
-		ops[i] = op
-	}
-	if err := ValidateOperations(ops); err != nil {
-		var fe *FieldError
-		if errors.As(err, &fe) && fe.Index >= 0 && fe.Index < len(nodes) {
-			fe.Line = locate(nodes[fe.Index], fe.Field)
-		}
-		return nil, err
-	}
-	return ops, nil
+	return list, nil
 }
 
+// valueBudget is how many values a document of data may expand to through aliases: four
+// times what it could hold written out, so that nested aliases (billion laughs) cannot make
+// it grow without bound.
+func valueBudget(data []byte) int { return 4*len(data) + 1024 }
+
 // parseOperation decodes one operation (JSON or YAML) strictly, as a fixtures entry is
-// decoded, and validates it. Errors are *FieldError where a field is to blame.
+// decoded, and validates it. The error joins a *FieldError per problem.
 func parseOperation(data []byte) (Operation, error) {
 	root, err := parseNode(data)
 	if err != nil {
 		return Operation{}, err
 	}
-	budget := 4*len(data) + 1024
-	op, err := decodeOperationNode(root, -1, &budget)
+	budget := valueBudget(data)
+	op, fes, err := decodeOperationNode(root, -1, &budget)
 	if err != nil {
 		return Operation{}, err
 	}
-	if err := op.Validate(); err != nil {
+	if err := joinFieldErrors(fes); err != nil {
 		return Operation{}, err
 	}
 	return op, nil
@@ -233,10 +290,10 @@ func kindName(n *yaml.Node) string {
 	return "not a mapping"
 }
 
-// decodeOperationNode decodes one operation strictly. It goes through JSON so that the
-// Operation's JSON shape (durations, times, the types package's models) stays the single
-// definition of the format; the conversion keeps every error in YAML terms, with the line.
-func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, error) {
+// decodeOperationNode checks one operation node against the schema and decodes it into the
+// generated type. Problems come back as FieldErrors with their lines; err is for a
+// document the checks cannot read (duplicate keys, nesting, aliases), also a *FieldError.
+func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*FieldError, error) {
 	id := ""
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -249,71 +306,40 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, error
 		return &FieldError{OperationID: textutil.Truncate(id, 300), Index: index, Field: field, Reason: reason, Line: line}
 	}
 	if n.Kind != yaml.MappingNode {
-		return Operation{}, fe("operation", "is "+kindName(n)+"; want a mapping with id, operationType and timeline", n.Line)
+		return Operation{}, []*FieldError{fe("operation", "is "+kindName(n)+"; want a mapping with id, operationType and timeline", n.Line)}, nil
 	}
-	var buf bytes.Buffer
-	if err := toJSON(&buf, n, 0, budget); err != nil {
+	lines := map[string]int{"/": n.Line}
+	value, err := nodeValue(n, "", 0, budget, lines)
+	if err != nil {
 		var ce *convertError
 		if errors.As(err, &ce) {
-			return Operation{}, fe(ce.field, ce.reason, ce.line)
+			return Operation{}, []*FieldError{fe(ce.field, ce.reason, ce.line)}, nil
 		}
-		return Operation{}, err
+		return Operation{}, nil, err
 	}
-	if field, reason, line := checkKeys(n, "", operationKeys); field != "" {
-		return Operation{}, fe(field, reason, line)
+	schema, err := schemaOrError()
+	if err != nil {
+		return Operation{}, nil, err
+	}
+	if ps := checkSchema(schema, value); len(ps) > 0 {
+		return Operation{}, problemsToFieldErrors(ps, id, index, lines), nil
 	}
 	var op Operation
-	dec := json.NewDecoder(&buf)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&op)
+	raw, err := json.Marshal(value)
 	if err == nil {
-		return op, nil
+		err = json.Unmarshal(raw, &op)
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return Operation{}, fe(te.Field, fmt.Sprintf("got %s, want %s", jsonKind(te.Value), yamlType(te.Type.String())), locate(n, te.Field))
+	if err != nil { // the schema admitted what the generated type cannot hold: say so
+		return Operation{}, []*FieldError{fe("operation", strings.TrimPrefix(err.Error(), "json: "), n.Line)}, nil
 	}
-	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		field, _ = strconv.Unquote(field)
-		return Operation{}, fe(field, "unknown field (see examples/fixtures.yaml for every field)", findKey(n, field, 0))
+	fes := checkRules(&op, index)
+	for _, f := range fes {
+		f.Line = lineOf(lines, fieldPointer(f.Field))
 	}
-	// Errors of the fields' own decoders (durations, times) say what they want.
-	return Operation{}, fe("operation", strings.TrimPrefix(err.Error(), "json: "), n.Line)
+	return op, fes, nil
 }
 
-// jsonKind and yamlType turn encoding/json's type names into words that fit YAML too.
-func jsonKind(v string) string {
-	switch v {
-	case "object":
-		return "a mapping"
-	case "array":
-		return "a list"
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	}
-	if strings.HasPrefix(v, "number") {
-		return "a number"
-	}
-	return v
-}
-
-func yamlType(t string) string {
-	switch {
-	case strings.HasPrefix(t, "int"):
-		return "an integer"
-	case t == "bool":
-		return "true or false"
-	case t == "string" || strings.HasPrefix(t, "types."):
-		return "a string"
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	}
-	return "a mapping"
-}
-
-// convertError is a problem found while converting a node to JSON.
+// convertError is a problem found while reading a node's values.
 type convertError struct {
 	field, reason string
 	line          int
@@ -321,206 +347,82 @@ type convertError struct {
 
 func (e *convertError) Error() string { return e.field + ": " + e.reason }
 
-// toJSON writes n as JSON. Aliases are expanded within budget bytes, so a document of
-// nested aliases (billion laughs) cannot make it grow without bound.
-func toJSON(buf *bytes.Buffer, n *yaml.Node, depth int, budget *int) error {
+// nodeValue returns n as generic JSON values (map[string]any, []any, string, float64,
+// bool, nil) and records the line of every value in lines, by JSON pointer. Aliases are
+// expanded within budget values.
+func nodeValue(n *yaml.Node, pointer string, depth int, budget *int, lines map[string]int) (any, error) {
 	if depth > maxNesting {
-		return &convertError{"operation", fmt.Sprintf("nested deeper than %d levels", maxNesting), n.Line}
+		return nil, &convertError{"operation", fmt.Sprintf("nested deeper than %d levels", maxNesting), n.Line}
 	}
-	before := buf.Len()
-	defer func() { *budget -= buf.Len() - before }()
-	if *budget < 0 {
-		return &convertError{"operation", "aliases expand the document to more than 4 times its size", n.Line}
+	if *budget--; *budget < 0 {
+		return nil, &convertError{"operation", "aliases expand the document to more than 4 times its size", n.Line}
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return &convertError{"operation", "unknown alias", n.Line}
+			return nil, &convertError{"operation", "unknown alias", n.Line}
 		}
-		return toJSON(buf, n.Alias, depth+1, budget)
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			buf.WriteString("null")
-			return nil
-		}
-		return toJSON(buf, n.Content[0], depth+1, budget)
+		return nodeValue(n.Alias, pointer, depth+1, budget, lines)
 	case yaml.MappingNode:
-		buf.WriteByte('{')
-		seen := make(map[string]bool, len(n.Content)/2)
+		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := resolve(n.Content[i])
 			if k.Kind != yaml.ScalarNode {
-				return &convertError{"operation", "a mapping key must be a plain name", k.Line}
+				return nil, &convertError{"operation", "a mapping key must be a plain name", k.Line}
 			}
 			if k.Value == "<<" && k.ShortTag() == "!!merge" {
-				return &convertError{"operation", "merge keys (<<) are not supported; repeat the fields", k.Line}
+				return nil, &convertError{"operation", "merge keys (<<) are not supported; repeat the fields", k.Line}
 			}
-			if seen[k.Value] {
-				return &convertError{k.Value, "appears twice in the same mapping", k.Line}
+			if _, dup := m[k.Value]; dup {
+				return nil, &convertError{k.Value, "appears twice in the same mapping", k.Line}
 			}
-			seen[k.Value] = true
-			if i > 0 {
-				buf.WriteByte(',')
+			p := pointer + "/" + k.Value
+			lines[p] = k.Line
+			v, err := nodeValue(n.Content[i+1], p, depth+1, budget, lines)
+			if err != nil {
+				return nil, err
 			}
-			writeJSONString(buf, k.Value)
-			buf.WriteByte(':')
-			if err := toJSON(buf, n.Content[i+1], depth+1, budget); err != nil {
-				return err
-			}
+			m[k.Value] = v
 		}
-		buf.WriteByte('}')
+		return m, nil
 	case yaml.SequenceNode:
-		buf.WriteByte('[')
+		l := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			if i > 0 {
-				buf.WriteByte(',')
+			p := pointer + "/" + strconv.Itoa(i)
+			lines[p] = resolve(c).Line
+			v, err := nodeValue(c, p, depth+1, budget, lines)
+			if err != nil {
+				return nil, err
 			}
-			if err := toJSON(buf, c, depth+1, budget); err != nil {
-				return err
-			}
+			l[i] = v
 		}
-		buf.WriteByte(']')
+		return l, nil
 	case yaml.ScalarNode:
-		writeScalar(buf, n)
+		return scalarValue(n), nil
 	}
-	return nil
+	return nil, &convertError{"operation", "is not a YAML value", n.Line}
 }
 
-// writeScalar writes a scalar by its resolved YAML tag: numbers, booleans and null as
+// scalarValue returns a scalar by its resolved YAML tag: numbers, booleans and null as
 // such, everything else (timestamps included) as a string.
-func writeScalar(buf *bytes.Buffer, n *yaml.Node) {
+func scalarValue(n *yaml.Node) any {
 	switch n.ShortTag() {
 	case "!!null":
-		buf.WriteString("null")
-		return
+		return nil
 	case "!!bool":
 		if b, err := strconv.ParseBool(strings.ToLower(n.Value)); err == nil {
-			buf.WriteString(strconv.FormatBool(b))
-			return
+			return b
 		}
 	case "!!int":
 		if v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
-			buf.WriteString(strconv.FormatInt(v, 10))
-			return
+			return float64(v)
 		}
 	case "!!float":
-		if v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil && !isInfOrNaN(v) {
-			buf.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
-			return
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return v
 		}
 	}
-	writeJSONString(buf, n.Value)
-}
-
-func isInfOrNaN(f float64) bool { return f != f || f > 1e308 || f < -1e308 }
-
-func writeJSONString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s) // a string always encodes
-	buf.Write(b)
-}
-
-// locate returns the line of the node at field ("timeline[2].status", or encoding/json's
-// "timeline.status" without indices) within n, or of the deepest node found on the way.
-func locate(n *yaml.Node, field string) int {
-	line := n.Line
-	for part := range strings.SplitSeq(field, ".") {
-		key, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 && strings.HasSuffix(part, "]") {
-			key = part[:i]
-			if v, err := strconv.Atoi(part[i+1 : len(part)-1]); err == nil {
-				idx = v
-			}
-		}
-		n = resolve(n)
-		if n.Kind == yaml.SequenceNode && len(n.Content) > 0 { // encoding/json drops indices
-			n = resolve(n.Content[0])
-		}
-		next := (*yaml.Node)(nil)
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == key {
-					next = n.Content[i+1]
-					line = n.Content[i].Line
-				}
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = resolve(next)
-		if idx >= 0 && n.Kind == yaml.SequenceNode && idx < len(n.Content) {
-			n = resolve(n.Content[idx])
-			line = n.Line
-		}
-	}
-	return line
-}
-
-// findKey returns the line of the first mapping key named key within n (depth-first), or
-// n's line.
-func findKey(n *yaml.Node, key string, depth int) int {
-	n = resolve(n)
-	if n == nil || depth > maxNesting {
-		return 0
-	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				return n.Content[i].Line
-			}
-		}
-	}
-	for _, c := range n.Content {
-		if l := findKey(c, key, depth+1); l > 0 {
-			return l
-		}
-	}
-	if depth == 0 {
-		return n.Line
-	}
-	return 0
-}
-
-// The exact field names of each level. encoding/json matches names case-insensitively;
-// these make "Status:" a typo like any other.
-var (
-	operationKeys = []string{"id", "operationType", "createdDateTime", "resourceLocation", "lastActionDateTime", "timeline", "allowUnknown"}
-	stepKeys      = []string{"status", "after", "afterPolls", "error"}
-	errorKeys     = []string{"code", "message", "target", "details", "innererror"}
-)
-
-// checkKeys reports the first key of mapping n (and of its timeline steps and errors)
-// that is not spelled exactly as a field, with the field's path, a reason and its line.
-func checkKeys(n *yaml.Node, path string, allowed []string) (field, reason string, line int) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return "", "", 0
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		key, value := n.Content[i], resolve(n.Content[i+1])
-		name := path + key.Value
-		if !slices.Contains(allowed, key.Value) {
-			return name, unknownKeyReason(key.Value, allowed, path == ""), key.Line
-		}
-		switch {
-		case key.Value == "timeline" && value.Kind == yaml.SequenceNode:
-			for j, step := range value.Content {
-				if f, r, l := checkKeys(resolve(step), fmt.Sprintf("%s[%d].", name, j), stepKeys); f != "" {
-					return f, r, l
-				}
-			}
-		case key.Value == "error" || key.Value == "innererror":
-			if f, r, l := checkKeys(value, name+".", errorKeys); f != "" {
-				return f, r, l
-			}
-		case key.Value == "details" && value.Kind == yaml.SequenceNode:
-			for j, d := range value.Content {
-				if f, r, l := checkKeys(resolve(d), fmt.Sprintf("%s[%d].", name, j), errorKeys); f != "" {
-					return f, r, l
-				}
-			}
-		}
-	}
-	return "", "", 0
+	return n.Value
 }
 
 // unknownKeyReason says why key is refused and what was probably meant.

@@ -1,6 +1,7 @@
 package mock_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -72,7 +73,7 @@ func TestFixtureErrors(t *testing.T) {
 		{"both triggers", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: running, after: 1s, afterPolls: 2}]\n", []string{"op-a", "timeline[0]", "not both"}},
 		{"decreasing polls", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: running, afterPolls: 3}, {status: succeeded, afterPolls: 2}]\n", []string{"timeline[1].afterPolls"}},
 		{"error not last", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: failed, error: {code: X, message: y}}, {status: succeeded}]\n", []string{"timeline[0].error", "last step"}},
-		{"error without message", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: failed, error: {code: X}}]\n", []string{"timeline[0].error", "code and a message"}},
+		{"error without message", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: failed, error: {code: X}}]\n", []string{"timeline[0].error.message", "is required"}},
 		{"duplicate id", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: running}]}\n  - {id: op-a, operationType: search, timeline: [{status: running}]}\n", []string{"op-a", "duplicates operation #1"}},
 		{"id with slash", "operations:\n  - {id: a/b, operationType: search, timeline: [{status: running}]}\n", []string{"a/b", "id"}},
 		{"id too long", "operations:\n  - {id: " + strings.Repeat("x", 257) + ", operationType: search, timeline: [{status: running}]}\n", []string{"257 bytes"}},
@@ -215,5 +216,75 @@ func TestFixtureKeysAreCaseSensitive(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: err = %v, want %q", tt.doc, err, tt.want)
 		}
+	}
+}
+
+// TestFixtureErrorsFromTheSchema: every problem of a file is reported at once, each on its
+// own line, naming the field and what was got, as read from control.yaml's schema.
+func TestFixtureErrorsFromTheSchema(t *testing.T) {
+	doc := strings.Join([]string{
+		"operations:",                    // 1
+		"  - id: op-a",                   // 2
+		"    operationType: purchase",    // 3
+		"    createdDateTime: yesterday", // 4
+		"    timeline:",                  // 5
+		"      - status: running",        // 6
+		"        after: 5 seconds",       // 7
+		"      - status: succeeded",      // 8
+		`        afterPolls: "3"`,        // 9
+		"  - id: op-b",                   // 10
+		"    operationType: search",      // 11
+		"    timeline:",                  // 12
+		"      - status: running",        // 13
+		"        after: 2",               // 14
+	}, "\n") + "\n"
+	_, err := mock.ParseFixtures("bad.yaml", []byte(doc))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var fe *mock.FixturesError
+	if !errors.As(err, &fe) || len(fe.Problems) != 4 {
+		t.Fatalf("err = %v, want 4 problems", err)
+	}
+	for _, want := range []string{
+		`line 4: operation "op-a": createdDateTime: got "yesterday", want a date-time`,
+		`line 7: operation "op-a": timeline[0].after: got "5 seconds", want a duration such as "1.5s"`,
+		`line 9: operation "op-a": timeline[1].afterPolls: got a string ("3"), want an integer`,
+		`line 14: operation "op-b": timeline[0].after: got an integer, want a duration such as "1.5s"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not contain %q:\n%s", want, err)
+		}
+	}
+}
+
+// TestValidateOperationFromGo: operations built in Go are checked against the same schema.
+func TestValidateOperationFromGo(t *testing.T) {
+	tests := []struct {
+		name string
+		op   mock.Operation
+		want string // "" means valid
+	}{
+		{"valid", mock.Operation{ID: "a", OperationType: "search", Timeline: []mock.Step{{Status: "running"}}}, ""},
+		{"status typo", mock.Operation{ID: "a", OperationType: "search", Timeline: []mock.Step{{Status: "Running"}}}, `did you mean "running"?`},
+		{"unknown allowed", mock.Operation{ID: "a", OperationType: "reservationPurchase", AllowUnknown: true, Timeline: []mock.Step{{Status: "cancelled"}}}, ""},
+		{"no timeline", mock.Operation{ID: "a", OperationType: "search"}, "timeline"},
+		{"negative after", mock.Operation{ID: "a", OperationType: "search", Timeline: []mock.Step{{Status: "running", After: -1}}}, "must not be negative"},
+		{"id too long in bytes", mock.Operation{ID: strings.Repeat("é", 200), OperationType: "search", Timeline: []mock.Step{{Status: "running"}}}, "400 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := mock.ValidateOperation(&tt.op)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			var fe *mock.FieldError
+			if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a *FieldError mentioning %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -145,7 +145,7 @@ func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore
 	s.initialSizes = make([]int, len(initial))
 	var total int64
 	for i := range initial {
-		s.initial[i] = initial[i].clone()
+		s.initial[i] = cloneOperation(&initial[i])
 		n, err := s.sizeOf(&s.initial[i])
 		if err != nil {
 			return nil, err
@@ -176,23 +176,44 @@ func (s *MemoryStore) sizeOf(op *Operation) (int, error) {
 	return len(b), nil
 }
 
-// ValidateOperations checks every operation and that ids are unique. The error is a
-// *FieldError naming the first offending operation and field.
+// ValidateOperations checks every operation (see [ValidateOperation]) and that ids are
+// unique. The error joins a *FieldError per problem (at most 20), each naming its
+// operation by id and position.
 func ValidateOperations(ops []Operation) error {
+	fes, err := validateOperations(ops, nil)
+	if err != nil {
+		return err
+	}
+	return joinFieldErrors(fes)
+}
+
+// validateOperations checks ops; skip[i] marks operations already checked (fixtures check
+// them where they were read, with lines) so that only their ids are compared.
+func validateOperations(ops []Operation, skip []bool) ([]*FieldError, error) {
+	var out []*FieldError
 	seen := make(map[string]int, len(ops))
 	for i := range ops {
-		if err := ops[i].Validate(); err != nil {
-			fe := err.(*FieldError)
-			fe.Index = i
-			return fe
+		if len(out) >= maxProblems {
+			break
+		}
+		if skip == nil || !skip[i] {
+			fes, err := validateOperation(&ops[i], i)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fes...)
+		}
+		if ops[i].ID == "" { // not decoded, or no id: reported already
+			continue
 		}
 		if j, dup := seen[ops[i].ID]; dup {
-			return &FieldError{OperationID: ops[i].ID, Index: i, Field: "id",
-				Reason: fmt.Sprintf("duplicates operation #%d", j+1)}
+			out = append(out, &FieldError{OperationID: ops[i].ID, Index: i, Field: "id",
+				Reason: fmt.Sprintf("duplicates operation #%d", j+1)})
+			continue
 		}
 		seen[ops[i].ID] = i
 	}
-	return nil
+	return out[:min(len(out), maxProblems)], nil
 }
 
 // Reset replaces the content with the set the store was created with, and restarts every
@@ -205,7 +226,7 @@ func (s *MemoryStore) Reset() {
 	s.order = list.New()
 	s.bytes = 0
 	for i := range s.initial {
-		s.putLocked(s.initial[i].clone(), s.initialSizes[i], now)
+		s.putLocked(cloneOperation(&s.initial[i]), s.initialSizes[i], now)
 	}
 }
 
@@ -217,10 +238,10 @@ func (s *MemoryStore) Reset() {
 // wrapping [ErrOperationTooLarge]. When the store holds MaxOperations operations, or the
 // new one would take the total beyond MaxTotalBytes, the oldest are evicted until it fits.
 func (s *MemoryStore) Put(op Operation) (OperationState, error) {
-	if err := op.Validate(); err != nil {
+	if err := ValidateOperation(&op); err != nil {
 		return OperationState{}, err
 	}
-	op = op.clone()
+	op = cloneOperation(&op)
 	size, err := s.sizeOf(&op)
 	if err != nil {
 		return OperationState{}, err
@@ -396,12 +417,12 @@ func (e *entry) state(now time.Time, mode LastActionMode) OperationState {
 	if idx != e.lastIdx {
 		at = now // what a read now would record
 	}
-	return OperationState{Operation: e.op.clone(), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode)}
+	return OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode)}
 }
 
 // stepAt returns the timeline step a read at now would serve; e.mu must be held.
 func (e *entry) stepAt(now time.Time) int {
-	return e.op.stepAt(now.Sub(e.stored), e.polls)
+	return stepAt(&e.op, now.Sub(e.stored), e.polls)
 }
 
 // read counts one read at now and returns the step it serves, remembering when that step

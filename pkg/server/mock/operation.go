@@ -4,98 +4,33 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 // Operation is a scripted operation: the fixed part the service reports about it and a
-// timeline of statuses it goes through. It is also the schema of a fixtures file entry.
+// timeline of statuses it goes through. It is the generated model of openapi/control.yaml's
+// ScriptedOperation, the schema of a fixtures entry and of the control API's bodies, so the
+// three cannot drift; [ValidateOperation] checks one against that schema.
 //
 // The status served at any moment is computed from the timeline when the operation is
 // read; nothing runs in the background.
-type Operation struct {
-	// ID is the operation id (required, at most [server.MaxOperationIDLength] bytes).
-	ID string `json:"id"`
-	// OperationType is one of [OperationTypes] (required). Other values, and other
-	// spellings, are refused as typos unless AllowUnknown is set.
-	OperationType types.PhoneNumberOperationType `json:"operationType"`
-	// CreatedDateTime is reported as is. Zero means "the time the operation was stored".
-	CreatedDateTime time.Time `json:"createdDateTime,omitzero"`
-	// ResourceLocation is the URL of the operation's result, relative and carrying
-	// ?api-version=, as the live service sends it. Nil is served as JSON null and
-	// suppresses the Location header.
-	ResourceLocation *string `json:"resourceLocation,omitempty"`
-	// LastActionDateTime, when set, is reported as is. Otherwise the store's
-	// LastActionMode decides.
-	LastActionDateTime *time.Time `json:"lastActionDateTime,omitempty"`
-	// AllowUnknown serves operationType and status values 2022-12-01 does not list, on
-	// purpose: the enums are extensible (the live service later added operationType
-	// reservationPurchase) and clients must cope. Without it such values are refused as
-	// typos, with a suggestion.
-	AllowUnknown bool `json:"allowUnknown,omitempty"`
-	// Timeline lists the statuses the operation goes through (at least one step).
-	Timeline []Step `json:"timeline"`
-}
+type Operation = control.ScriptedOperation
 
-// Step is one point of an operation's timeline. A step is reached when the time since the
-// operation was stored is at least After, or when at least AfterPolls earlier reads of the
-// operation have been answered; a step with neither is reached at once. The status served
-// is that of the last step reached, so non-monotonic sequences such as
-// running -> notStarted -> succeeded are expressed simply by listing them.
-type Step struct {
-	// Status is the status served while this step is the latest reached (required): one of
-	// [Statuses], or any value when the operation sets AllowUnknown.
-	Status types.PhoneNumberOperationStatus `json:"status"`
-	// After is the time since the operation was stored at which the step is reached.
-	After Duration `json:"after,omitempty"`
-	// AfterPolls is the number of earlier reads after which the step is reached.
-	AfterPolls int `json:"afterPolls,omitempty"`
-	// Error is reported while this step is current; only the last step may carry one, and
-	// only with status failed.
-	Error *types.CommunicationError `json:"error,omitempty"`
-}
+// Step is one point of an operation's timeline (control.yaml's TimelineStep). A step is
+// reached when the time since the operation was stored is at least After, or when at least
+// AfterPolls earlier reads of the operation have been answered; a step with neither is
+// reached at once. The status served is that of the last step reached, so non-monotonic
+// sequences such as running -> notStarted -> succeeded are expressed simply by listing them.
+type Step = control.TimelineStep
 
 // Duration is a time.Duration that reads and writes as a Go duration string ("1.5s", "2m").
-type Duration time.Duration
-
-// String formats the duration like time.Duration ("1.5s").
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalJSON writes the duration as a string such as "1.5s".
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).String())
-}
-
-// UnmarshalJSON reads a duration string such as "1.5s" or "250ms".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New(`want a duration string such as "1.5s" or "2m"`)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("want a duration string such as \"1.5s\" or \"2m\", got %q", s)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// OperationTypes are the operationType values api-version 2022-12-01 lists.
-var OperationTypes = []types.PhoneNumberOperationType{
-	types.PhoneNumberOperationTypePurchase, types.PhoneNumberOperationTypeReleasePhoneNumber,
-	types.PhoneNumberOperationTypeSearch, types.PhoneNumberOperationTypeUpdatePhoneNumberCapabilities,
-}
-
-// Statuses are the status values api-version 2022-12-01 lists.
-var Statuses = []types.PhoneNumberOperationStatus{
-	types.PhoneNumberOperationStatusNotStarted, types.PhoneNumberOperationStatusRunning,
-	types.PhoneNumberOperationStatusSucceeded, types.PhoneNumberOperationStatusFailed,
-}
+type Duration = control.Duration
 
 // unknownValue says that got is not among allowed, what is, what was probably meant, and
 // how to serve it anyway.
@@ -176,50 +111,125 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", who, e.Field, e.Reason)
 }
 
-// Validate checks the operation and returns a *FieldError for the first problem found.
-func (o *Operation) Validate() error {
-	fe := func(field, reason string) error {
-		return &FieldError{OperationID: o.ID, Index: -1, Field: field, Reason: reason}
+// located is Error with the line first, when known.
+func (e *FieldError) located() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Error())
+	}
+	return e.Error()
+}
+
+// ValidateOperation checks op against control.yaml's ScriptedOperation schema (types,
+// required fields, enums, formats, bounds, unknown fields) and then the rules a schema
+// cannot state (step order, which step may carry an error). The error joins a *FieldError
+// per problem, at most 20.
+func ValidateOperation(op *Operation) error {
+	fes, err := validateOperation(op, -1)
+	if err != nil {
+		return err
+	}
+	return joinFieldErrors(fes)
+}
+
+// validateOperation is ValidateOperation for the operation at index of a list.
+func validateOperation(op *Operation, index int) ([]*FieldError, error) {
+	value, err := genericJSON(op)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := schemaOrError()
+	if err != nil {
+		return nil, err
+	}
+	if ps := checkSchema(schema, value); len(ps) > 0 {
+		return problemsToFieldErrors(ps, op.ID, index, nil), nil
+	}
+	return checkRules(op, index), nil
+}
+
+// genericJSON returns v as the generic values kin-openapi validates.
+func genericJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// problemsToFieldErrors names the operation and the field of each problem, and its line
+// from lines (JSON pointer -> line) when the operation was read from a document.
+func problemsToFieldErrors(ps []problem, id string, index int, lines map[string]int) []*FieldError {
+	out := make([]*FieldError, 0, min(len(ps), maxProblems))
+	for _, p := range ps {
+		if len(out) == maxProblems {
+			break
+		}
+		out = append(out, &FieldError{OperationID: textutil.Truncate(id, 300), Index: index,
+			Field: pointerField(p.pointer), Reason: p.reason, Line: lineOf(lines, p.pointer)})
+	}
+	return out
+}
+
+// lineOf returns the line of the node at pointer, or of its nearest ancestor, 0 if none.
+func lineOf(lines map[string]int, pointer []string) int {
+	for i := len(pointer); i >= 0 && lines != nil; i-- {
+		if l, ok := lines["/"+strings.Join(pointer[:i], "/")]; ok {
+			return l
+		}
+	}
+	return 0
+}
+
+// joinFieldErrors returns nil, the one error, or all of them joined (errors.As finds the first).
+func joinFieldErrors(fes []*FieldError) error {
+	switch len(fes) {
+	case 0:
+		return nil
+	case 1:
+		return fes[0]
+	}
+	errs := make([]error, len(fes))
+	for i, fe := range fes {
+		errs[i] = fe
+	}
+	return errors.Join(errs...)
+}
+
+// checkRules checks what the schema cannot say, on an operation that conforms to it.
+func checkRules(o *Operation, index int) []*FieldError {
+	var out []*FieldError
+	fe := func(field, reason string) {
+		out = append(out, &FieldError{OperationID: textutil.Truncate(o.ID, 300), Index: index, Field: field, Reason: reason})
 	}
 	switch {
 	case strings.TrimSpace(o.ID) == "":
-		return fe("id", "is required")
+		fe("id", "is required")
 	case len(o.ID) > server.MaxOperationIDLength:
-		return fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), server.MaxOperationIDLength))
+		fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), server.MaxOperationIDLength))
 	case strings.ContainsAny(o.ID, "/?#"):
-		return fe("id", "must not contain '/', '?' or '#'")
-	case o.OperationType == "":
-		return fe("operationType", "is required (e.g. search, purchase, releasePhoneNumber, updatePhoneNumberCapabilities)")
-	case !o.AllowUnknown && !slices.Contains(OperationTypes, o.OperationType):
-		return fe("operationType", unknownValue(string(o.OperationType), OperationTypes))
-	case len(o.Timeline) == 0:
-		return fe("timeline", "needs at least one step")
+		fe("id", "must not contain '/', '?' or '#'")
 	}
 	var lastAfter Duration
 	lastPolls := 0
 	for i, s := range o.Timeline {
 		field := fmt.Sprintf("timeline[%d]", i)
 		switch {
-		case s.Status == "":
-			return fe(field+".status", "is required (notStarted, running, succeeded or failed)")
-		case !o.AllowUnknown && !slices.Contains(Statuses, s.Status):
-			return fe(field+".status", unknownValue(string(s.Status), Statuses))
-		case s.After < 0:
-			return fe(field+".after", "must not be negative")
-		case s.AfterPolls < 0:
-			return fe(field+".afterPolls", "must not be negative")
 		case s.After != 0 && s.AfterPolls != 0:
-			return fe(field, "set after or afterPolls, not both")
+			fe(field, "set after or afterPolls, not both")
 		case s.After != 0 && s.After < lastAfter:
-			return fe(field+".after", "must not be earlier than a previous step's")
+			fe(field+".after", "must not be earlier than a previous step's")
 		case s.AfterPolls != 0 && s.AfterPolls < lastPolls:
-			return fe(field+".afterPolls", "must not be smaller than a previous step's")
+			fe(field+".afterPolls", "must not be smaller than a previous step's")
 		case s.Error != nil && i != len(o.Timeline)-1:
-			return fe(field+".error", "only the last step may carry an error")
+			fe(field+".error", "only the last step may carry an error")
 		case s.Error != nil && s.Status != types.PhoneNumberOperationStatusFailed:
-			return fe(field+".error", fmt.Sprintf("only a step with status %q may carry an error, this one is %q", types.PhoneNumberOperationStatusFailed, s.Status))
+			fe(field+".error", fmt.Sprintf("only a step with status %q may carry an error, this one is %q", types.PhoneNumberOperationStatusFailed, s.Status))
 		case s.Error != nil && (s.Error.Code == "" || s.Error.Message == ""):
-			return fe(field+".error", "needs a code and a message")
+			fe(field+".error", "needs a code and a message")
 		}
 		if s.After != 0 {
 			lastAfter = s.After
@@ -228,11 +238,11 @@ func (o *Operation) Validate() error {
 			lastPolls = s.AfterPolls
 		}
 	}
-	return nil
+	return out
 }
 
-// stepAt returns the index of the last step reached after elapsed time and polls earlier reads.
-func (o *Operation) stepAt(elapsed time.Duration, polls int) int {
+// stepAt returns the index of o's last step reached after elapsed time and polls earlier reads.
+func stepAt(o *Operation, elapsed time.Duration, polls int) int {
 	current := 0
 	for i, s := range o.Timeline {
 		timeReached := s.After != 0 && elapsed >= time.Duration(s.After)
@@ -245,8 +255,8 @@ func (o *Operation) stepAt(elapsed time.Duration, polls int) int {
 	return current
 }
 
-// clone returns a deep copy, so stored operations never share memory with callers.
-func (o *Operation) clone() Operation {
+// cloneOperation returns a deep copy, so stored operations never share memory with callers.
+func cloneOperation(o *Operation) Operation {
 	c := *o
 	if o.ResourceLocation != nil {
 		v := *o.ResourceLocation

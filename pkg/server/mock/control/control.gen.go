@@ -66,12 +66,12 @@ type ScriptedOperation struct {
 	// differently), deliberately, to test how clients cope with extensible enums (the
 	// live service later added operationType reservationPurchase). Without it such
 	// values are refused as typos.
-	AllowUnknown *bool `json:"allowUnknown,omitempty"`
+	AllowUnknown bool `json:"allowUnknown,omitempty"`
 
 	// CreatedDateTime Reported as is; defaults to the time the operation is stored.
-	CreatedDateTime *time.Time `json:"createdDateTime,omitempty"`
+	CreatedDateTime time.Time `json:"createdDateTime,omitempty,omitzero"`
 
-	// ID The operation id.
+	// ID The operation id, at most 256 bytes, without '/', '?' or '#'.
 	ID string `json:"id"`
 
 	// LastActionDateTime Reported as is; when absent the server's last-action mode decides.
@@ -90,13 +90,13 @@ type ScriptedOperation struct {
 // is reached `after` a duration since the operation was stored, after `afterPolls` earlier
 // reads, or at once when it has neither.
 type TimelineStep struct {
-	// After A Go duration such as "1.5s" or "2m".
+	// After A Go duration such as "1.5s" or "2m", not negative.
 	//
 	// Example: 1.5s
-	After *string `json:"after,omitempty"`
+	After Duration `json:"after,omitempty"`
 
 	// AfterPolls The number of earlier reads after which the step is reached.
-	AfterPolls *int `json:"afterPolls,omitempty"`
+	AfterPolls int `json:"afterPolls,omitempty"`
 
 	// Error Only on a step with status failed.
 	Error *externalRef0.CommunicationError `json:"error,omitempty"`

@@ -92,10 +92,19 @@ type ClientInterface interface {
 
 	// ClearJournal Forgets every recorded request.
 	//
+	// Empties the journal; requests answered afterwards are recorded as before. The stored
+	// operations are untouched (`POST /mock/reset` clears the journal and restores them).
+	//
 	// Corresponds with DELETE /mock/journal (the `ClearJournal` operationId).
 	ClearJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
+	//
+	// Returns the requests the server answered outside `/mock`, oldest first: the most
+	// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
+	// with another `--journal-size`). Refused requests are recorded too, with the status
+	// they were answered with, so a failing signature shows. Control requests are not
+	// recorded, and of the Authorization header only the scheme is kept.
 	//
 	// Corresponds with GET /mock/journal (the `GetJournal` operationId).
 	GetJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -111,12 +120,36 @@ type ClientInterface interface {
 
 	// PutOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
 	//
+	// Validates the operation and stores it under its id, from now on served at
+	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+	// its timeline starts again from the first step, with durations counted from now and no
+	// polls. When the store is full (by count or by total size), the operations stored
+	// longest ago are dropped to make room.
+	//
+	// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+	// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+	// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+	// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+	// lists, or an operation that encodes to more than the per-operation limit, answers 413.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
 	PutOperationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+	//
+	// Validates the operation and stores it under its id, from now on served at
+	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+	// its timeline starts again from the first step, with durations counted from now and no
+	// polls. When the store is full (by count or by total size), the operations stored
+	// longest ago are dropped to make room.
+	//
+	// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+	// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+	// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+	// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+	// lists, or an operation that encodes to more than the per-operation limit, answers 413.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -125,21 +158,37 @@ type ClientInterface interface {
 
 	// DeleteOperation Removes a stored operation.
 	//
+	// Removes the operation: reads of `/phoneNumbers/operations/{operationId}` then answer
+	// 404 `NotFound`. An operation the server started with comes back with
+	// `POST /mock/reset`. An unknown id answers 404 `NotFound`.
+	//
 	// Corresponds with DELETE /mock/operations/{operationId} (the `DeleteOperation` operationId).
 	DeleteOperation(ctx context.Context, operationID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOperationState Returns a stored operation and how it is being served, without counting as a poll.
+	//
+	// Returns the operation as stored, when it was stored, how many reads of
+	// `/phoneNumbers/operations/{operationId}` it has answered, and `current`, what such a
+	// read would serve now. This request is not one of those reads: it does not move a
+	// poll-based timeline on. An unknown id answers 404 `NotFound`.
 	//
 	// Corresponds with GET /mock/operations/{operationId} (the `GetOperationState` operationId).
 	GetOperationState(ctx context.Context, operationID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Reset Restores the operations the server started with, restarts every timeline and clears the journal.
 	//
+	// Puts back the operations the server started with (those of its fixtures file, or the
+	// built-in ones when it was started without one), each with its timeline restarted from
+	// the first step, drops every other stored operation, and clears the journal.
+	//
 	// Corresponds with POST /mock/reset (the `Reset` operationId).
 	Reset(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ClearJournal Forgets every recorded request.
+//
+// Empties the journal; requests answered afterwards are recorded as before. The stored
+// operations are untouched (`POST /mock/reset` clears the journal and restores them).
 //
 // Corresponds with DELETE /mock/journal (the `ClearJournal` operationId).
 func (c *Client) ClearJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -155,6 +204,12 @@ func (c *Client) ClearJournal(ctx context.Context, reqEditors ...RequestEditorFn
 }
 
 // GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
+//
+// Returns the requests the server answered outside `/mock`, oldest first: the most
+// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
+// with another `--journal-size`). Refused requests are recorded too, with the status
+// they were answered with, so a failing signature shows. Control requests are not
+// recorded, and of the Authorization header only the scheme is kept.
 //
 // Corresponds with GET /mock/journal (the `GetJournal` operationId).
 func (c *Client) GetJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -190,6 +245,18 @@ func (c *Client) ListOperations(ctx context.Context, params *ListOperationsParam
 
 // PutOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
 //
+// Validates the operation and stores it under its id, from now on served at
+// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+// its timeline starts again from the first step, with durations counted from now and no
+// polls. When the store is full (by count or by total size), the operations stored
+// longest ago are dropped to make room.
+//
+// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+// lists, or an operation that encodes to more than the per-operation limit, answers 413.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /mock/operations (the `PutOperation` operationId).
@@ -206,6 +273,18 @@ func (c *Client) PutOperationWithBody(ctx context.Context, contentType string, b
 }
 
 // PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+//
+// Validates the operation and stores it under its id, from now on served at
+// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+// its timeline starts again from the first step, with durations counted from now and no
+// polls. When the store is full (by count or by total size), the operations stored
+// longest ago are dropped to make room.
+//
+// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+// lists, or an operation that encodes to more than the per-operation limit, answers 413.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -224,6 +303,10 @@ func (c *Client) PutOperation(ctx context.Context, body PutOperationJSONRequestB
 
 // DeleteOperation Removes a stored operation.
 //
+// Removes the operation: reads of `/phoneNumbers/operations/{operationId}` then answer
+// 404 `NotFound`. An operation the server started with comes back with
+// `POST /mock/reset`. An unknown id answers 404 `NotFound`.
+//
 // Corresponds with DELETE /mock/operations/{operationId} (the `DeleteOperation` operationId).
 func (c *Client) DeleteOperation(ctx context.Context, operationID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteOperationRequest(c.Server, operationID)
@@ -239,6 +322,11 @@ func (c *Client) DeleteOperation(ctx context.Context, operationID string, reqEdi
 
 // GetOperationState Returns a stored operation and how it is being served, without counting as a poll.
 //
+// Returns the operation as stored, when it was stored, how many reads of
+// `/phoneNumbers/operations/{operationId}` it has answered, and `current`, what such a
+// read would serve now. This request is not one of those reads: it does not move a
+// poll-based timeline on. An unknown id answers 404 `NotFound`.
+//
 // Corresponds with GET /mock/operations/{operationId} (the `GetOperationState` operationId).
 func (c *Client) GetOperationState(ctx context.Context, operationID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOperationStateRequest(c.Server, operationID)
@@ -253,6 +341,10 @@ func (c *Client) GetOperationState(ctx context.Context, operationID string, reqE
 }
 
 // Reset Restores the operations the server started with, restarts every timeline and clears the journal.
+//
+// Puts back the operations the server started with (those of its fixtures file, or the
+// built-in ones when it was started without one), each with its timeline restarted from
+// the first step, drops every other stored operation, and clears the journal.
 //
 // Corresponds with POST /mock/reset (the `Reset` operationId).
 func (c *Client) Reset(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -568,12 +660,21 @@ type ClientWithResponsesInterface interface {
 
 	// ClearJournalWithResponse Forgets every recorded request.
 	//
+	// Empties the journal; requests answered afterwards are recorded as before. The stored
+	// operations are untouched (`POST /mock/reset` clears the journal and restores them).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /mock/journal (the `ClearJournal` operationId).
 	ClearJournalWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ClearJournalResponse, error)
 
 	// GetJournalWithResponse Returns the most recent requests to the Communication Services paths, oldest first.
+	//
+	// Returns the requests the server answered outside `/mock`, oldest first: the most
+	// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
+	// with another `--journal-size`). Refused requests are recorded too, with the status
+	// they were answered with, so a failing signature shows. Control requests are not
+	// recorded, and of the Authorization header only the scheme is kept.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -593,12 +694,36 @@ type ClientWithResponsesInterface interface {
 
 	// PutOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 	//
+	// Validates the operation and stores it under its id, from now on served at
+	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+	// its timeline starts again from the first step, with durations counted from now and no
+	// polls. When the store is full (by count or by total size), the operations stored
+	// longest ago are dropped to make room.
+	//
+	// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+	// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+	// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+	// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+	// lists, or an operation that encodes to more than the per-operation limit, answers 413.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
 	PutOperationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOperationResponse, error)
 
 	// PutOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+	//
+	// Validates the operation and stores it under its id, from now on served at
+	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+	// its timeline starts again from the first step, with durations counted from now and no
+	// polls. When the store is full (by count or by total size), the operations stored
+	// longest ago are dropped to make room.
+	//
+	// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+	// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+	// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+	// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+	// lists, or an operation that encodes to more than the per-operation limit, answers 413.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -607,6 +732,10 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteOperationWithResponse Removes a stored operation.
 	//
+	// Removes the operation: reads of `/phoneNumbers/operations/{operationId}` then answer
+	// 404 `NotFound`. An operation the server started with comes back with
+	// `POST /mock/reset`. An unknown id answers 404 `NotFound`.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /mock/operations/{operationId} (the `DeleteOperation` operationId).
@@ -614,12 +743,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetOperationStateWithResponse Returns a stored operation and how it is being served, without counting as a poll.
 	//
+	// Returns the operation as stored, when it was stored, how many reads of
+	// `/phoneNumbers/operations/{operationId}` it has answered, and `current`, what such a
+	// read would serve now. This request is not one of those reads: it does not move a
+	// poll-based timeline on. An unknown id answers 404 `NotFound`.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /mock/operations/{operationId} (the `GetOperationState` operationId).
 	GetOperationStateWithResponse(ctx context.Context, operationID string, reqEditors ...RequestEditorFn) (*GetOperationStateResponse, error)
 
 	// ResetWithResponse Restores the operations the server started with, restarts every timeline and clears the journal.
+	//
+	// Puts back the operations the server started with (those of its fixtures file, or the
+	// built-in ones when it was started without one), each with its timeline restarted from
+	// the first step, drops every other stored operation, and clears the journal.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -944,6 +1082,9 @@ func (r ResetResponse) ContentType() string {
 
 // ClearJournalWithResponse Forgets every recorded request.
 //
+// Empties the journal; requests answered afterwards are recorded as before. The stored
+// operations are untouched (`POST /mock/reset` clears the journal and restores them).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /mock/journal (the `ClearJournal` operationId).
@@ -956,6 +1097,12 @@ func (c *ClientWithResponses) ClearJournalWithResponse(ctx context.Context, reqE
 }
 
 // GetJournalWithResponse Returns the most recent requests to the Communication Services paths, oldest first.
+//
+// Returns the requests the server answered outside `/mock`, oldest first: the most
+// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
+// with another `--journal-size`). Refused requests are recorded too, with the status
+// they were answered with, so a failing signature shows. Control requests are not
+// recorded, and of the Authorization header only the scheme is kept.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -987,6 +1134,18 @@ func (c *ClientWithResponses) ListOperationsWithResponse(ctx context.Context, pa
 
 // PutOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 //
+// Validates the operation and stores it under its id, from now on served at
+// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+// its timeline starts again from the first step, with durations counted from now and no
+// polls. When the store is full (by count or by total size), the operations stored
+// longest ago are dropped to make room.
+//
+// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+// lists, or an operation that encodes to more than the per-operation limit, answers 413.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /mock/operations (the `PutOperation` operationId).
@@ -999,6 +1158,18 @@ func (c *ClientWithResponses) PutOperationWithBodyWithResponse(ctx context.Conte
 }
 
 // PutOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+//
+// Validates the operation and stores it under its id, from now on served at
+// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
+// its timeline starts again from the first step, with durations counted from now and no
+// polls. When the store is full (by count or by total size), the operations stored
+// longest ago are dropped to make room.
+//
+// The body must be sent as `Content-Type: application/json` (else 415) and is decoded
+// strictly, like a fixtures entry: an unknown field, a bad duration, or an
+// `operationType` or `status` that api-version 2022-12-01 does not list (unless
+// `allowUnknown` is set) answers 400 `InvalidParameter`. A body with more than 1000 JSON objects and
+// lists, or an operation that encodes to more than the per-operation limit, answers 413.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1013,6 +1184,10 @@ func (c *ClientWithResponses) PutOperationWithResponse(ctx context.Context, body
 
 // DeleteOperationWithResponse Removes a stored operation.
 //
+// Removes the operation: reads of `/phoneNumbers/operations/{operationId}` then answer
+// 404 `NotFound`. An operation the server started with comes back with
+// `POST /mock/reset`. An unknown id answers 404 `NotFound`.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /mock/operations/{operationId} (the `DeleteOperation` operationId).
@@ -1026,6 +1201,11 @@ func (c *ClientWithResponses) DeleteOperationWithResponse(ctx context.Context, o
 
 // GetOperationStateWithResponse Returns a stored operation and how it is being served, without counting as a poll.
 //
+// Returns the operation as stored, when it was stored, how many reads of
+// `/phoneNumbers/operations/{operationId}` it has answered, and `current`, what such a
+// read would serve now. This request is not one of those reads: it does not move a
+// poll-based timeline on. An unknown id answers 404 `NotFound`.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /mock/operations/{operationId} (the `GetOperationState` operationId).
@@ -1038,6 +1218,10 @@ func (c *ClientWithResponses) GetOperationStateWithResponse(ctx context.Context,
 }
 
 // ResetWithResponse Restores the operations the server started with, restarts every timeline and clears the journal.
+//
+// Puts back the operations the server started with (those of its fixtures file, or the
+// built-in ones when it was started without one), each with its timeline restarted from
+// the first step, drops every other stored operation, and clears the journal.
 //
 // Returns a wrapper object for the known response body format(s).
 //

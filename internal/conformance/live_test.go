@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )

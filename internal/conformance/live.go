@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
-	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -147,7 +147,7 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 	// Signed probes must not be redirected to another origin, whatever client was given:
 	// the signature would go along and the other server's answers would be scored.
 	hc := *opts.HTTPClient
-	hc.CheckRedirect = client.CheckRedirect
+	hc.CheckRedirect = httpguard.CheckRedirect
 	opts.HTTPClient = &hc
 	if opts.Now == nil {
 		opts.Now = time.Now

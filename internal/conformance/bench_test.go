@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // BenchmarkValidateRecordedResponse validates one real recorded 200 answer against the spec.

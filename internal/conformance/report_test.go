@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // TestMissingOrWrongKeyIsDiagnosed: against a keyed server, a run without the key (or

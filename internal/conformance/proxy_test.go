@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // startProxy serves a proxy to upstream on loopback.

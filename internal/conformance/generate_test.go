@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // TestReferenceServerPassesGeneratedCases: the generated rules hold for the reference

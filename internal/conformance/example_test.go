@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 )

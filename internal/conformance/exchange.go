@@ -140,7 +140,7 @@ func operationRules(ex *Exchange, strict bool, requestedID string, clientRequest
 	r := ex.result("valid-json", Must)
 	var body map[string]any
 	if err := json.Unmarshal(ex.Body, &body); err != nil {
-		return append(out, fail(r, true, "the body is not valid JSON: "+firstLine(err.Error())))
+		return append(out, fail(r, true, "the body is not valid JSON: "+textutil.FirstLine(err.Error())))
 	}
 	out = append(out, r)
 

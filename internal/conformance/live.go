@@ -20,9 +20,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// DefaultOperationID is checked when no operation ids are given: the published example.
-const DefaultOperationID = "search-my-operation-id"
-
 // LiveOptions configures [RunLive].
 type LiveOptions struct {
 	// Endpoint is the server's base URL, e.g. "http://127.0.0.1:8080" (required).
@@ -34,7 +31,7 @@ type LiveOptions struct {
 	// to. Default 2022-12-01 (types.DefaultAPIVersion); versions without a known contract
 	// (openapi.KnownVersions) are refused.
 	APIVersion string
-	// OperationIDs name operations that exist on the server. Default: DefaultOperationID.
+	// OperationIDs name operations that exist on the server. Default: types.ExampleOperationID.
 	OperationIDs []string
 	// Poll follows each operation until it is terminal, validating every answer.
 	Poll bool
@@ -127,7 +124,7 @@ func (v *Validator) RunLive(ctx context.Context, opts LiveOptions) (*Report, err
 		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %q", opts.Endpoint)
 	}
 	if len(opts.OperationIDs) == 0 {
-		opts.OperationIDs = []string{DefaultOperationID}
+		opts.OperationIDs = []string{types.ExampleOperationID}
 	}
 	if opts.APIVersion == "" {
 		opts.APIVersion = types.DefaultAPIVersion

@@ -17,6 +17,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 const testKey = "cGhvbmVudW1iZXJzLXRlc3QtYWNjZXNzLWtleS0wMTIzNDU2Nzg5"
@@ -144,7 +145,7 @@ func isOp(r *http.Request, id string) bool {
 
 func replaceInSeed(old, repl string) func(*http.Request, []byte) []byte {
 	return func(r *http.Request, b []byte) []byte {
-		if isOp(r, conformance.DefaultOperationID) {
+		if isOp(r, types.ExampleOperationID) {
 			return bytes.Replace(b, []byte(old), []byte(repl), 1)
 		}
 		return b
@@ -164,7 +165,7 @@ func TestMutationsAreCaught(t *testing.T) {
 		{"missing required field", "", mutate{body: replaceInSeed(`"id":"search-my-operation-id",`, ``)}, "response-schema", ""},
 		{"bad date-time", "", mutate{body: replaceInSeed(`2020-11-19T16:31:49.048Z`, `19/11/2020 16:31`)}, "response-schema", "/createdDateTime"},
 		{"wrong content type", "", mutate{header: func(r *http.Request, h http.Header) {
-			if isOp(r, conformance.DefaultOperationID) {
+			if isOp(r, types.ExampleOperationID) {
 				h.Set("Content-Type", "text/plain")
 			}
 		}}, "response-schema", ""},
@@ -184,7 +185,7 @@ func TestMutationsAreCaught(t *testing.T) {
 		}}, "unknown-id-4xx", ""},
 		{"200 on unknown ids", "", mutate{before: func(r *http.Request) {
 			if strings.Contains(r.URL.Path, "conformance-unknown-") {
-				r.URL.Path = "/phoneNumbers/operations/" + conformance.DefaultOperationID
+				r.URL.Path = "/phoneNumbers/operations/" + types.ExampleOperationID
 			}
 		}}, "unknown-id-4xx", ""},
 		{"ignored api-version", "", mutate{before: func(r *http.Request) {

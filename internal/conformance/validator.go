@@ -60,10 +60,6 @@ func HasContract(version string) bool {
 	return slices.Contains(openapi.KnownVersions(), version)
 }
 
-// noAuth accepts every security requirement: authentication is checked by live probes,
-// not by schema validation.
-func noAuth(context.Context, *openapi3filter.AuthenticationInput) error { return nil }
-
 // route finds the operation for a request in the contract of its api-version.
 func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string, error) {
 	version := types.DefaultAPIVersion
@@ -85,7 +81,7 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request) erro
 	}
 	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 		Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: noAuth, MultiError: true},
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	})
 }
 
@@ -96,7 +92,7 @@ func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, sta
 	if err != nil {
 		return fmt.Errorf("no operation in the spec matches %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	opts := &openapi3filter.Options{AuthenticationFunc: noAuth, IncludeResponseStatus: true, MultiError: true}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
 	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts},
 		Status:                 status,

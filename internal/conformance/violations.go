@@ -32,7 +32,7 @@ func violationsOf(err error) []Violation {
 		}
 		msg := re.Reason
 		if re.Err != nil {
-			msg = strings.TrimSpace(msg + ": " + firstLine(re.Err.Error()))
+			msg = strings.TrimSpace(msg + ": " + textutil.FirstLine(re.Err.Error()))
 		}
 		return []Violation{{Path: pathOfResponseReason(re.Reason), Message: msg}}
 	}
@@ -46,9 +46,9 @@ func violationsOf(err error) []Violation {
 		if rqe.Parameter != nil {
 			path = rqe.Parameter.In + " " + rqe.Parameter.Name
 		}
-		return []Violation{{Path: path, Message: firstLine(rqe.Error())}}
+		return []Violation{{Path: path, Message: textutil.FirstLine(rqe.Error())}}
 	}
-	return []Violation{{Message: firstLine(err.Error())}}
+	return []Violation{{Message: textutil.FirstLine(err.Error())}}
 }
 
 func hasSchemaError(err error) bool {
@@ -75,10 +75,5 @@ func compact(v any) string {
 	if len(s) > 80 { // room for the ellipsis
 		s = textutil.Truncate(s, 77)
 	}
-	return s
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
 	return s
 }

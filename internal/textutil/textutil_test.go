@@ -1,6 +1,9 @@
 package textutil
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestTruncate(t *testing.T) {
 	tests := []struct {
@@ -93,6 +96,25 @@ func TestCountJSONContainers(t *testing.T) {
 	for _, tt := range tests {
 		if got := CountJSONContainers([]byte(tt.in)); got != tt.want {
 			t.Errorf("CountJSONContainers(%s) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestJSONKind(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{JSONKind("object"), "an object"}, {JSONKind("array"), "a list"}, {JSONKind("number 1.5"), "a number"},
+		{JSONKind("integer"), "an integer"}, {JSONKind("bool"), "true or false"}, {JSONKind(""), "of the wrong type"},
+		{JSONKindOf(map[string]any{}), "an object"}, {JSONKindOf(2.0), "an integer"}, {JSONKindOf(2.5), "a number"},
+		{JSONKindOf(nil), "null"}, {JSONKindOf("x"), "a string"},
+		{JSONKindOfType(reflect.TypeOf(struct{}{})), "an object"}, {JSONKindOfType(reflect.TypeOf([]int{})), "a list"},
+		{JSONKindOfType(reflect.TypeOf(new(int))), "an integer"},
+		{FirstLine("a\nb"), "a"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
 }

@@ -44,7 +44,7 @@ func BenchmarkGetOperation(b *testing.B) {
 		params := &types.PhoneNumbersGetOperationParams{APIVersion: types.DefaultAPIVersion}
 		b.ReportAllocs()
 		for b.Loop() {
-			res, err := c.PhoneNumbersGetOperationWithResponse(ctx, mock.SeedOperationID, params)
+			res, err := c.PhoneNumbersGetOperationWithResponse(ctx, types.ExampleOperationID, params)
 			if err != nil || res.JSON200 == nil {
 				b.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func BenchmarkGetOperation(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.GetOperation(ctx, mock.SeedOperationID, nil); err != nil {
+			if _, err := c.GetOperation(ctx, types.ExampleOperationID, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -78,7 +78,7 @@ func BenchmarkHMACSigning(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = c.GetOperation(ctx, mock.SeedOperationID, nil)
+		_, _ = c.GetOperation(ctx, types.ExampleOperationID, nil)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
-	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 // TestCancelOperation: a signed DELETE answers 204; the operation is then gone (404 on GET
@@ -17,14 +17,14 @@ func TestCancelOperation(t *testing.T) {
 	ts, _ := mockServer(t, nil)
 	c := keyClient(t, ts.URL, nil)
 	ctx := context.Background()
-	if _, err := c.CancelOperation(ctx, mock.SeedOperationID, nil); err != nil {
+	if _, err := c.CancelOperation(ctx, types.ExampleOperationID, nil); err != nil {
 		t.Fatalf("cancel: %v", err)
 	}
 	var re *azcore.ResponseError
-	if _, err := c.GetOperation(ctx, mock.SeedOperationID, nil); !errors.As(err, &re) || re.StatusCode != http.StatusNotFound {
+	if _, err := c.GetOperation(ctx, types.ExampleOperationID, nil); !errors.As(err, &re) || re.StatusCode != http.StatusNotFound {
 		t.Fatalf("GET after cancel: %v, want a 404 ResponseError", err)
 	}
-	if _, err := c.CancelOperation(ctx, mock.SeedOperationID, nil); !errors.As(err, &re) || re.StatusCode != http.StatusNotFound || re.ErrorCode != "NotFound" {
+	if _, err := c.CancelOperation(ctx, types.ExampleOperationID, nil); !errors.As(err, &re) || re.StatusCode != http.StatusNotFound || re.ErrorCode != "NotFound" {
 		t.Fatalf("second cancel: %v, want 404 NotFound", err)
 	}
 	if _, err := c.CancelOperation(ctx, " ", nil); err == nil {

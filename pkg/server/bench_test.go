@@ -19,7 +19,7 @@ import (
 // kin-openapi validation, HMAC when keyed, logging at info level to a discarding text
 // handler, JSON encoding) against a bare handler writing the same bytes.
 func BenchmarkHandler(b *testing.B) {
-	seed := mock.SeedOperationID
+	seed := types.ExampleOperationID
 	target := "/phoneNumbers/operations/" + seed + "?api-version=" + types.DefaultAPIVersion
 	// The logger serve builds: the access-log fast path over a text handler at info.
 	logger := slog.New(accesslog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}), io.Discard, false))

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
 
@@ -79,7 +79,7 @@ func newOperationValidatorFor(spec *openapi3.T, method string) (*operationValida
 	v := &operationValidator{
 		route: &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op},
 		opts: &openapi3filter.Options{
-			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		},
 	}
 	plain := op.RequestBody == nil
@@ -186,14 +186,9 @@ func validationError(err error) error {
 		if errors.As(reqErr.Err, &se) {
 			reason = se.Reason
 		} else if reason == "" && reqErr.Err != nil {
-			reason = firstLine(reqErr.Err.Error())
+			reason = strings.TrimRight(textutil.FirstLine(reqErr.Err.Error()), ".")
 		}
 		return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, fmt.Sprintf("Invalid %s: %s.", what, reason), target)
 	}
-	return NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request is invalid: "+firstLine(err.Error())+".", "")
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return strings.TrimRight(s, ".")
+	return NewAPIError(http.StatusBadRequest, CodeBadRequest, "The request is invalid: "+strings.TrimRight(textutil.FirstLine(err.Error()), ".")+".", "")
 }

@@ -12,3 +12,8 @@ const OperationIDGetOperation = "PhoneNumbers_GetOperation"
 
 // OperationIDCancelOperation is the spec's operationId of the Cancel Operation endpoint.
 const OperationIDCancelOperation = "PhoneNumbers_CancelOperation"
+
+// ExampleOperationID is the id of the operation in the spec's published example (Microsoft's
+// "Get operation" example): the operation the reference server serves by default and the one
+// conformance checks when no id is named.
+const ExampleOperationID = "search-my-operation-id"

@@ -12,6 +12,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
 func TestControlAPI(t *testing.T) {
@@ -110,7 +111,7 @@ func TestControlAPIDisabled(t *testing.T) {
 
 func TestJournal(t *testing.T) {
 	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey, Journal: 3})
-	req := f.Sign(httptest.NewRequest("GET", servertest.OpURL(mock.SeedOperationID), nil), nil)
+	req := f.Sign(httptest.NewRequest("GET", servertest.OpURL(types.ExampleOperationID), nil), nil)
 	req.Header.Set("x-ms-client-request-id", "req-1")
 	req.Header.Set("User-Agent", "azsdk-go-test/1.0")
 	f.Do(req)
@@ -128,7 +129,7 @@ func TestJournal(t *testing.T) {
 		t.Fatalf("journal has %d entries (control requests must not be journaled): %s", len(j.Entries), r.Body)
 	}
 	first := j.Entries[0]
-	if first.Method != "GET" || first.Path != "/phoneNumbers/operations/"+mock.SeedOperationID || first.Status != 200 ||
+	if first.Method != "GET" || first.Path != "/phoneNumbers/operations/"+types.ExampleOperationID || first.Status != 200 ||
 		*first.Query != "api-version=2022-12-01" || *first.AuthScheme != "HMAC-SHA256" ||
 		(*first.Headers)["x-ms-client-request-id"] != "req-1" || (*first.Headers)["x-ms-date"] == "" {
 		t.Errorf("first entry = %+v headers %v", first, *first.Headers)
@@ -138,7 +139,7 @@ func TestJournal(t *testing.T) {
 	}
 
 	for range 5 {
-		f.Get(mock.SeedOperationID)
+		f.Get(types.ExampleOperationID)
 	}
 	if n := len(f.Srv.Journal().Entries()); n != 3 {
 		t.Errorf("journal holds %d entries, want its bound 3", n)

@@ -6,9 +6,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// SeedOperationID is the id of the operation in Microsoft's published example.
-const SeedOperationID = "search-my-operation-id"
-
 // DefaultOperations returns the data a server serves when no fixtures are given:
 //
 //   - search-my-operation-id: the published example, exactly as published (succeeded,
@@ -29,7 +26,7 @@ func DefaultOperations() []Operation {
 	inner := "The phone number could not be acquired from the carrier."
 	return []Operation{
 		{
-			ID:                 SeedOperationID,
+			ID:                 types.ExampleOperationID,
 			OperationType:      types.PhoneNumberOperationTypeSearch,
 			CreatedDateTime:    time.Date(2020, 11, 19, 16, 31, 49, 48_000_000, time.UTC),
 			ResourceLocation:   &searchResult,

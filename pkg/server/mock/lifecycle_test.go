@@ -36,7 +36,7 @@ func TestLifecycles(t *testing.T) {
 		{"capabilities", "capabilities_bab5d3ea-0000-4000-8000-000000000003", 3, 0, "running>running>succeeded"},
 		{"release by time", "release_6d1c9e0a-0000-4000-8000-000000000004", 5, 900 * time.Millisecond,
 			"notStarted>notStarted>running>running>succeeded"},
-		{"seed", mock.SeedOperationID, 2, time.Hour, "succeeded>succeeded"},
+		{"seed", types.ExampleOperationID, 2, time.Hour, "succeeded>succeeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

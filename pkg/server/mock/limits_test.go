@@ -144,6 +144,16 @@ func TestControlListPaging(t *testing.T) {
 	}
 }
 
+// TestGeneratedBinderErrorNamesTheParameter: the generated handler's bind failure (the
+// template formats "Invalid format for parameter NAME") is answered with NAME as the target.
+func TestGeneratedBinderErrorNamesTheParameter(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	r := f.Control("GET", "/mock/operations?limit=x", nil)
+	if e := r.ErrorBody(t); r.Status != http.StatusBadRequest || e.Target == nil || *e.Target != "limit" {
+		t.Errorf("limit=x: %d %+v, want 400 with target limit", r.Status, e)
+	}
+}
+
 // TestControlConcurrentPutNever5xx is the regression test for "vanished after Put": with
 // room for one operation, two writers evict each other's operation between the store and
 // the answer unless both happen under one lock.
@@ -236,7 +246,7 @@ func TestJournalAuthScheme(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
 			f := servertest.New(t, servertest.Opts{})
-			req := httptest.NewRequest("GET", servertest.OpURL(mock.SeedOperationID), nil)
+			req := httptest.NewRequest("GET", servertest.OpURL(types.ExampleOperationID), nil)
 			if tt.header != "" {
 				req.Header.Set("Authorization", tt.header)
 			}
@@ -260,8 +270,8 @@ func TestControlBodyTypeErrors(t *testing.T) {
 	tests := []struct {
 		body, want string
 	}{
-		{`[{"id":"a"}]`, "The request body is a list; want an object (one operation)."},
-		{`{"id":"a","operationType":"search","timeline":[{"status":"running","afterPolls":"2"}]}`, "want a number"},
+		{`[{"id":"a"}]`, "The request body is a list; want an object."},
+		{`{"id":"a","operationType":"search","timeline":[{"status":"running","afterPolls":"2"}]}`, "Field timeline.afterPolls is a string; want an integer."},
 		{`{"id":`, "not valid JSON"},
 	}
 	for _, tt := range tests {

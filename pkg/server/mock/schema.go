@@ -229,51 +229,26 @@ func enumStrings(s *openapi3.Schema) []string {
 	return out
 }
 
-// typeWords describes what a schema wants, in words that fit YAML and JSON alike, with the
-// schema's example when it has one ("a duration such as \"1.5s\"").
+// typeWords describes what a schema wants, in words that fit YAML and JSON alike, with an
+// example for the formats an author writes ("a duration such as \"1.5s\"").
 func typeWords(s *openapi3.Schema) string {
-	var w string
 	switch {
 	case s.Format == "duration":
-		w = `a duration such as "1.5s" or "2m"`
+		return `a duration such as "1.5s" or "2m"`
 	case s.Format == "date-time":
-		w = `a date-time such as "2023-07-14T19:48:16Z"`
-	case s.Type.Is("integer"):
-		w = "an integer"
-	case s.Type.Is("number"):
-		w = "a number"
-	case s.Type.Is("boolean"):
-		w = "true or false"
-	case s.Type.Is("string"):
-		w = "a string"
-	case s.Type.Is("array"):
-		w = "a list"
-	default:
-		w = "a mapping"
+		return `a date-time such as "2023-07-14T19:48:16Z"`
+	case s.Type == nil || len(*s.Type) == 0:
+		return "a value"
 	}
-	return w
+	return textutil.JSONKind((*s.Type)[0])
 }
 
-// valueKind names the kind of a generic JSON value.
+// valueKind names a generic JSON value's kind, with a string's value (quoted, cut short).
 func valueKind(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "a mapping"
-	case []any:
-		return "a list"
-	case string:
-		return fmt.Sprintf("a string (%q)", textutil.Truncate(v, 32))
-	case bool:
-		return "a boolean"
-	case float64:
-		if v == float64(int64(v)) {
-			return "an integer"
-		}
-		return "a number"
+	if str, ok := v.(string); ok {
+		return fmt.Sprintf("a string (%q)", textutil.Truncate(str, 32))
 	}
-	return fmt.Sprintf("%T", v)
+	return textutil.JSONKindOf(v)
 }
 
 // count writes n things: "one entry", "3 entries".

@@ -61,18 +61,18 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		rep = v.CheckRecordings(e.ctx, c.Recordings, exs, c.Strict)
+		rep = v.CheckRecordings(e.ctx, c.Recordings, exs, &conformance.RecordingsOptions{Strict: c.Strict})
 	default:
 		opts, err := c.liveOptions()
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		rep, err = v.RunLive(e.ctx, opts)
+		rep, err = v.RunLive(e.ctx, &opts)
 		if err != nil {
 			return &exitError{code: exitUsage, err: describeError(err)}
 		}
 	}
-	if err := rep.WriteTextOptions(e.stdout, conformance.TextOptions{Quiet: c.Quiet}); err != nil {
+	if err := rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}); err != nil {
 		return err
 	}
 	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {

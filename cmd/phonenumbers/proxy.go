@@ -56,7 +56,7 @@ func (c *proxyCmd) Run(e *env) error {
 	}
 	hc.Timeout = 60 * time.Second
 	var outMu sync.Mutex
-	p, err := v.NewProxy(conformance.ProxyOptions{
+	p, err := v.NewProxy(&conformance.ProxyOptions{
 		Upstream: c.Upstream, AccessKey: c.AccessKey, HTTPClient: hc, Strict: c.Strict,
 		OnResult: func(r conformance.Result) {
 			if r.Status == conformance.StatusSkip {
@@ -106,7 +106,7 @@ func (c *proxyCmd) Run(e *env) error {
 
 	rep := p.Report()
 	outMu.Lock()
-	werr := rep.WriteTextOptions(e.stdout, conformance.TextOptions{Quiet: c.Quiet})
+	werr := rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet})
 	n, kept := p.Counts()
 	if n > kept {
 		fmt.Fprintf(e.stdout, "%d exchanges, %d kept for the recording (the rest were checked, not kept)\n", n, kept)

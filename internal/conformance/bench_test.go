@@ -42,7 +42,7 @@ func BenchmarkLiveSuite(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, AccessKey: testKey})
+		rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, AccessKey: testKey})
 		if err != nil || rep.Failed() {
 			b.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func BenchmarkGeneratedCases(b *testing.B) {
 	seed := uint64(0)
 	for b.Loop() {
 		seed++
-		rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, Cases: cases, Seed: seed})
+		rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, Cases: cases, Seed: seed})
 		if err != nil || rep.Failed() {
 			b.Fatal(err)
 		}

@@ -28,7 +28,7 @@ func ExampleValidator_RunLive() {
 	if err != nil {
 		panic(err)
 	}
-	rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, Cases: 40, Seed: 1})
+	rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, Cases: 40, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
@@ -46,7 +46,7 @@ func ExampleValidator_RunLive() {
 // ExampleGenerateCases shows the first generated requests: the same seed always gives
 // the same ones.
 func ExampleGenerateCases() {
-	for _, c := range conformance.GenerateCases(3, 1, "search-my-operation-id") {
+	for _, c := range conformance.GenerateCases(3, 1, &conformance.CaseOptions{KnownID: "search-my-operation-id"}) {
 		fmt.Println(c.Kind, c.Method)
 	}
 	// Output:
@@ -61,7 +61,7 @@ func ExampleValidator_NewProxy() {
 	upstream := exampleServer()
 	defer upstream.Close()
 	v, _ := conformance.NewValidator()
-	p, err := v.NewProxy(conformance.ProxyOptions{
+	p, err := v.NewProxy(&conformance.ProxyOptions{
 		Upstream: upstream.URL,
 		OnResult: func(r conformance.Result) { fmt.Println("violation:", r.Check, r.Reason) },
 	})
@@ -88,7 +88,7 @@ func ExampleReport_WriteMarkdown() {
 	if err != nil {
 		panic(err)
 	}
-	rep := v.CheckRecordings(context.Background(), "net__CreateSearch", exs, false)
+	rep := v.CheckRecordings(context.Background(), "net__CreateSearch", exs, &conformance.RecordingsOptions{Strict: false})
 	_ = rep.WriteMarkdown(os.Stdout)
 	// Output:
 	// ### Phone Numbers conformance: passed

@@ -26,7 +26,7 @@ func FuzzParseRecording(f *testing.F) {
 			}
 			return
 		}
-		rep := v.CheckRecordings(context.Background(), "fuzz", exs, true)
+		rep := v.CheckRecordings(context.Background(), "fuzz", exs, &RecordingsOptions{Strict: true})
 		if n := rep.Summary.Passed + rep.Summary.Failed + rep.Summary.Warnings + rep.Summary.Skipped; n != len(rep.Results) {
 			t.Fatalf("summary counts %d results, report has %d", n, len(rep.Results))
 		}

@@ -232,20 +232,34 @@ func randASCII(r *rand.Rand, n int) string {
 	return b.String()
 }
 
-// GenerateCases returns n cases for a server on which knownID exists, drawn from a PCG
-// seeded with seed: the same arguments always give the same cases. The categories (ids
-// with non-ASCII, percent-encoded reserved characters, dots, great length; api-version
-// missing, empty, repeated, in another letter case, padded, of another date; extra query
-// parameters; HEAD, OPTIONS, PATCH, PUT and POST; Accept and x-ms-client-request-id
-// variants; mixtures) take turns, so that a few dozen cases cover each of them.
-func GenerateCases(n int, seed uint64, knownID string) []Case {
-	return GenerateCasesFor(n, seed, knownID, types.DefaultAPIVersion)
+// CaseOptions configures [GenerateCases]; nil means the defaults.
+type CaseOptions struct {
+	// KnownID is an operation that exists on the server. Default types.ExampleOperationID.
+	KnownID string
+	// APIVersion is the version the server is checked at: the cases send it where they
+	// would send 2022-12-01 (in its variants too), and answers are held to that version's
+	// contract. Default types.DefaultAPIVersion.
+	APIVersion string
 }
 
-// GenerateCasesFor is [GenerateCases] for a server checked at apiVersion: the cases send
-// apiVersion where they would send 2022-12-01 (in its variants too), and answers are held
-// to that version's contract.
-func GenerateCasesFor(n int, seed uint64, knownID, apiVersion string) []Case {
+// GenerateCases returns n cases drawn from a PCG seeded with seed: the same arguments
+// always give the same cases. The categories (ids with non-ASCII, percent-encoded reserved
+// characters, dots, great length; api-version missing, empty, repeated, in another letter
+// case, padded, of another date; extra query parameters; HEAD, OPTIONS, PATCH, PUT and
+// POST; Accept and x-ms-client-request-id variants; mixtures) take turns, so that a few
+// dozen cases cover each of them.
+func GenerateCases(n int, seed uint64, opts *CaseOptions) []Case {
+	var o CaseOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.KnownID == "" {
+		o.KnownID = types.ExampleOperationID
+	}
+	if o.APIVersion == "" {
+		o.APIVersion = types.DefaultAPIVersion
+	}
+	knownID, apiVersion := o.KnownID, o.APIVersion
 	// The second PCG word is fixed: one number is all a user has to copy to reproduce.
 	r := rand.New(rand.NewPCG(seed, 0x70686f6e656e756d))
 	out := make([]Case, 0, max(n, 0))
@@ -433,7 +447,7 @@ func (l *live) checkGenerated(ctx context.Context) error {
 		}
 		return nil
 	}
-	cases := GenerateCasesFor(l.opts.Cases, seed, l.opts.OperationIDs[0], l.opts.APIVersion)
+	cases := GenerateCases(l.opts.Cases, seed, &CaseOptions{KnownID: l.opts.OperationIDs[0], APIVersion: l.opts.APIVersion})
 	type failure struct {
 		index int
 		c     Case
@@ -479,7 +493,7 @@ func (l *live) checkGenerated(ctx context.Context) error {
 
 // sendCase sends one generated case.
 func (l *live) sendCase(ctx context.Context, c Case) (*Exchange, error) {
-	req, err := caseRequest(ctx, l.base, c, l.signer, l.opts.Now())
+	req, err := caseRequest(ctx, l.base, c, l.signer, time.Now())
 	if err != nil {
 		return nil, err
 	}

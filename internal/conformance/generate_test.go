@@ -18,7 +18,7 @@ func TestReferenceServerPassesGeneratedCases(t *testing.T) {
 			rep := runLive(t, referenceHandler(t, key), conformance.LiveOptions{AccessKey: key, Cases: 150, Seed: seed})
 			if rep.Failed() || rep.Summary.Blocked > 0 {
 				var b bytes.Buffer
-				_ = rep.WriteText(&b)
+				_ = rep.WriteText(&b, nil)
 				t.Fatalf("key %t, seed %d:\n%s", key != "", seed, b.String())
 			}
 			if rep.Seed == nil || *rep.Seed != seed || rep.Cases != 150 {
@@ -80,7 +80,7 @@ func TestGeneratedCasesCatchWhatProbesMiss(t *testing.T) {
 			}
 			if got == nil {
 				var b bytes.Buffer
-				_ = rep.WriteText(&b)
+				_ = rep.WriteText(&b, nil)
 				t.Fatalf("generated-no-5xx did not fail:\n%s", b.String())
 			}
 			first := got.Violations[0].Message
@@ -120,16 +120,16 @@ func TestShrinkFindsAMinimalInput(t *testing.T) {
 }
 
 func TestGenerateCasesIsDeterministicAndSafe(t *testing.T) {
-	a, b := conformance.GenerateCases(200, 99, "known"), conformance.GenerateCases(200, 99, "known")
+	a, b := conformance.GenerateCases(200, 99, &conformance.CaseOptions{KnownID: "known"}), conformance.GenerateCases(200, 99, &conformance.CaseOptions{KnownID: "known"})
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave different cases")
 	}
-	if reflect.DeepEqual(a, conformance.GenerateCases(200, 100, "known")) {
+	if reflect.DeepEqual(a, conformance.GenerateCases(200, 100, &conformance.CaseOptions{KnownID: "known"})) {
 		t.Fatal("different seeds gave the same cases")
 	}
 	kinds := map[string]bool{}
 	for seed := range uint64(300) {
-		for _, c := range conformance.GenerateCases(40, seed, "known") {
+		for _, c := range conformance.GenerateCases(40, seed, &conformance.CaseOptions{KnownID: "known"}) {
 			if c.Method == http.MethodDelete {
 				t.Fatalf("seed %d generated DELETE: %+v", seed, c)
 			}
@@ -143,7 +143,7 @@ func TestGenerateCasesIsDeterministicAndSafe(t *testing.T) {
 			t.Errorf("40 cases with seed 0 do not cover %s (got %v)", k, kinds)
 		}
 	}
-	if n := len(conformance.GenerateCases(0, 1, "x")); n != 0 {
+	if n := len(conformance.GenerateCases(0, 1, &conformance.CaseOptions{KnownID: "x"})); n != 0 {
 		t.Errorf("0 cases gave %d", n)
 	}
 }

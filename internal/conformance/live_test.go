@@ -44,7 +44,7 @@ func runLive(t *testing.T, h http.Handler, opts conformance.LiveOptions) *confor
 		t.Fatal(err)
 	}
 	opts.Endpoint = ts.URL
-	rep, err := v.RunLive(context.Background(), opts)
+	rep, err := v.RunLive(context.Background(), &opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestReferenceServerConforms(t *testing.T) {
 			rep := runLive(t, referenceHandler(t, tt.key), tt.opts)
 			if rep.Failed() || rep.Summary.Warnings > 0 {
 				var b bytes.Buffer
-				_ = rep.WriteText(&b)
+				_ = rep.WriteText(&b, nil)
 				t.Fatalf("the reference server does not conform:\n%s", b.String())
 			}
 			checks := map[string]bool{}
@@ -97,12 +97,12 @@ func TestUnreachableServer(t *testing.T) {
 	url := ts.URL
 	ts.Close()
 	v, _ := conformance.NewValidator()
-	_, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: url})
+	_, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: url})
 	var ce *conformance.ConnectionError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want *ConnectionError", err)
 	}
-	if _, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: "ftp://x"}); err == nil {
+	if _, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: "ftp://x"}); err == nil {
 		t.Error("ftp endpoint accepted")
 	}
 }
@@ -262,7 +262,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: ts.URL, AccessKey: testKey})
+	rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, AccessKey: testKey})
 	if err == nil && !rep.Failed() {
 		t.Fatal("a redirecting server passed")
 	}
@@ -330,14 +330,14 @@ func TestOtherAPIVersion(t *testing.T) {
 	rep := runLive(t, referenceHandler(t, testKey), conformance.LiveOptions{AccessKey: testKey, APIVersion: "2025-06-01", Cases: 40, Seed: 1})
 	if rep.Failed() || rep.SpecVersion != "2025-06-01" {
 		var b strings.Builder
-		_ = rep.WriteText(&b)
+		_ = rep.WriteText(&b, nil)
 		t.Fatalf("at 2025-06-01:\n%s", b.String())
 	}
 	v, err := conformance.NewValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.RunLive(context.Background(), conformance.LiveOptions{Endpoint: "http://127.0.0.1:1", APIVersion: "2099-01-01"}); err == nil || !strings.Contains(err.Error(), "no known contract") {
+	if _, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: "http://127.0.0.1:1", APIVersion: "2099-01-01"}); err == nil || !strings.Contains(err.Error(), "no known contract") {
 		t.Fatalf("an unknown version: %v", err)
 	}
 }
@@ -373,7 +373,7 @@ func TestPreflightMismatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := v.RunLive(context.Background(), tt.opts)
+			_, err := v.RunLive(context.Background(), &tt.opts)
 			var me *conformance.MismatchError
 			if !errors.As(err, &me) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want a MismatchError saying %q", err, tt.want)

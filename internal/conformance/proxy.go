@@ -64,8 +64,6 @@ type ProxyOptions struct {
 	// OnResult, when set, is called with every result that is not a pass, as it happens
 	// (one call at a time), e.g. to print violations live.
 	OnResult func(Result)
-	// Now is the clock for x-ms-date and durations. Default time.Now.
-	Now func() time.Time
 }
 
 // Proxy is an http.Handler that forwards every request to an upstream server, validates
@@ -92,7 +90,11 @@ type Proxy struct {
 var errCrossOrigin = errors.New("the upstream redirected to another origin")
 
 // NewProxy returns a proxy to opts.Upstream.
-func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
+func (v *Validator) NewProxy(options *ProxyOptions) (*Proxy, error) {
+	if options == nil {
+		return nil, errors.New("conformance: ProxyOptions.Upstream is required")
+	}
+	opts := *options
 	up, err := url.Parse(strings.TrimRight(opts.Upstream, "/"))
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
 		return nil, fmt.Errorf("conformance: the upstream must be an http(s) URL, got %q", opts.Upstream)
@@ -107,9 +109,6 @@ func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
 	if opts.MaxRecordedBytes <= 0 {
 		opts.MaxRecordedBytes = DefaultMaxRecordedBytes
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	hc := &http.Client{Timeout: 60 * time.Second}
 	if opts.HTTPClient != nil {
 		c := *opts.HTTPClient
@@ -118,7 +117,7 @@ func (v *Validator) NewProxy(opts ProxyOptions) (*Proxy, error) {
 	// Redirects go back to the client, which follows them itself; one to another origin
 	// is refused, so that nobody is sent there under this proxy's name.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: opts.Now(), inFlight: make(chan struct{}, MaxConcurrentExchanges),
+	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: time.Now(), inFlight: make(chan struct{}, MaxConcurrentExchanges),
 		report: &Report{Target: up.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
@@ -149,7 +148,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"the proxy answers requests for loopback names only (Host localhost, 127.0.0.1, [::1])")
 		return
 	}
-	start := p.opts.Now()
+	start := time.Now()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes))
 	if err != nil {
 		p.refuse(w, r, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
@@ -182,7 +181,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.signer != nil {
 		hash := hmacauth.ContentHash(body)
-		date, auth := p.signer.SignRequest(r.Method, out.URL.RequestURI(), out.URL.Host, hash, p.opts.Now())
+		date, auth := p.signer.SignRequest(r.Method, out.URL.RequestURI(), out.URL.Host, hash, time.Now())
 		hmacauth.SetHeaders(out.Header, date, hash, auth)
 		out.Header.Del("Date") // x-ms-date is the signed one
 	}
@@ -214,7 +213,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	vreq := r.Clone(r.Context())
 	vreq.URL = &u
 	vreq.Host = u.Host
-	ex := &Exchange{Request: vreq, Status: res.StatusCode, Header: res.Header, Body: resBody, Elapsed: p.opts.Now().Sub(start)}
+	ex := &Exchange{Request: vreq, Status: res.StatusCode, Header: res.Header, Body: resBody, Elapsed: time.Now().Sub(start)}
 	p.finish(ex, p.v.checkExchange(r.Context(), ex, p.opts.Strict))
 
 	for k, vs := range res.Header {
@@ -303,7 +302,7 @@ func (p *Proxy) Report() *Report {
 	r := *p.report
 	r.Results = append([]Result(nil), p.report.Results...)
 	r.names = nil
-	r.Duration = p.opts.Now().Sub(p.start)
+	r.Duration = time.Now().Sub(p.start)
 	return &r
 }
 

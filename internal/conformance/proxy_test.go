@@ -23,7 +23,7 @@ func startProxy(t *testing.T, upstream http.Handler, opts conformance.ProxyOptio
 		t.Fatal(err)
 	}
 	opts.Upstream = up.URL
-	p, err := v.NewProxy(opts)
+	p, err := v.NewProxy(&opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestProxyReSignsValidatesAndRecords(t *testing.T) {
 		t.Fatalf("recording: %v, %d exchanges\n%s", err, len(exs), rec.String())
 	}
 	v, _ := conformance.NewValidator()
-	if offline := v.CheckRecordings(context.Background(), "proxy.json", exs, true); offline.Failed() || offline.Summary.Passed == 0 {
+	if offline := v.CheckRecordings(context.Background(), "proxy.json", exs, &conformance.RecordingsOptions{Strict: true}); offline.Failed() || offline.Summary.Passed == 0 {
 		t.Fatalf("offline %+v", offline.Summary)
 	}
 }

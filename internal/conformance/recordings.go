@@ -299,9 +299,16 @@ func parseHAR(name string, raw json.RawMessage) ([]Exchange, error) {
 	return out, nil
 }
 
+// RecordingsOptions configures [Validator.CheckRecordings]; nil means the defaults.
+type RecordingsOptions struct {
+	// Strict fails SHOULD rules too.
+	Strict bool
+}
+
 // CheckRecordings validates recorded exchanges offline. Exchanges for paths outside the
 // spec, and those of another api-version, are reported as skipped with the reason.
-func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Exchange, strict bool) *Report {
+func (v *Validator) CheckRecordings(ctx context.Context, target string, exs []Exchange, opts *RecordingsOptions) *Report {
+	strict := opts != nil && opts.Strict
 	rep := &Report{Target: target, SpecVersion: types.DefaultAPIVersion}
 	for i := range exs {
 		ex := &exs[i]

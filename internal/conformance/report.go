@@ -151,7 +151,7 @@ func (r *Report) addBounded(max int, results ...Result) {
 // Failed reports whether any check failed.
 func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
 
-// TextOptions tunes [Report.WriteTextOptions].
+// TextOptions tunes [Report.WriteText].
 type TextOptions struct {
 	// Quiet leaves out SKIP lines (they stay counted in the summary line).
 	Quiet bool
@@ -165,11 +165,11 @@ type TextOptions struct {
 const DefaultMaxViolations = 10
 
 // WriteText writes one line per check (PASS/FAIL/WARN/SKIP/BLOCKED with the reason and
-// violations) and the summary line, with the default [TextOptions].
-func (r *Report) WriteText(w io.Writer) error { return r.WriteTextOptions(w, TextOptions{}) }
-
-// WriteTextOptions is [Report.WriteText] with options.
-func (r *Report) WriteTextOptions(w io.Writer, opts TextOptions) error {
+// violations) and the summary line; nil opts means the default [TextOptions].
+func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
+	if opts == nil {
+		opts = &TextOptions{}
+	}
 	limit := opts.MaxViolations
 	if limit == 0 {
 		limit = DefaultMaxViolations

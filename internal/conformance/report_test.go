@@ -45,7 +45,7 @@ func TestMissingOrWrongKeyIsDiagnosed(t *testing.T) {
 				}
 			}
 			var text, junit bytes.Buffer
-			_ = rep.WriteText(&text)
+			_ = rep.WriteText(&text, nil)
 			_ = rep.WriteJUnit(&junit)
 			if !strings.Contains(text.String(), "BLOCKED unknown-id-4xx") || !strings.Contains(text.String(), " blocked\n") {
 				t.Errorf("text report:\n%s", text.String())
@@ -123,8 +123,8 @@ func TestTextReportQuietAndTruncated(t *testing.T) {
 	rep := runLive(t, brokenOnGenerated(t, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "gen-") }),
 		conformance.LiveOptions{Cases: 60, Seed: 3})
 	var quiet, full bytes.Buffer
-	_ = rep.WriteTextOptions(&quiet, conformance.TextOptions{Quiet: true, MaxViolations: 3})
-	_ = rep.WriteTextOptions(&full, conformance.TextOptions{MaxViolations: -1})
+	_ = rep.WriteText(&quiet, &conformance.TextOptions{Quiet: true, MaxViolations: 3})
+	_ = rep.WriteText(&full, &conformance.TextOptions{MaxViolations: -1})
 	if strings.Contains(quiet.String(), "SKIP ") || !strings.Contains(full.String(), "SKIP ") {
 		t.Error("--quiet must hide SKIP lines, and only then")
 	}

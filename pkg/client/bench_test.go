@@ -68,10 +68,9 @@ func BenchmarkGetOperation(b *testing.B) {
 // is disabled or trivial, the transport does no I/O).
 func BenchmarkHMACSigning(b *testing.B) {
 	signer := &signOnly{}
-	c, err := client.NewClientWithKeyCredential("https://x.communication.azure.com", azcore.NewKeyCredential(testKey), &client.ClientOptions{
+	c, err := client.NewClientWithKeyCredential("https://x.communication.azure.com", azcore.NewKeyCredential(testKey), client.WithClock(&client.ClientOptions{
 		ClientOptions: azcore.ClientOptions{Transport: signer, Telemetry: policy.TelemetryOptions{Disabled: true}, Retry: policy.RetryOptions{MaxRetries: -1}},
-		Now:           func() time.Time { return vectorDate },
-	})
+	}, func() time.Time { return vectorDate }))
 	if err != nil {
 		b.Fatal(err)
 	}

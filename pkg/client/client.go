@@ -36,8 +36,9 @@ type ClientOptions struct {
 	// *ResponseTooLargeError. Default DefaultMaxResponseBytes (4 MiB).
 	MaxResponseBytes int64
 
-	// Now is the clock used for x-ms-date. Default time.Now; tests inject their own.
-	Now func() time.Time
+	// now is the clock used for x-ms-date (time.Now); the package's tests set it
+	// through export_test.go.
+	now func() time.Time
 }
 
 // Client calls the Phone Numbers Get Operation API. It is safe for concurrent use.
@@ -93,7 +94,7 @@ func NewClientWithKeyCredential(endpoint string, cred *azcore.KeyCredential, opt
 	if err != nil {
 		return nil, err
 	}
-	return newClient(ep, o, newHMACPolicies(cred, o.InsecureAllowCredentialWithHTTP, o.Now)...)
+	return newClient(ep, o, newHMACPolicies(cred, o.InsecureAllowCredentialWithHTTP, o.now)...)
 }
 
 // NewClientFromConnectionString returns an HMAC-signing client for a connection string of
@@ -114,8 +115,8 @@ func optionsOrDefault(options *ClientOptions) ClientOptions {
 	if o.APIVersion == "" {
 		o.APIVersion = types.DefaultAPIVersion
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.now == nil {
+		o.now = time.Now
 	}
 	return o
 }

@@ -28,10 +28,9 @@ func TestHMACVectors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(200, nil, seedBody)}}
-			c := keyClient(t, tt.endpoint, &client.ClientOptions{
+			c := keyClient(t, tt.endpoint, client.WithClock(&client.ClientOptions{
 				ClientOptions: azcore.ClientOptions{Transport: ft},
-				Now:           func() time.Time { return vectorDate },
-			})
+			}, func() time.Time { return vectorDate }))
 			if _, err := c.GetOperation(context.Background(), tt.id, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -78,10 +77,9 @@ func TestEveryRetryIsSignedAfresh(t *testing.T) {
 	ft := &fakeTransport{script: []func(*http.Request) *http.Response{
 		respond(503, nil, ""), respond(429, nil, ""), respond(200, nil, seedBody),
 	}}
-	c := keyClient(t, "https://resourcename.communication.azure.com", &client.ClientOptions{
+	c := keyClient(t, "https://resourcename.communication.azure.com", client.WithClock(&client.ClientOptions{
 		ClientOptions: azcore.ClientOptions{Transport: ft, Retry: fastRetries()},
-		Now:           clock,
-	})
+	}, clock))
 	if _, err := c.GetOperation(context.Background(), "search-my-operation-id", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -111,9 +109,9 @@ func TestEveryRetryIsSignedAfresh(t *testing.T) {
 func TestKeyRotation(t *testing.T) {
 	ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(200, nil, seedBody)}}
 	cred := azcore.NewKeyCredential(testKey)
-	c, err := client.NewClientWithKeyCredential("https://x.communication.azure.com", cred, &client.ClientOptions{
-		ClientOptions: azcore.ClientOptions{Transport: ft}, Now: func() time.Time { return vectorDate },
-	})
+	c, err := client.NewClientWithKeyCredential("https://x.communication.azure.com", cred, client.WithClock(&client.ClientOptions{
+		ClientOptions: azcore.ClientOptions{Transport: ft},
+	}, func() time.Time { return vectorDate }))
 	if err != nil {
 		t.Fatal(err)
 	}

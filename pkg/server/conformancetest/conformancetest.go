@@ -66,7 +66,7 @@ func Check(ctx context.Context, handler http.Handler, opts *Options) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	rep, err := v.RunLive(ctx, conformance.LiveOptions{
+	rep, err := v.RunLive(ctx, &conformance.LiveOptions{
 		Endpoint: ts.URL, AccessKey: o.AccessKey, OperationIDs: o.OperationIDs,
 		Poll: o.Poll, PollInterval: o.PollInterval, PollTimeout: o.PollTimeout, Strict: o.Strict,
 		HTTPClient: ts.Client(), Cases: o.Cases, Seed: o.Seed,

@@ -20,8 +20,6 @@ type SigningDoer struct {
 	signer *hmacauth.Signer
 	// Next sends the signed request. Default http.DefaultClient.
 	Next HttpRequestDoer
-	// Now is the clock for x-ms-date. Default time.Now.
-	Now func() time.Time
 }
 
 // NewSigningDoer returns a doer signing with the base64 access key; next sends the
@@ -34,7 +32,7 @@ func NewSigningDoer(accessKey string, next HttpRequestDoer) (*SigningDoer, error
 	if next == nil {
 		next = http.DefaultClient
 	}
-	return &SigningDoer{signer: hmacauth.NewSigner(key), Next: next, Now: time.Now}, nil
+	return &SigningDoer{signer: hmacauth.NewSigner(key), Next: next}, nil
 }
 
 // Do signs req (its body is read, hashed and put back) and sends it.
@@ -54,7 +52,7 @@ func (d *SigningDoer) Do(req *http.Request) (*http.Response, error) {
 		req.ContentLength = int64(len(body))
 	}
 	hash := hmacauth.ContentHash(body)
-	date, auth := d.signer.SignRequest(req.Method, req.URL.RequestURI(), req.URL.Host, hash, d.Now())
+	date, auth := d.signer.SignRequest(req.Method, req.URL.RequestURI(), req.URL.Host, hash, time.Now())
 	hmacauth.SetHeaders(req.Header, date, hash, auth)
 	return d.Next.Do(req)
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// LiveOptions configures [RunLive].
+// LiveOptions configures [Validator.RunLive].
 type LiveOptions struct {
 	// Endpoint is the server's base URL, e.g. "http://127.0.0.1:8080" (required).
 	Endpoint string
@@ -177,7 +177,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 		r = fail(r, true, fmt.Sprintf("%d request(s) got a 5xx answer", len(l.any5xx)))
 	}
 	l.add(r)
-	l.report.Duration = time.Now().Sub(start)
+	l.report.Duration = time.Since(start)
 	return l.report, nil
 }
 
@@ -239,7 +239,7 @@ func (l *live) do(req *http.Request) (*Exchange, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the response to %s %s: %w", req.Method, req.URL.Redacted(), err)
 	}
-	return &Exchange{Request: req, Status: res.StatusCode, Header: res.Header, Body: body, Elapsed: time.Now().Sub(start)}, nil
+	return &Exchange{Request: req, Status: res.StatusCode, Header: res.Header, Body: body, Elapsed: time.Since(start)}, nil
 }
 
 // redactErr keeps transport errors free of URLs with credentials (none are in URLs here,
@@ -263,7 +263,6 @@ func newRequestID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// checkOperations fetches (and with Poll follows) every named operation.
 // MismatchError says the run cannot say anything about the server as asked: it speaks
 // HTTPS to an http:// endpoint, or does not serve the api-version. Every check would fail
 // for that one reason, so the run stops with what to do instead.
@@ -302,6 +301,7 @@ func (l *live) read(ctx context.Context, id string) (*Exchange, string, error) {
 	return l.send(ctx, http.MethodGet, l.url(opPath(id), "api-version="+url.QueryEscape(l.opts.APIVersion)), true, nil)
 }
 
+// checkOperations fetches (and with Poll follows) every named operation.
 func (l *live) checkOperations(ctx context.Context) error {
 	for _, id := range l.opts.OperationIDs {
 		if err := l.checkOperation(ctx, id); err != nil {

@@ -213,7 +213,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	vreq := r.Clone(r.Context())
 	vreq.URL = &u
 	vreq.Host = u.Host
-	ex := &Exchange{Request: vreq, Status: res.StatusCode, Header: res.Header, Body: resBody, Elapsed: time.Now().Sub(start)}
+	ex := &Exchange{Request: vreq, Status: res.StatusCode, Header: res.Header, Body: resBody, Elapsed: time.Since(start)}
 	p.finish(ex, p.v.checkExchange(r.Context(), ex, p.opts.Strict))
 
 	for k, vs := range res.Header {
@@ -302,7 +302,7 @@ func (p *Proxy) Report() *Report {
 	r := *p.report
 	r.Results = append([]Result(nil), p.report.Results...)
 	r.names = nil
-	r.Duration = time.Now().Sub(p.start)
+	r.Duration = time.Since(p.start)
 	return &r
 }
 

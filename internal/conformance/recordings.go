@@ -33,7 +33,7 @@ const maxRecordingBytes = 64 << 20
 func ReadRecordings(path string) ([]Exchange, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("recordings: %w", err)
+		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	files := []string{path}
 	if info.IsDir() {
@@ -48,11 +48,11 @@ func ReadRecordings(path string) ([]Exchange, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("recordings: %w", err)
+			return nil, fmt.Errorf("conformance: %w", err)
 		}
 		sort.Strings(files)
 		if len(files) == 0 {
-			return nil, fmt.Errorf("recordings: no .json or .har files under %s", path)
+			return nil, fmt.Errorf("conformance: no .json or .har files under %s", path)
 		}
 	}
 	var out []Exchange
@@ -60,17 +60,17 @@ func ReadRecordings(path string) ([]Exchange, error) {
 	for _, f := range files {
 		data, err := readRegularFile(f, maxRecordingBytes)
 		if err != nil {
-			return nil, fmt.Errorf("recordings: %w", err)
+			return nil, fmt.Errorf("conformance: %w", err)
 		}
 		if total += int64(len(data)); total > maxRecordingsTotalBytes {
-			return nil, fmt.Errorf("recordings: %s holds more than %d bytes of recordings; check a smaller directory", path, maxRecordingsTotalBytes)
+			return nil, fmt.Errorf("conformance: %s holds more than %d bytes of recordings; check a smaller directory", path, maxRecordingsTotalBytes)
 		}
 		exs, err := ParseRecording(filepath.Base(f), data)
 		if err != nil {
 			return nil, err
 		}
 		if len(out)+len(exs) > MaxRecordedExchanges {
-			return nil, fmt.Errorf("recordings: %s holds more than %d exchanges, the most one run checks (each costs memory and report lines); check fewer files", path, MaxRecordedExchanges)
+			return nil, fmt.Errorf("conformance: %s holds more than %d exchanges, the most one run checks (each costs memory and report lines); check fewer files", path, MaxRecordedExchanges)
 		}
 		out = append(out, exs...)
 	}
@@ -121,14 +121,14 @@ const maxRecordingContainers = 40 * MaxRecordedExchanges
 // ParseRecording parses one recording file; name is used in sources and errors.
 func ParseRecording(name string, data []byte) ([]Exchange, error) {
 	if len(data) > maxRecordingBytes {
-		return nil, fmt.Errorf("recordings: %s is larger than %d bytes", name, maxRecordingBytes)
+		return nil, fmt.Errorf("conformance: %s is larger than %d bytes", name, maxRecordingBytes)
 	}
 	if n := textutil.CountJSONContainers(data); n > maxRecordingContainers {
-		return nil, fmt.Errorf("recordings: %s holds %d JSON objects and lists, more than the %d a run of %d exchanges can need", name, n, maxRecordingContainers, MaxRecordedExchanges)
+		return nil, fmt.Errorf("conformance: %s holds %d JSON objects and lists, more than the %d a run of %d exchanges can need", name, n, maxRecordingContainers, MaxRecordedExchanges)
 	}
 	var shape map[string]json.RawMessage
 	if err := json.Unmarshal(data, &shape); err != nil {
-		return nil, fmt.Errorf("recordings: %s is not a JSON object: %w", name, err)
+		return nil, fmt.Errorf("conformance: %s is not a JSON object: %w", name, err)
 	}
 	var (
 		exs []Exchange
@@ -142,10 +142,10 @@ func ParseRecording(name string, data []byte) ([]Exchange, error) {
 	case shape["entries"] != nil:
 		exs, err = parseEntries(name, "entries", shape["entries"])
 	default:
-		return nil, fmt.Errorf("recordings: %s: unknown format: want HAR (log.entries), an Azure SDK test-proxy recording (Entries) or the normalized format (entries)", name)
+		return nil, fmt.Errorf("conformance: %s: unknown format: want HAR (log.entries), an Azure SDK test-proxy recording (Entries) or the normalized format (entries)", name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("recordings: %s: %w", name, err)
+		return nil, fmt.Errorf("conformance: %s: %w", name, err)
 	}
 	return exs, nil
 }

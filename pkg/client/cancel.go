@@ -28,7 +28,7 @@ func (c *Client) CancelOperation(ctx context.Context, operationID string, _ *Can
 	ctx, endSpan := runtime.StartSpan(ctx, "Client.CancelOperation", c.azClient.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if strings.TrimSpace(operationID) == "" {
-		return CancelOperationResponse{}, errors.New("phonenumbers: operationID must not be empty")
+		return CancelOperationResponse{}, errors.New("client: operationID must not be empty")
 	}
 	resp, err := c.gen.PhoneNumbersCancelOperation(ctx, operationID, &types.PhoneNumbersCancelOperationParams{APIVersion: c.apiVersion})
 	if err != nil {

@@ -57,7 +57,7 @@ type Client struct {
 // cred for the scope [Scope].
 func NewClient(endpoint string, cred azcore.TokenCredential, options *ClientOptions) (*Client, error) {
 	if cred == nil {
-		return nil, errors.New("phonenumbers: NewClient needs a TokenCredential")
+		return nil, errors.New("client: NewClient needs a TokenCredential")
 	}
 	o := optionsOrDefault(options)
 	ep, err := parseEndpoint(endpoint)
@@ -87,7 +87,7 @@ func NewClientWithNoCredential(endpoint string, options *ClientOptions) (*Client
 // subsequent requests.
 func NewClientWithKeyCredential(endpoint string, cred *azcore.KeyCredential, options *ClientOptions) (*Client, error) {
 	if cred == nil {
-		return nil, errors.New("phonenumbers: NewClientWithKeyCredential needs a KeyCredential")
+		return nil, errors.New("client: NewClientWithKeyCredential needs a KeyCredential")
 	}
 	o := optionsOrDefault(options)
 	ep, err := parseEndpoint(endpoint)
@@ -124,7 +124,7 @@ func optionsOrDefault(options *ClientOptions) ClientOptions {
 func parseEndpoint(endpoint string) (*url.URL, error) {
 	ep, err := normalizeEndpoint(endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("phonenumbers: invalid endpoint %q: %w", endpoint, err)
+		return nil, fmt.Errorf("client: invalid endpoint %q: %w", endpoint, err)
 	}
 	return url.Parse(ep)
 }
@@ -204,7 +204,7 @@ type GetOperationResponse struct {
 
 // ErrUnexpectedResponse is wrapped by errors for 200 answers whose body is not a
 // PhoneNumberOperation.
-var ErrUnexpectedResponse = errors.New("phonenumbers: unexpected response")
+var ErrUnexpectedResponse = errors.New("client: unexpected response")
 
 // GetOperation fetches an operation by id. Any status other than 200 is returned as an
 // *azcore.ResponseError (see [AsCommunicationError] for the service's error details).
@@ -215,7 +215,7 @@ func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOpe
 	ctx, endSpan := runtime.StartSpan(ctx, "Client.GetOperation", c.azClient.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if strings.TrimSpace(operationID) == "" {
-		return GetOperationResponse{}, errors.New("phonenumbers: operationID must not be empty")
+		return GetOperationResponse{}, errors.New("client: operationID must not be empty")
 	}
 	resp, err := c.gen.PhoneNumbersGetOperation(ctx, operationID, &types.PhoneNumbersGetOperationParams{APIVersion: c.apiVersion})
 	if err != nil {

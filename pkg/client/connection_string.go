@@ -40,7 +40,7 @@ func ParseConnectionString(cs string) (ConnectionString, error) {
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: a part has no '=': %s", connectionStringFormat)
+			return ConnectionString{}, fmt.Errorf("client: invalid connection string: a part has no '=': %s", connectionStringFormat)
 		}
 		switch strings.ToLower(strings.TrimSpace(k)) {
 		case "endpoint":
@@ -50,18 +50,18 @@ func ParseConnectionString(cs string) (ConnectionString, error) {
 		}
 	}
 	if out.Endpoint == "" {
-		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: no endpoint: %s", connectionStringFormat)
+		return ConnectionString{}, fmt.Errorf("client: invalid connection string: no endpoint: %s", connectionStringFormat)
 	}
 	if out.AccessKey == "" {
-		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: no accesskey: %s", connectionStringFormat)
+		return ConnectionString{}, fmt.Errorf("client: invalid connection string: no accesskey: %s", connectionStringFormat)
 	}
 	endpoint, err := normalizeEndpoint(out.Endpoint)
 	if err != nil {
-		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
+		return ConnectionString{}, fmt.Errorf("client: invalid connection string: %w: %s", err, connectionStringFormat)
 	}
 	out.Endpoint = endpoint
 	if _, err := hmacauth.DecodeKey(out.AccessKey); err != nil {
-		return ConnectionString{}, fmt.Errorf("phonenumbers: invalid connection string: %w: %s", err, connectionStringFormat)
+		return ConnectionString{}, fmt.Errorf("client: invalid connection string: %w: %s", err, connectionStringFormat)
 	}
 	return out, nil
 }

@@ -50,7 +50,7 @@ type OperationFailedError struct {
 
 // Error describes the failure, including the inner error chain.
 func (e *OperationFailedError) Error() string {
-	msg := fmt.Sprintf("phonenumbers: operation %q %s", e.Operation.ID, e.Operation.Status)
+	msg := fmt.Sprintf("client: operation %q %s", e.Operation.ID, e.Operation.Status)
 	if e.Err == nil {
 		return msg + " without error details"
 	}

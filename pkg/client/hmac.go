@@ -54,7 +54,7 @@ func (e *SigningError) Error() string { return e.msg }
 func (*SigningError) NonRetriable() {}
 
 // errHTTPCredential mirrors azcore's refusal to send credentials in clear text.
-var errHTTPCredential = &SigningError{"phonenumbers: refusing to send an access-key signature over plain HTTP to a non-loopback host; use https or set ClientOptions.InsecureAllowCredentialWithHTTP"}
+var errHTTPCredential = &SigningError{"client: refusing to send an access-key signature over plain HTTP to a non-loopback host; use https or set ClientOptions.InsecureAllowCredentialWithHTTP"}
 
 // Do implements policy.Policy.
 func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
@@ -62,7 +62,7 @@ func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
 	key := raw.Header.Get(keyHandoffHeader)
 	raw.Header.Del(keyHandoffHeader)
 	if key == "" {
-		return nil, &SigningError{"phonenumbers: no access key to sign the request with"}
+		return nil, &SigningError{"client: no access key to sign the request with"}
 	}
 	if raw.URL.Scheme != "https" && !p.allowHTTP && !netutil.IsLoopback(raw.URL) {
 		return nil, errHTTPCredential
@@ -94,7 +94,7 @@ func (p *hmacPolicy) signer(key string) (*hmacauth.Signer, error) {
 	}
 	k, err := hmacauth.DecodeKey(key)
 	if err != nil {
-		return nil, &SigningError{"phonenumbers: cannot sign the request: " + err.Error()}
+		return nil, &SigningError{"client: cannot sign the request: " + err.Error()}
 	}
 	c := &cachedSigner{key: key, signer: hmacauth.NewSigner(k)}
 	p.cached.Store(c)

@@ -77,10 +77,10 @@ func (c *Client) ResumeOperationPoller(token string, options *OperationPollerOpt
 			Tracer:  c.azClient.Tracer(),
 		})
 		if err != nil {
-			return nil, fmt.Errorf("phonenumbers: invalid resume token: %w", err)
+			return nil, fmt.Errorf("client: invalid resume token: %w", err)
 		}
 		if h.Kind != handlerKind || h.OperationID == "" {
-			return nil, errors.New("phonenumbers: invalid resume token: not a phone number operation poller")
+			return nil, errors.New("client: invalid resume token: not a phone number operation poller")
 		}
 		return p, nil
 	})
@@ -159,7 +159,7 @@ func (h *operationHandler) Poll(ctx context.Context) (*http.Response, error) {
 	if err != nil {
 		var re *azcore.ResponseError
 		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
-			return nil, fmt.Errorf("phonenumbers: operation %q is gone (404 while polling; it expired or never existed): %w", h.OperationID, err)
+			return nil, fmt.Errorf("client: operation %q is gone (404 while polling; it expired or never existed): %w", h.OperationID, err)
 		}
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func (h *operationHandler) Poll(ctx context.Context) (*http.Response, error) {
 // canceled operations.
 func (h *operationHandler) Result(_ context.Context, out *types.PhoneNumberOperation) error {
 	if h.last == nil || !h.Status.IsTerminal() {
-		return errors.New("phonenumbers: the operation has not reached a terminal state")
+		return errors.New("client: the operation has not reached a terminal state")
 	}
 	if h.Status.IsSucceeded() {
 		*out = *h.last

@@ -28,9 +28,9 @@ type ResponseTooLargeError struct {
 // Error says what was refused and how to raise the limit.
 func (e *ResponseTooLargeError) Error() string {
 	if e.ContentLength >= 0 {
-		return fmt.Sprintf("phonenumbers: response body of %d bytes exceeds the limit of %d bytes (ClientOptions.MaxResponseBytes)", e.ContentLength, e.Limit)
+		return fmt.Sprintf("client: response body of %d bytes exceeds the limit of %d bytes (ClientOptions.MaxResponseBytes)", e.ContentLength, e.Limit)
 	}
-	return fmt.Sprintf("phonenumbers: response body exceeds the limit of %d bytes (ClientOptions.MaxResponseBytes)", e.Limit)
+	return fmt.Sprintf("client: response body exceeds the limit of %d bytes (ClientOptions.MaxResponseBytes)", e.Limit)
 }
 
 // NonRetriable marks the error as final for azcore's retry policy.
@@ -89,7 +89,7 @@ type RedirectError struct {
 
 // Error says which origins were involved.
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("phonenumbers: refused a redirect from %s to another origin, %s: credentials and answers stay with the endpoint", e.From, e.To)
+	return fmt.Sprintf("client: refused a redirect from %s to another origin, %s: credentials and answers stay with the endpoint", e.From, e.To)
 }
 
 // NonRetriable tells azcore's retry policy not to retry: the server will redirect again.

@@ -13,11 +13,11 @@ import (
 func (c *Client) ResolveURL(ref string) (*url.URL, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return nil, errors.New("phonenumbers: empty URL")
+		return nil, errors.New("client: empty URL")
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
-		return nil, fmt.Errorf("phonenumbers: invalid URL %q: %w", ref, err)
+		return nil, fmt.Errorf("client: invalid URL %q: %w", ref, err)
 	}
 	return c.endpoint.ResolveReference(u), nil
 }
@@ -29,7 +29,7 @@ const operationsPath = "/phoneNumbers/operations/"
 func (c *Client) operationIDFrom(ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return "", errors.New("phonenumbers: empty operation id or location")
+		return "", errors.New("client: empty operation id or location")
 	}
 	if !strings.Contains(ref, "/") {
 		return ref, nil // a bare id
@@ -39,12 +39,12 @@ func (c *Client) operationIDFrom(ref string) (string, error) {
 		return "", err
 	}
 	if u.Scheme != c.endpoint.Scheme || !strings.EqualFold(hostWithoutDefaultPort(u), c.endpoint.Host) {
-		return "", fmt.Errorf("phonenumbers: operation location %s is not on the client's endpoint %s; credentials are only sent to the endpoint", u.Redacted(), c.endpoint)
+		return "", fmt.Errorf("client: operation location %s is not on the client's endpoint %s; credentials are only sent to the endpoint", u.Redacted(), c.endpoint)
 	}
 	path := strings.TrimPrefix(u.Path, strings.TrimRight(c.endpoint.Path, "/"))
 	id, ok := strings.CutPrefix(path, operationsPath)
 	if !ok || id == "" || strings.Contains(id, "/") {
-		return "", fmt.Errorf("phonenumbers: %q is not an operation location (want %s{operationId})", ref, operationsPath)
+		return "", fmt.Errorf("client: %q is not an operation location (want %s{operationId})", ref, operationsPath)
 	}
 	return id, nil
 }

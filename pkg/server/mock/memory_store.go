@@ -131,7 +131,7 @@ func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore
 		s.opts.LastAction = LastActionLive
 	case LastActionLive, LastActionStep:
 	default:
-		return nil, fmt.Errorf("server: unknown LastAction mode %q (want %q or %q)", s.opts.LastAction, LastActionLive, LastActionStep)
+		return nil, fmt.Errorf("mock: unknown LastAction mode %q (want %q or %q)", s.opts.LastAction, LastActionLive, LastActionStep)
 	}
 	if err := ValidateOperations(initial); err != nil {
 		return nil, err

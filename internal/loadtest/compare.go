@@ -157,12 +157,12 @@ func report(label string, base, cand series, target, minBusy float64) (problems 
 		}
 	}
 	if dropped > 0 {
-		fmt.Printf("* %d of %d pairs not counted (not in the medians above either): the bare server's core was under %.0f%% busy in them\n",
-			dropped, len(counted), 100*minBusy)
+		fmt.Printf("* %d of %d pairs not counted (not in the medians above either): %s's core was under %.0f%% busy in them\n",
+			dropped, len(counted), base.name, 100*minBusy)
 	}
 	if len(counted)-dropped < 3 || dropped*4 > len(counted) {
-		msg := fmt.Sprintf("INVALID: the bare server's core was under %.0f%% busy in %d of %d pairs: wrk, or the host, not the server, set the pace",
-			100*minBusy, dropped, len(counted))
+		msg := fmt.Sprintf("INVALID: %s's core was under %.0f%% busy in %d of %d pairs: wrk, or the host, not the server, set the pace",
+			base.name, 100*minBusy, dropped, len(counted))
 		fmt.Println(msg)
 		return append(problems, msg)
 	}
@@ -172,6 +172,11 @@ func report(label string, base, cand series, target, minBusy float64) (problems 
 	if ratio < target {
 		verdict = "FAIL"
 		problems = append(problems, fmt.Sprintf("%s: ratio %.2f < %.2f", label, ratio, target))
+	}
+	if target <= 0 { // a comparison without a target (A/B): the numbers only
+		fmt.Printf("paired ratios %s / %s: %s\nmedian %.2f, middle half %.2f-%.2f\n", cand.name, base.name, fmtRatios(ratios),
+			ratio, quantile(ratios, 0.25), quantile(ratios, 0.75))
+		return problems
 	}
 	fmt.Printf("paired ratios %s / %s: %s\nmedian %.2f, middle half %.2f-%.2f (target >= %.2f) %s\n", cand.name, base.name, fmtRatios(ratios),
 		ratio, quantile(ratios, 0.25), quantile(ratios, 0.75), target, verdict)

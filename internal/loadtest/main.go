@@ -15,6 +15,7 @@
 //
 //	go run ./internal/loadtest -bin bin/phonenumbers -duration 1s -rounds 30
 //	go run ./internal/loadtest -bin bin/phonenumbers -curve   # throughput and p99 vs store size and connections
+//	go run ./internal/loadtest -bin bin/phonenumbers -ab /tmp/before.bin   # two builds side by side
 //
 // It then checks p99 latency at a fixed 5,000 requests/s (vegeta, on the load CPU). It
 // exits 1 when a target is missed or the run is invalid.
@@ -50,6 +51,8 @@ type config struct {
 	openTarget      float64
 	hmacTarget      float64
 	p99Target       time.Duration
+	// ab, when set, is a reference build of phonenumbers to measure -bin against.
+	ab string
 }
 
 func main() {
@@ -72,6 +75,7 @@ func main() {
 	flag.Float64Var(&c.openTarget, "open-target", 0.85, "least serve/bare ratio, unsigned requests")
 	flag.Float64Var(&c.hmacTarget, "hmac-target", 0.80, "least serve/bare ratio, HMAC-signed requests")
 	flag.DurationVar(&c.p99Target, "p99-target", 2*time.Millisecond, "p99 latency target at -rate")
+	flag.StringVar(&c.ab, "ab", "", "measure -bin against this reference build of phonenumbers (before/after a change, in one run) instead of the bare server")
 	flag.Parse()
 	if *baseline != "" {
 		serveBaseline(*baseline, *bodyFile)
@@ -93,8 +97,11 @@ func main() {
 		os.Exit(1)
 	}
 	run := runComparison
-	if c.curve {
+	switch {
+	case c.curve:
 		run = runCurve
+	case c.ab != "":
+		run = runAB
 	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)

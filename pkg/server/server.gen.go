@@ -245,18 +245,6 @@ func (sh *strictHandler) PhoneNumbersCancelOperation(ctx echo.Context, operation
 	request.OperationID = operationID
 	request.Params = params
 
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.PhoneNumbersCancelOperation(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitPhoneNumbersCancelOperationResponse(ctx.Response())
-		}
-		return nil
-	}
-
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PhoneNumbersCancelOperation(ctx.Request().Context(), request.(PhoneNumbersCancelOperationRequestObject))
 	}
@@ -282,18 +270,6 @@ func (sh *strictHandler) PhoneNumbersGetOperation(ctx echo.Context, operationID 
 
 	request.OperationID = operationID
 	request.Params = params
-
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.PhoneNumbersGetOperation(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitPhoneNumbersGetOperationResponse(ctx.Response())
-		}
-		return nil
-	}
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PhoneNumbersGetOperation(ctx.Request().Context(), request.(PhoneNumbersGetOperationRequestObject))

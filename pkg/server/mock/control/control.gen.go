@@ -598,18 +598,6 @@ type strictHandler struct {
 func (sh *strictHandler) ClearJournal(ctx echo.Context) error {
 	var request ClearJournalRequestObject
 
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.ClearJournal(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitClearJournalResponse(ctx.Response())
-		}
-		return nil
-	}
-
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ClearJournal(ctx.Request().Context(), request.(ClearJournalRequestObject))
 	}
@@ -632,18 +620,6 @@ func (sh *strictHandler) ClearJournal(ctx echo.Context) error {
 // GetJournal operation middleware
 func (sh *strictHandler) GetJournal(ctx echo.Context) error {
 	var request GetJournalRequestObject
-
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.GetJournal(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitGetJournalResponse(ctx.Response())
-		}
-		return nil
-	}
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetJournal(ctx.Request().Context(), request.(GetJournalRequestObject))
@@ -669,18 +645,6 @@ func (sh *strictHandler) ListOperations(ctx echo.Context, params ListOperationsP
 	var request ListOperationsRequestObject
 
 	request.Params = params
-
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.ListOperations(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitListOperationsResponse(ctx.Response())
-		}
-		return nil
-	}
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListOperations(ctx.Request().Context(), request.(ListOperationsRequestObject))
@@ -728,18 +692,6 @@ func (sh *strictHandler) PutOperation(ctx echo.Context) error {
 	}
 	request.Body = &body
 
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.PutOperation(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitPutOperationResponse(ctx.Response())
-		}
-		return nil
-	}
-
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PutOperation(ctx.Request().Context(), request.(PutOperationRequestObject))
 	}
@@ -764,18 +716,6 @@ func (sh *strictHandler) DeleteOperation(ctx echo.Context, operationID string) e
 	var request DeleteOperationRequestObject
 
 	request.OperationID = operationID
-
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.DeleteOperation(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitDeleteOperationResponse(ctx.Response())
-		}
-		return nil
-	}
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteOperation(ctx.Request().Context(), request.(DeleteOperationRequestObject))
@@ -802,18 +742,6 @@ func (sh *strictHandler) GetOperationState(ctx echo.Context, operationID string)
 
 	request.OperationID = operationID
 
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.GetOperationState(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitGetOperationStateResponse(ctx.Response())
-		}
-		return nil
-	}
-
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetOperationState(ctx.Request().Context(), request.(GetOperationStateRequestObject))
 	}
@@ -836,18 +764,6 @@ func (sh *strictHandler) GetOperationState(ctx echo.Context, operationID string)
 // Reset operation middleware
 func (sh *strictHandler) Reset(ctx echo.Context) error {
 	var request ResetRequestObject
-
-	if len(sh.middlewares) == 0 {
-		// No strict middleware: call the implementation directly, sparing the
-		// closure and the two conversions to interface{} of the general path.
-		response, err := sh.ssi.Reset(ctx.Request().Context(), request)
-		if err != nil {
-			return err
-		} else if response != nil {
-			return response.VisitResetResponse(ctx.Response())
-		}
-		return nil
-	}
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.Reset(ctx.Request().Context(), request.(ResetRequestObject))

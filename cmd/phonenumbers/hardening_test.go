@@ -131,20 +131,25 @@ func TestSIGTERMExitsZero(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var log []string
-	for l := range lines {
-		log = append(log, l)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, strings.Join(log, "\n"))
+	// Every line is read before Wait, which closes the pipe once the process has exited:
+	// waiting concurrently lost the last lines now and then.
+	collected := make(chan []string, 1)
+	go func() {
+		var log []string
+		for l := range lines {
+			log = append(log, l)
 		}
+		collected <- log
+	}()
+	var log []string
+	select {
+	case log = <-collected:
 	case <-time.After(12 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatal("did not exit within the drain limit")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, strings.Join(log, "\n"))
 	}
 	if !strings.Contains(strings.Join(log, "\n"), "stopped") {
 		t.Errorf("log lacks the shutdown lines:\n%s", strings.Join(log, "\n"))

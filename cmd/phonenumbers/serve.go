@@ -19,8 +19,8 @@ import (
 
 	"golang.org/x/net/netutil"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
-	"github.com/phonenumbers-go/phonenumbers/internal/gcfloor"
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/gcfloor"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"

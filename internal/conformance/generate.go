@@ -287,10 +287,11 @@ func retarget(c Case, version string) Case {
 	return c
 }
 
-// MaxPlainIDLength is the longest id, in bytes, that must get a plain 404 when unknown.
-// Longer ones may be refused for their length with any 4xx: the reference server caps ids
-// at 256 bytes (400 InvalidParameter), and the service's own cap is not documented.
-const MaxPlainIDLength = 256
+// MaxPlainIDLength is the longest id, in bytes, that must get a plain 404 when unknown
+// (types.MaxOperationIDLength). Longer ones may be refused for their length with any 4xx:
+// the reference server caps ids there (400 InvalidParameter), and the service's own cap is
+// not documented.
+const MaxPlainIDLength = types.MaxOperationIDLength
 
 // Generated-case check names; each aggregates every generated case.
 const (

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/querycache"
 )
 
 // chain is the server's middleware, one step per concern, run by a single echo
@@ -25,7 +27,7 @@ type chain struct {
 	auth      *authenticator // nil: the server is open
 	getOp     *operationValidator
 	cancelOp  *operationValidator
-	queries   *parsedQueries
+	queries   *querycache.Cache
 }
 
 // operationsRoute is the operations path as echo names the route.
@@ -59,7 +61,7 @@ func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc, start time.Time)
 	}
 	if c.Path() == operationsRoute {
 		if v := ch.validator(c.Request().Method); v != nil {
-			if err := checkOperationRequest(c, ch.queries.values(c), ch.versions, v); err != nil {
+			if err := checkOperationRequest(c, ch.queries.Values(c), ch.versions, v); err != nil {
 				return msCV, err
 			}
 		}

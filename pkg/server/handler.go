@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/querycache"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
@@ -105,7 +106,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 
 	ch := &chain{
-		queries:   newParsedQueries(o.APIVersions),
+		queries:   querycache.New(o.APIVersions),
 		versions:  o.APIVersions,
 		log:       newRequestLogger(o.Logger, o.Observe, o.Now),
 		supported: []string{strings.Join(o.APIVersions, ", ")},

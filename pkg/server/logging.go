@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 

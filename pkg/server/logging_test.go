@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonenumbers-go/phonenumbers/internal/accesslog"
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"

@@ -21,7 +21,7 @@ import (
 
 func TestErrors(t *testing.T) {
 	f := servertest.New(t, servertest.Opts{})
-	long := strings.Repeat("a", server.MaxOperationIDLength+1)
+	long := strings.Repeat("a", types.MaxOperationIDLength+1)
 	tests := []struct {
 		name, method, target string
 		wantStatus           int

@@ -9,9 +9,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// MaxOperationIDLength is the longest operation id, in bytes, the server accepts.
-const MaxOperationIDLength = 256
-
 // Service is the reference implementation of [StrictServerInterface]: it answers
 // PhoneNumbers_GetOperation from an [OperationStore].
 type Service struct {
@@ -30,11 +27,11 @@ func NewService(store OperationStore) *Service {
 var _ StrictServerInterface = (*Service)(nil)
 
 // PhoneNumbersGetOperation returns the operation, 404 NotFound for unknown ids and 400 for
-// ids longer than MaxOperationIDLength bytes. Store failures other than ErrNotFound are
+// ids longer than types.MaxOperationIDLength bytes. Store failures other than ErrNotFound are
 // returned as errors, which the server answers with 500 and logs.
 func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbersGetOperationRequestObject) (PhoneNumbersGetOperationResponseObject, error) {
 	id := req.OperationID
-	if len(id) > MaxOperationIDLength {
+	if len(id) > types.MaxOperationIDLength {
 		return errorResponse(tooLongID(id)), nil
 	}
 	if s.encoded != nil {
@@ -61,7 +58,7 @@ func (s *Service) PhoneNumbersCancelOperation(ctx context.Context, req PhoneNumb
 		e := NewAPIError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "This server's operation store cannot cancel operations.", "")
 		return PhoneNumbersCancelOperationdefaultJSONResponse{StatusCode: e.Status, Body: types.CommunicationErrorResponse{Error: e.Body}}, nil
 	}
-	if len(id) > MaxOperationIDLength {
+	if len(id) > types.MaxOperationIDLength {
 		e := tooLongID(id)
 		return PhoneNumbersCancelOperationdefaultJSONResponse{StatusCode: e.Status, Body: types.CommunicationErrorResponse{Error: e.Body}}, nil
 	}
@@ -76,10 +73,10 @@ func (s *Service) PhoneNumbersCancelOperation(ctx context.Context, req PhoneNumb
 	return PhoneNumbersCancelOperation204Response{}, nil
 }
 
-// tooLongID is the 400 for an id longer than MaxOperationIDLength.
+// tooLongID is the 400 for an id longer than types.MaxOperationIDLength.
 func tooLongID(id string) *APIError {
 	return NewAPIError(http.StatusBadRequest, CodeInvalidParameter,
-		fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), MaxOperationIDLength), "operationId")
+		fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), types.MaxOperationIDLength), "operationId")
 }
 
 func (s *Service) storeError(id string, err error) (PhoneNumbersGetOperationResponseObject, error) {

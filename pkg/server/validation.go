@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/shapememo"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 )
@@ -31,25 +31,15 @@ func checkOperationRequest(c echo.Context, query url.Values, supported []string,
 // kin-openapi and turns failures into CommunicationErrorResponses naming the offending
 // parameter.
 //
-// Two things are done once instead of per request, because the profile showed them:
-//   - echo has already matched the route, so the kin-openapi route is built here rather
-//     than looked up by a router for every request (as echo-middleware does);
-//   - when every parameter is a plain string (no format, pattern, enum, length, default),
-//     kin-openapi's verdict depends only on which parameters are absent, empty or set. The
-//     validator then asks kin-openapi once per such shape and remembers its answer. Any
-//     constraint added to the spec turns this off and every request is validated in full.
+// echo has already matched the route, so the kin-openapi route is built here rather than
+// looked up by a router for every request (as echo-middleware does); kin-openapi's verdict
+// is remembered per parameter shape (internal/fastpath/shapememo) while the spec's
+// parameters are plain strings.
 type operationValidator struct {
-	route  *routers.Route
-	opts   *openapi3filter.Options
-	params []*openapi3.Parameter
-	// memo holds kin-openapi's verdict per parameter shape, indexed by the shape (nil
-	// when memoizing is unsafe). An array rather than a sync.Map: there are 3^len(params)
-	// shapes, a handful, and an index costs no hashing.
-	memo []atomic.Pointer[verdict]
+	route *routers.Route
+	opts  *openapi3filter.Options
+	memo  *shapememo.Memo // nil: every request is validated in full
 }
-
-// verdict is kin-openapi's answer for one parameter shape; err is nil for valid requests.
-type verdict struct{ err error }
 
 func newOperationValidator(method string) (*operationValidator, error) {
 	spec, err := openapi.Load()
@@ -82,27 +72,12 @@ func newOperationValidatorFor(spec *openapi3.T, method string) (*operationValida
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		},
 	}
-	plain := op.RequestBody == nil
+	var params []*openapi3.Parameter
 	for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
-		v.params = append(v.params, ref.Value)
-		plain = plain && isPlainStringParameter(ref.Value)
+		params = append(params, ref.Value)
 	}
-	if shapes := shapeCount(len(v.params)); plain && shapes > 0 {
-		v.memo = make([]atomic.Pointer[verdict], shapes)
-	}
+	v.memo = shapememo.New(params, op.RequestBody != nil)
 	return v, nil
-}
-
-// isPlainStringParameter reports whether any non-empty value of p is valid.
-func isPlainStringParameter(p *openapi3.Parameter) bool {
-	if p == nil || p.Content != nil || p.Schema == nil || p.Schema.Value == nil || p.AllowEmptyValue {
-		return false
-	}
-	s := p.Schema.Value
-	return s.Type != nil && s.Type.Is(openapi3.TypeString) && len(*s.Type) == 1 &&
-		s.Format == "" && s.Pattern == "" && len(s.Enum) == 0 && s.MinLength == 0 && s.MaxLength == nil &&
-		s.Default == nil && !s.Nullable && s.Not == nil && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 &&
-		(p.In == openapi3.ParameterInPath || p.In == openapi3.ParameterInQuery)
 }
 
 func (v *operationValidator) validate(c echo.Context, query url.Values) error {
@@ -110,11 +85,11 @@ func (v *operationValidator) validate(c echo.Context, query url.Values) error {
 	if unescaped, err := url.PathUnescape(id); err == nil {
 		id = unescaped
 	}
-	var shape uint32
+	var shape shapememo.Shape
 	if v.memo != nil {
-		shape = v.shape(id, query)
-		if known := v.memo[shape].Load(); known != nil {
-			return known.err
+		shape = v.memo.ShapeOf(id, query)
+		if ok, err := v.memo.Lookup(shape); ok {
+			return err
 		}
 	}
 	req := c.Request()
@@ -126,49 +101,9 @@ func (v *operationValidator) validate(c echo.Context, query url.Values) error {
 		err = validationError(err) // an *APIError: it keeps no reference to the request
 	}
 	if v.memo != nil {
-		v.memo[shape].Store(&verdict{err: err})
+		v.memo.Store(shape, err)
 	}
 	return err
-}
-
-// maxMemoShapes bounds the memo: 3^6 shapes, six parameters.
-const maxMemoShapes = 729
-
-// shapeCount is the number of shapes of n parameters, 0 when above maxMemoShapes.
-func shapeCount(n int) int {
-	count := 1
-	for range n {
-		if count *= 3; count > maxMemoShapes {
-			return 0
-		}
-	}
-	return count
-}
-
-// shape encodes, for each parameter, whether it is absent (0), empty (1) or set (2).
-func (v *operationValidator) shape(id string, query url.Values) uint32 {
-	var shape uint32
-	for _, p := range v.params {
-		var value string
-		present := false
-		switch p.In {
-		case openapi3.ParameterInPath:
-			value, present = id, true
-		case openapi3.ParameterInQuery:
-			if vs, ok := query[p.Name]; ok && len(vs) > 0 {
-				value, present = vs[0], true
-			}
-		}
-		state := uint32(0)
-		if present {
-			state = 1
-			if value != "" {
-				state = 2
-			}
-		}
-		shape = shape*3 + state
-	}
-	return shape
 }
 
 // validationError maps a validator failure to an *APIError.

@@ -17,3 +17,10 @@ const OperationIDCancelOperation = "PhoneNumbers_CancelOperation"
 // "Get operation" example): the operation the reference server serves by default and the one
 // conformance checks when no id is named.
 const ExampleOperationID = "search-my-operation-id"
+
+// MaxOperationIDLength is the longest operation id, in bytes, the reference server accepts
+// (longer ones answer 400 InvalidParameter) and the longest for which conformance requires
+// a plain 404 when the id is unknown (the service's own cap is not documented).
+// openapi/control.yaml's ScriptedOperation.id states it as its maxLength; a test keeps the
+// two equal.
+const MaxOperationIDLength = 256

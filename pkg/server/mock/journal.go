@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/packedtext"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 )
@@ -72,18 +73,15 @@ type Journal struct {
 	full    bool
 }
 
-// journalRecord is an entry as stored, compactly: the time as a number, the scheme as an
-// index, and the strings (method, path, query, header values) copied into one string with
-// their end offsets. A record then holds one pointer, to memory without pointers, and
-// keeps nothing of the request alive: the ring is live heap that the garbage collector
-// marks on every cycle, and under load a ring of full entries (and the request lines their
-// strings pinned) was a fifth of the server's live heap.
+// journalRecord is an entry as stored, compactly (internal/fastpath/packedtext): the time
+// as a number, the scheme as an index, and the strings (method, path, query, header
+// values) packed into one. A record then holds one pointer, to memory without pointers,
+// and keeps nothing of the request alive.
 type journalRecord struct {
-	text   string // the record's strings, concatenated
-	at     int64  // Unix nanoseconds, UTC
+	text   packedtext.Text // the fields below, in order
+	at     int64           // Unix nanoseconds, UTC
 	status int32
-	scheme uint8              // index into authSchemes; 0: none
-	ends   [textFields]uint16 // end offset in text of each field
+	scheme uint8 // index into authSchemes; 0: none
 }
 
 // The fields in journalRecord.text: method, path, query, then the journaled headers.
@@ -95,7 +93,7 @@ const (
 	textFields = fieldFirstHeader + len(journaledHeaders)
 )
 
-// Journaled lengths: the sum stays far below the uint16 offsets' range.
+// Journaled lengths.
 const (
 	maxJournaledMethod = 16
 	maxJournaledPath   = 1024
@@ -103,19 +101,16 @@ const (
 	maxJournaledHeader = 256
 )
 
-// The longest record (every field cut, with textutil.Truncate's "...") must fit the uint16
-// offsets; a limit raised past that fails to compile here.
-const _ = uint16(maxJournaledMethod + maxJournaledPath + maxJournaledQuery +
-	len(journaledHeaders)*maxJournaledHeader + textFields*len("..."))
+// The longest record (every field cut, with textutil.Truncate's "...") must fit one packed
+// text, and the fields its field count; a limit raised past either fails to compile here.
+const (
+	_ = uint16(packedtext.MaxBytes - (maxJournaledMethod + maxJournaledPath + maxJournaledQuery +
+		len(journaledHeaders)*maxJournaledHeader + textFields*len("...")))
+	_ = uint8(packedtext.MaxFields - textFields)
+)
 
 // field returns the i-th string of the record.
-func (r *journalRecord) field(i int) string {
-	start := uint16(0)
-	if i > 0 {
-		start = r.ends[i-1]
-	}
-	return r.text[start:r.ends[i]]
-}
+func (r *journalRecord) field(i int) string { return r.text.Field(i) }
 
 func (r *journalRecord) entry() JournalEntry {
 	e := JournalEntry{
@@ -167,17 +162,7 @@ func newJournalRecord(req *http.Request, status int, at time.Time) journalRecord
 	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
 		r.scheme = authScheme(auth[0])
 	}
-	var text strings.Builder
-	n := 0
-	for _, f := range fields {
-		n += len(f)
-	}
-	text.Grow(n)
-	for i, f := range fields {
-		text.WriteString(f)
-		r.ends[i] = uint16(text.Len())
-	}
-	r.text = text.String()
+	r.text, _ = packedtext.Pack(fields[:]) // fits: checked at compile time above
 	return r
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -208,8 +207,8 @@ func checkRules(o *Operation, index int) []*FieldError {
 	switch {
 	case strings.TrimSpace(o.ID) == "":
 		fe("id", "is required")
-	case len(o.ID) > server.MaxOperationIDLength:
-		fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), server.MaxOperationIDLength))
+	case len(o.ID) > types.MaxOperationIDLength:
+		fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), types.MaxOperationIDLength))
 	case strings.ContainsAny(o.ID, "/?#"):
 		fe("id", "must not contain '/', '?' or '#'")
 	}

@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
-.PHONY: all generate check-generate build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps clean
+.PHONY: all generate check-generate lint-spec build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps clean
 
 all: build
 
@@ -37,6 +37,11 @@ check-generate:
 	  [ -f "$$tmp/$$f" ] || { echo "check-generate: $$f is no longer generated; delete it"; status=1; }; \
 	done; \
 	[ $$status -eq 0 ] && echo "check-generate: generated code is up to date"; exit $$status
+
+## lint-spec: lint both specs with Redocly CLI (recommended) and Spectral (spectral:oas, every
+## rule); pinned versions installed with npm into a cache directory on first use
+lint-spec:
+	bash openapi/lint.sh
 
 ## build: build the phonenumbers binary into bin/ (its version comes from git, stamped by go build)
 build:

@@ -17,6 +17,13 @@ specs=(phonenumbers.yaml control.yaml)
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+for tool in node npm; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "lint.sh: $tool not found; install Node.js 20.19+ with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org)" >&2
+		exit 1
+	fi
+done
+
 # No usage reports from the tools.
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true SCARF_ANALYTICS=false DO_NOT_TRACK=1
 

@@ -161,7 +161,7 @@ func checkKeys(schema *openapi3.Schema, value any, path []string, out *[]problem
 			checkKeys(schema.Items.Value, item, append(path[:len(path):len(path)], strconv.Itoa(i)), out)
 		}
 	case string:
-		if schema.Format != "duration" {
+		if schema.Format != "go-duration" {
 			return
 		}
 		if d, err := time.ParseDuration(v); err != nil {
@@ -233,7 +233,7 @@ func enumStrings(s *openapi3.Schema) []string {
 // example for the formats an author writes ("a duration such as \"1.5s\"").
 func typeWords(s *openapi3.Schema) string {
 	switch {
-	case s.Format == "duration":
+	case s.Format == "go-duration":
 		return `a duration such as "1.5s" or "2m"`
 	case s.Format == "date-time":
 		return `a date-time such as "2023-07-14T19:48:16Z"`

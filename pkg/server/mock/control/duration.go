@@ -8,7 +8,7 @@ import (
 )
 
 // Duration is a time.Duration that reads and writes as a Go duration string ("1.5s",
-// "2m"): the type of TimelineStep.After (format duration in openapi/control.yaml).
+// "2m"): the type of TimelineStep.After (format go-duration in openapi/control.yaml).
 type Duration time.Duration
 
 // String formats the duration like time.Duration ("1.5s").

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"syscall"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )

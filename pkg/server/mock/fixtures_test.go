@@ -76,6 +76,8 @@ func TestFixtureErrors(t *testing.T) {
 		{"error without message", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: failed, error: {code: X}}]\n", []string{"timeline[0].error.message", "is required"}},
 		{"duplicate id", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: running}]}\n  - {id: op-a, operationType: search, timeline: [{status: running}]}\n", []string{"op-a", "duplicates operation #1"}},
 		{"id with slash", "operations:\n  - {id: a/b, operationType: search, timeline: [{status: running}]}\n", []string{"a/b", "id"}},
+		{"syntax error line", "operations:\n  - id: a\n    operationType: search\n    timeline:\n      - status: running\n     bad: [\n", []string{"bad.yaml", "line 6"}},
+		{"failed without error", "operations:\n  - id: op-a\n    operationType: search\n    timeline: [{status: running}, {status: failed, afterPolls: 1}]\n", []string{"timeline[1].error", "required on a final failed step"}},
 		{"id too long", "operations:\n  - {id: " + strings.Repeat("x", 257) + ", operationType: search, timeline: [{status: running}]}\n", []string{"257 bytes"}},
 	}
 	for _, tt := range tests {

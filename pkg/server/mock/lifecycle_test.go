@@ -66,7 +66,7 @@ func TestLastActionModes(t *testing.T) {
 	ops := []mock.Operation{{ID: "op", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: []mock.Step{
 		{Status: types.PhoneNumberOperationStatusRunning},
 		{Status: types.PhoneNumberOperationStatusSucceeded, After: mock.Duration(2 * time.Second)},
-		{Status: types.PhoneNumberOperationStatusFailed, AfterPolls: 5},
+		{Status: types.PhoneNumberOperationStatusFailed, AfterPolls: 5, Error: &types.CommunicationError{Code: "InternalError", Message: "failed"}},
 	}}}
 	f := servertest.New(t, servertest.Opts{Ops: ops, LastMode: mock.LastActionStep})
 	start := f.Clock.Now()

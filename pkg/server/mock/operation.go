@@ -229,6 +229,8 @@ func checkRules(o *Operation, index int) []*FieldError {
 			fe(field+".error", fmt.Sprintf("only a step with status %q may carry an error, this one is %q", types.PhoneNumberOperationStatusFailed, s.Status))
 		case s.Error != nil && (s.Error.Code == "" || s.Error.Message == ""):
 			fe(field+".error", "needs a code and a message")
+		case s.Error == nil && s.Status == types.PhoneNumberOperationStatusFailed && i == len(o.Timeline)-1:
+			fe(field+".error", "is required on a final failed step, as the live service always sends one; e.g. error: {code: InternalError, message: The operation failed.}")
 		}
 		if s.After != 0 {
 			lastAfter = s.After

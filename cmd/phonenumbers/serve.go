@@ -81,6 +81,9 @@ func (s *serveCmd) Run(e *env) error {
 	if s.GCFloorMiB < 0 || s.GCFloorMiB > maxGCFloorMiB {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--gc-floor-mib must be from 0 to %d, got %d", maxGCFloorMiB, s.GCFloorMiB)}
 	}
+	if err := checkAPIVersions(splitList(s.APIVersions)); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	if s.GCFloorMiB > 0 && e.getenv("GOGC") == "" {
 		// The runtime's 4 MiB minimum goal has the collector mark serve's fixed heap (the
 		// parsed spec, compiled schemas) dozens of times a second under load; see

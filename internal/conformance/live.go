@@ -11,11 +11,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -94,6 +96,9 @@ type live struct {
 	// operation's first read rather than asked for twice.
 	first      *Exchange
 	firstReqID string
+	// defaulted is set when no operation was named: the example id is tried, and when the
+	// server does not have it, the operations its control API lists (see discover).
+	defaulted bool
 }
 
 // add names results after the current scope and adds them to the report.
@@ -125,7 +130,8 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %q", opts.Endpoint)
 	}
-	if len(opts.OperationIDs) == 0 {
+	defaulted := len(opts.OperationIDs) == 0
+	if defaulted {
 		opts.OperationIDs = []string{types.ExampleOperationID}
 	}
 	if opts.APIVersion == "" {
@@ -152,7 +158,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 		return nil, fmt.Errorf("conformance: Cases must not be negative, got %d", opts.Cases)
 	}
 	start := time.Now()
-	l := &live{v: v, opts: opts, base: base, report: &Report{Target: base.Redacted(), SpecVersion: opts.APIVersion}}
+	l := &live{v: v, opts: opts, base: base, defaulted: defaulted, report: &Report{Target: base.Redacted(), SpecVersion: opts.APIVersion}}
 	if opts.AccessKey != "" {
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
 		if err != nil {
@@ -286,7 +292,57 @@ func (l *live) preflight(ctx context.Context) error {
 	if ex.Status == http.StatusBadRequest && listed != "" && !advertises(ex.Header, []Param{{"api-version", l.opts.APIVersion}}) {
 		return &MismatchError{Reason: fmt.Sprintf("the server does not serve api-version %s (it lists: %s); pass --api-version with one of them", l.opts.APIVersion, listed)}
 	}
+	if l.defaulted && ex.Status == http.StatusNotFound {
+		return l.discover(ctx)
+	}
 	return nil
+}
+
+// maxDiscovered is how many listed operations a run checks when none was named.
+const maxDiscovered = 3
+
+// discover, when no operation was named and the server lacks the example one, asks the
+// server's control API (phonenumbers serve's GET /mock/operations) which operations it has
+// and checks the first few of those instead, saying so in the report. A server without
+// one keeps the example id, whose 404 then says to name an operation.
+func (l *live) discover(ctx context.Context) error {
+	ex, _, err := l.send(ctx, http.MethodGet, l.url("/mock/operations", "limit="+strconv.Itoa(maxDiscovered)), true, nil)
+	if err != nil || ex.Status != http.StatusOK {
+		return nil // no control API: the example id's 404 says what to do
+	}
+	var page struct {
+		Operations []struct {
+			Operation struct {
+				ID string `json:"id"`
+			} `json:"operation"`
+		} `json:"operations"`
+	}
+	if json.Unmarshal(ex.Body, &page) != nil {
+		return nil
+	}
+	var ids []string
+	for _, op := range page.Operations {
+		if op.Operation.ID != "" && len(ids) < maxDiscovered {
+			ids = append(ids, op.Operation.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	l.opts.OperationIDs, l.first = ids, nil
+	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()},
+		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s (name others with --operation-id)",
+			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "))})
+	return nil
+}
+
+// quoteAll quotes each id for a message, cut short.
+func quoteAll(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = textutil.QuoteID(id)
+	}
+	return out
 }
 
 // read fetches operation id, answering the first read of the first named operation with
@@ -334,7 +390,11 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		}
 		r := ex.result("operation-exists", Must)
 		if ex.Status != http.StatusOK {
-			l.add(fail(r, true, fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)))
+			reason := fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)
+			if l.defaulted {
+				reason = fmt.Sprintf("no operation was named, so the published example %q was tried, and it answered %d: name an operation the server serves with --operation-id ID (conformancetest.Options.OperationIDs)", id, ex.Status)
+			}
+			l.add(fail(r, true, reason))
 			return nil
 		}
 		l.add(r)

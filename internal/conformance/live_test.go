@@ -399,3 +399,44 @@ func TestNamedOperationReadOnce(t *testing.T) {
 		t.Fatalf("%d reads of the named operation, want 1", n)
 	}
 }
+
+// TestNoOperationNamed: with no operation named and a server without the published
+// example, a server with the mock's control API has its listed operations checked instead
+// (and the report says so); one without fails the example's read with what to do.
+func TestNoOperationNamed(t *testing.T) {
+	ops := []mock.Operation{
+		{ID: "purchase_a", OperationType: types.PhoneNumberOperationTypePurchase, Timeline: []mock.Step{{Status: types.PhoneNumberOperationStatusRunning}}},
+		{ID: "search_b", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: []mock.Step{{Status: types.PhoneNumberOperationStatusSucceeded}}},
+	}
+	store, err := mock.NewMemoryStore(ops, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withControl, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: testKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutControl, err := server.New(store, &server.Options{AccessKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		h          http.Handler
+		wantFailed bool
+		want       string // in the text report
+	}{
+		{"control API", withControl, false, `checking the first operations its control API lists instead: "purchase_a", "search_b"`},
+		{"no control API", withoutControl, true, "name an operation the server serves with --operation-id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := runLive(t, tt.h, conformance.LiveOptions{AccessKey: testKey})
+			var b strings.Builder
+			_ = rep.WriteText(&b, nil)
+			if rep.Failed() != tt.wantFailed || !strings.Contains(b.String(), tt.want) {
+				t.Fatalf("failed %v, want %v; report lacks %q:\n%s", rep.Failed(), tt.wantFailed, tt.want, b.String())
+			}
+		})
+	}
+}

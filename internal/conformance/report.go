@@ -93,13 +93,13 @@ type Summary struct {
 
 // Report is the outcome of a conformance run.
 type Report struct {
-	Target      string        `json:"target"`               // the endpoint or recordings path checked
-	SpecVersion string        `json:"specVersion"`          // the api-version of the spec
-	Seed        *uint64       `json:"seed,omitempty"`       // the seed of the generated cases, when any ran
-	Cases       int           `json:"cases,omitempty"`      // how many generated cases were sent
-	Duration    time.Duration `json:"durationNs,omitempty"` // how long the run took
-	Summary     Summary       `json:"summary"`              // counts by status
-	Results     []Result      `json:"results"`              // one per check, in the order run
+	Target      string        `json:"target"`                // the endpoint or recordings path checked
+	SpecVersion string        `json:"specVersion"`           // the api-version of the spec
+	Seed        *uint64       `json:"seed,omitempty,string"` // the seed of the generated cases, when any ran; a string in JSON: it may exceed 2^53, which JavaScript and jq cannot hold
+	Cases       int           `json:"cases,omitempty"`       // how many generated cases were sent
+	Duration    time.Duration `json:"durationNs,omitempty"`  // how long the run took
+	Summary     Summary       `json:"summary"`               // counts by status
+	Results     []Result      `json:"results"`               // one per check, in the order run
 	// Unlisted counts results that are in the summary but not in Results: a proxy keeps
 	// at most MaxProxyResults of them, so that its memory stays bounded.
 	Unlisted int `json:"unlisted,omitempty"`

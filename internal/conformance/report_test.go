@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -135,5 +136,23 @@ func TestTextReportQuietAndTruncated(t *testing.T) {
 	_ = rep.WriteMarkdown(&md)
 	if !strings.Contains(md.String(), "| passed | failed |") || !strings.Contains(md.String(), "`generated/no-5xx`") {
 		t.Errorf("markdown:\n%s", md.String())
+	}
+}
+
+// TestJSONSeedIsAString: a seed above 2^53 survives jq and JavaScript, which read JSON
+// numbers as doubles, because the report writes it as a string.
+func TestJSONSeedIsAString(t *testing.T) {
+	seed := uint64(1)<<63 + 12345
+	rep := &conformance.Report{Seed: &seed, Cases: 1}
+	var b bytes.Buffer
+	if err := rep.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"seed": "9223372036854788153"`) {
+		t.Fatalf("seed not written as an exact string: %s", b.String())
+	}
+	var back conformance.Report
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Seed == nil || *back.Seed != seed {
+		t.Fatalf("round trip: %v, %v", err, back.Seed)
 	}
 }

@@ -214,7 +214,7 @@ func operationsList(root *yaml.Node) (*yaml.Node, error) {
 		k := root.Content[i]
 		if k.Value != "operations" {
 			msg := fmt.Sprintf("line %d: unknown top-level field %q; want only \"operations\"", k.Line, textutil.Truncate(k.Value, 64))
-			if s := suggest(k.Value, []string{"operations"}); s != "" {
+			if s := textutil.Suggest(k.Value, []string{"operations"}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			return nil, errors.New(msg)

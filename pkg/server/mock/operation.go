@@ -39,52 +39,10 @@ func unknownValue[T ~string](got string, allowed []T) string {
 		names[i] = string(a)
 	}
 	msg := fmt.Sprintf("%q is not one of %s", textutil.Truncate(got, 64), strings.Join(names, ", "))
-	if s := suggest(got, names); s != "" {
+	if s := textutil.Suggest(got, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return msg + " (set allowUnknown: true on the operation to serve an unlisted value on purpose)"
-}
-
-// suggest returns the candidate got most likely misspells: one equal to it but for case,
-// else the closest within an edit distance of 2 (and less than half its length), else "".
-func suggest(got string, candidates []string) string {
-	for _, c := range candidates {
-		if strings.EqualFold(got, c) {
-			return c
-		}
-	}
-	if len(got) > 64 { // long values are not typos; do not spend time on them
-		return ""
-	}
-	best, bestD := "", 3
-	lower := strings.ToLower(got)
-	for _, c := range candidates {
-		if d := editDistance(lower, strings.ToLower(c)); d < bestD && 2*d < len(c) {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // FieldError names the field of an operation that is invalid.

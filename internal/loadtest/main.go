@@ -53,6 +53,8 @@ type config struct {
 	p99Target       time.Duration
 	// ab, when set, is a reference build of phonenumbers to measure -bin against.
 	ab string
+	// skipIdleCheck runs even when the CPUs are busy before the run.
+	skipIdleCheck bool
 }
 
 func main() {
@@ -75,6 +77,7 @@ func main() {
 	flag.Float64Var(&c.openTarget, "open-target", 0.85, "least serve/bare ratio, unsigned requests")
 	flag.Float64Var(&c.hmacTarget, "hmac-target", 0.80, "least serve/bare ratio, HMAC-signed requests")
 	flag.DurationVar(&c.p99Target, "p99-target", 2*time.Millisecond, "p99 latency target at -rate")
+	flag.BoolVar(&c.skipIdleCheck, "skip-idle-check", false, "run even when -server-cpu or -load-cpu is busy before the run")
 	flag.StringVar(&c.ab, "ab", "", "measure -bin against this reference build of phonenumbers (before/after a change, in one run) instead of the bare server")
 	flag.Parse()
 	if *baseline != "" {
@@ -91,6 +94,12 @@ func main() {
 			fmt.Printf("%s: %s\n", k, vs[0])
 		}
 		return
+	}
+	if !c.skipIdleCheck && os.Getenv(reexecMarker) == "" {
+		if err := checkIdle([]int{c.serverCPU, c.loadCPU}, time.Second, time.Sleep); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
 	}
 	if err := pinSelf(c.loadCPU); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)

@@ -32,9 +32,10 @@ type conformanceCheckCmd struct {
 	Summary      string        `placeholder:"FILE" help:"Also write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY when that is set)."`
 	// 40 covers every category of generated input (and every variant of the two with
 	// five) in well under a second against a local server: a plain run stays fast.
-	Cases int     `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
-	Seed  *uint64 `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
-	Quiet bool    `help:"Leave SKIP lines out of the text report."`
+	Cases int           `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
+	Seed  *uint64       `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
+	Quiet bool          `help:"Leave SKIP lines out of the text report."`
+	Wait  time.Duration `placeholder:"DURATION" help:"Wait up to this long for the server to answer at all before checking (e.g. 30s in CI, while it starts)."`
 	// The api-version probes send; answers are held to its contract.
 	APIVersion        string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to check the server at (a version with a known contract, see openapi/README.md)."`
 	AllowCancel       bool   `name:"allow-cancel" help:"Also check Cancel Operation (DELETE) on an unknown id and without api-version. Off by default: cancelling is not safe against a real resource."`
@@ -67,9 +68,14 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
+		if c.Wait > 0 {
+			if err := waitForServer(e.ctx, opts.HTTPClient, opts.Endpoint, c.Wait); err != nil {
+				return c.runFailed(e, opts, err)
+			}
+		}
 		rep, err = v.RunLive(e.ctx, &opts)
 		if err != nil {
-			return &exitError{code: exitUsage, err: describeError(err)}
+			return c.runFailed(e, opts, err)
 		}
 	}
 	if err := rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}); err != nil {
@@ -82,6 +88,22 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		return &exitError{code: exitFailure}
 	}
 	return nil
+}
+
+// runFailed writes the report files of a run that could not check anything (the server
+// unreachable, or speaking another scheme or api-version), so that CI finds a failure
+// report instead of none or a stale one, and exits 2 with the reason.
+func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, err error) error {
+	err = describeError(err)
+	var ce *conformance.ConnectionError
+	var me *conformance.MismatchError
+	if errors.As(err, &ce) || errors.As(err, &me) || errors.Is(err, errServerNotUp) {
+		rep := conformance.RunFailedReport(redactedEndpoint(opts.Endpoint), opts.APIVersion, err)
+		if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
+		}
+	}
+	return &exitError{code: exitUsage, err: err}
 }
 
 func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {

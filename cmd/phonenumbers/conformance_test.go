@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,4 +91,56 @@ func TestConformanceCommandExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConformanceUnreachableWritesReports: a server that cannot be reached still gets
+// report files saying so (a JUnit publisher then shows the failure, not nothing or a stale
+// file), exit 2; --wait gives up after its duration, and returns at once for a server
+// that is up.
+func TestConformanceUnreachableWritesReports(t *testing.T) {
+	closed := closedPort(t)
+	up, _ := startServe(t, serveCmd{})
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"unreachable", []string{"--endpoint", closed}, 2, "cannot reach"},
+		{"wait runs out", []string{"--endpoint", closed, "--wait", "300ms"}, 2, "did not answer within --wait 300ms"},
+		{"wait for a server that is up", []string{"--endpoint", up, "--wait", "5s", "--cases", "0"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+			code, stdout, stderr := runCLI(t, append([]string{"conformance", "--json", jsonPath, "--junit", junitPath}, tt.args...)...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Fatalf("exit %d (want %d), stderr lacks %q:\n%s\n%s", code, tt.wantCode, tt.wantErr, stdout, stderr)
+			}
+			raw, err := os.ReadFile(jsonPath)
+			if err != nil {
+				t.Fatalf("no JSON report: %v", err)
+			}
+			junit, err := os.ReadFile(junitPath)
+			if err != nil {
+				t.Fatalf("no JUnit report: %v", err)
+			}
+			if tt.wantCode == 2 && (!strings.Contains(string(raw), `"check": "server-reachable"`) || !strings.Contains(string(junit), "<failure")) {
+				t.Errorf("reports do not say the server was unreachable:\n%s\n%s", raw, junit)
+			}
+		})
+	}
+}
+
+// closedPort returns the URL of a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
 }

@@ -220,6 +220,17 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 	return err
 }
 
+// RunFailedReport is the report of a run that could not check anything: the server at
+// target could not be reached, or speaks another scheme or api-version (err says which).
+// One failed result, server-reachable, carries the reason, so that CI finds a report (and a
+// JUnit failure) rather than no file or a stale one.
+func RunFailedReport(target, specVersion string, err error) *Report {
+	r := &Report{Target: target, SpecVersion: specVersion}
+	r.add(Result{Name: "run/server-reachable", Check: "server-reachable", Severity: Must, Status: StatusFail,
+		Request: RequestInfo{Method: "*", URL: target}, Reason: textutil.FirstLine(err.Error())})
+	return r
+}
+
 // WriteJSON writes the report as JSON.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)

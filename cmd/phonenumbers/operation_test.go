@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -21,9 +20,6 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestOperationCommands(t *testing.T) {
-	old := minInterval
-	minInterval = time.Millisecond
-	t.Cleanup(func() { minInterval = old })
 	base, logs := startServe(t, serveCmd{AccessKey: testKey})
 	conn := []string{"--endpoint", base, "--access-key", testKey}
 
@@ -96,5 +92,29 @@ func TestOperationEnvironmentFallbacks(t *testing.T) {
 	t.Setenv("PHONENUMBERS_ACCESS_KEY", testKey)
 	if code, _, stderr := runCLI(t, "operation", "get", "search-my-operation-id"); code != 0 {
 		t.Fatalf("endpoint and key from env: exit %d: %s", code, stderr)
+	}
+}
+
+// TestWaitIntervalUnderASecond: a sub-second --interval polls a loopback mock (scripted
+// lifecycles finish quickly) and is refused, saying why, for any other endpoint.
+func TestWaitIntervalUnderASecond(t *testing.T) {
+	base, _ := startServe(t, serveCmd{})
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"loopback", []string{"operation", "wait", "capabilities_bab5d3ea-0000-4000-8000-000000000003", "--interval", "100ms", "--endpoint", base}, 0, ""},
+		{"service", []string{"operation", "wait", "x", "--interval", "100ms", "--endpoint", "https://contoso.communication.azure.com", "--auth", "none"}, 2, "allowed only against a loopback endpoint"},
+		{"zero", []string{"operation", "wait", "x", "--interval", "0s", "--endpoint", base}, 2, "--interval must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Fatalf("exit %d (want %d); stderr lacks %q:\n%s\n%s", code, tt.wantCode, tt.wantErr, stdout, stderr)
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // readmeCommands returns the `phonenumbers …` command lines of the README's sh blocks
@@ -48,9 +47,6 @@ func readmeCommands(t *testing.T) []string {
 // TestReadmeCLIExamples runs the README's CLI examples against serve, as printed but for
 // the port.
 func TestReadmeCLIExamples(t *testing.T) {
-	old := minInterval
-	minInterval = time.Millisecond
-	t.Cleanup(func() { minInterval = old })
 	t.Setenv("PHONENUMBERS_ACCESS_KEY", "")
 	t.Setenv("COMMUNICATION_SERVICES_CONNECTION_STRING", "")
 	base, _ := startServe(t, serveCmd{})

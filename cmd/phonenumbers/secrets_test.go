@@ -41,9 +41,6 @@ func TestSecretsNeverLeak(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	old := minInterval
-	minInterval = 1
-	t.Cleanup(func() { minInterval = old })
 	base, serverLog := startServeWith(t, serveCmd{AccessKey: testKey, LogLevel: "debug", LogFormat: "json"}, serveHooks{wrap: record})
 
 	var outputs []string

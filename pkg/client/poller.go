@@ -22,7 +22,10 @@ const DefaultPollFrequency = 2 * time.Second
 // [Client.ResumeOperationPoller]. The zero value is usable.
 type OperationPollerOptions struct {
 	// Frequency is the wait between polls when the service sends no Retry-After (and the
-	// PollUntilDone default). Zero means DefaultPollFrequency.
+	// PollUntilDone default). Zero means DefaultPollFrequency. azcore refuses less than one
+	// second; this poller allows it against a loopback endpoint only (a local mock such as
+	// `phonenumbers serve`, where a scripted lifecycle of a few polls would otherwise take
+	// seconds each) and returns an error for any other endpoint.
 	Frequency time.Duration
 	// OnPoll, when set, is called with the operation after every successful poll, e.g. to
 	// report status changes. It runs on the polling goroutine.
@@ -109,13 +112,16 @@ func (c *Client) newPoller(h *operationHandler, options *OperationPollerOptions,
 // PollUntilDone polls until the operation is terminal, the context ends or polling fails.
 // With nil options or a zero Frequency it waits the poller's frequency (default
 // DefaultPollFrequency) between polls; Retry-After, retry-after-ms and x-ms-retry-after-ms
-// sent by the service take precedence. Cancelling ctx stops it at once.
+// sent by the service take precedence. Cancelling ctx stops it at once. A frequency under
+// one second is allowed against a loopback endpoint only (see
+// OperationPollerOptions.Frequency); those polls go through Poll, without azcore's
+// PollUntilDone span.
 func (p *OperationPoller) PollUntilDone(ctx context.Context, options *runtime.PollUntilDoneOptions) (types.PhoneNumberOperation, error) {
-	o := runtime.PollUntilDoneOptions{Frequency: p.frequency}
-	if options != nil && options.Frequency > 0 {
-		o.Frequency = options.Frequency
+	frequency := p.pollFrequency(options)
+	if frequency < azcoreMinFrequency {
+		return p.pollUntilDoneFast(ctx, frequency)
 	}
-	return p.Poller.PollUntilDone(ctx, &o)
+	return p.Poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: frequency})
 }
 
 // OperationID returns the id of the operation being polled.

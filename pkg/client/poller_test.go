@@ -299,3 +299,41 @@ func fmtHeader(h http.Header) string {
 	}
 	return ""
 }
+
+// TestPollerUnderASecond: a sub-second frequency polls a loopback endpoint (the fast path
+// honours Retry-After as azcore does: an hour-long frequency still finishes) and is refused
+// for a service, naming the rule.
+func TestPollerUnderASecond(t *testing.T) {
+	running := `{"status":"running","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16.3397741+00:00","id":"p","operationType":"purchase","lastActionDateTime":"0001-01-01T00:00:00+00:00"}`
+	done := strings.Replace(running, "running", "succeeded", 1)
+	tests := []struct {
+		name, endpoint string
+		header         http.Header
+		frequency      time.Duration
+		wantErr        string
+	}{
+		{"loopback", "http://127.0.0.1:8080", nil, 10 * time.Millisecond, ""},
+		{"loopback, Retry-After", "http://127.0.0.1:8080", http.Header{"Retry-After-Ms": {"5"}}, 500 * time.Millisecond, ""},
+		{"service", "https://x.communication.azure.com", nil, 10 * time.Millisecond, "under azcore's minimum of one second"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(200, tt.header, running), respond(200, tt.header, done)}}
+			c := keyClient(t, tt.endpoint, &client.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: ft}})
+			p, err := c.NewOperationPoller("p", &client.OperationPollerOptions{Frequency: tt.frequency})
+			if err != nil {
+				t.Fatal(err)
+			}
+			op, err := p.PollUntilDone(context.Background(), nil)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !op.Status.IsSucceeded() {
+				t.Fatalf("PollUntilDone = %+v, %v", op, err)
+			}
+		})
+	}
+}

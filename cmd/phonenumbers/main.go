@@ -114,8 +114,11 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		}
 		if err != nil {
 			// Server text (statuses, error messages) reaches this line: escape what a
-			// terminal would execute.
-			fmt.Fprintln(stderr, "phonenumbers:", textutil.Printable(strings.TrimPrefix(err.Error(), "phonenumbers: "), false))
+			// terminal would execute. Newlines stay (a fixtures file's problems are listed
+			// one a line), each continuation indented so that no line passes for another
+			// message.
+			msg := textutil.Printable(strings.TrimPrefix(err.Error(), "phonenumbers: "), true)
+			fmt.Fprintln(stderr, "phonenumbers:", indentContinuations(msg))
 		}
 		return code
 	}
@@ -149,4 +152,15 @@ func (withExitCodes) Help() string { return exitCodesHelp }
 // Help lists the exit codes under `phonenumbers serve --help`.
 func (serveCmd) Help() string {
 	return "Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM); 1 when the server cannot start or fails; 2 usage error."
+}
+
+// indentContinuations indents every line of msg after the first that is not indented yet.
+func indentContinuations(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i := 1; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], " ") {
+			lines[i] = "  " + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,7 +70,7 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 	cs := &controlService{store: store, journal: journal, listing: make(chan struct{}, maxConcurrentLists)}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
-			"PutOperation": {requireJSON, server.BufferBody(maxBody), keepRawBody},
+			"PutOperation": {requireJSON, server.BufferBody(maxBody), validateBody},
 			// A page or the journal is held until it is written, however slowly the client
 			// reads: the slot is taken around the whole answer, not only its building.
 			"ListOperations": {cs.oneOfFewReaders},
@@ -99,30 +100,67 @@ func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// rawBodyKey is the context key of the body bytes keepRawBody saved.
-type rawBodyKey struct{}
+// parsedOperationKey is the context key of the operation validateBody decoded.
+type parsedOperationKey struct{}
 
-// keepRawBody saves the (buffered, bounded) body in the request context, so PutOperation
-// decodes it strictly, as fixtures are decoded: the generated binder ignores unknown fields.
-func keepRawBody(next echo.HandlerFunc) echo.HandlerFunc {
+// validateBody decodes the (buffered, bounded) body strictly, as fixtures are decoded, and
+// validates it against the schema before the generated handler binds it: the binder would
+// answer the first problem in encoding/json's terms (no index, no field for a bad time),
+// and it ignores unknown fields. The operation goes to PutOperation in the context.
+func validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.Body != nil {
-			raw, err := io.ReadAll(req.Body) // already in memory (BufferBody), bounded
-			if err != nil {
-				return err
-			}
-			// Decoding costs far more memory than the bytes (a 1 MiB list of {} is a third
-			// of a million values): count the objects and lists first, without decoding.
-			if n := textutil.CountJSONContainers(raw); n > MaxOperationContainers {
-				return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-					fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
-			}
-			req.Body = io.NopCloser(bytes.NewReader(raw))
-			c.SetRequest(req.WithContext(context.WithValue(req.Context(), rawBodyKey{}, raw)))
+		if req.Body == nil {
+			return next(c)
 		}
+		raw, err := io.ReadAll(req.Body) // already in memory (BufferBody), bounded
+		if err != nil {
+			return err
+		}
+		// Decoding costs far more memory than the bytes (a 1 MiB list of {} is a third of a
+		// million values): count the objects and lists first, without decoding.
+		if n := textutil.CountJSONContainers(raw); n > MaxOperationContainers {
+			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+				fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
+		}
+		if err := jsonSyntax(raw); err != nil {
+			return server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body is not valid JSON: "+err.Error()+".", "")
+		}
+		op, err := parseOperation(raw)
+		if err != nil {
+			return invalidOperation(err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		c.SetRequest(req.WithContext(context.WithValue(req.Context(), parsedOperationKey{}, op)))
 		return next(c)
 	}
+}
+
+// jsonSyntax returns encoding/json's syntax error for raw, nil when raw is JSON: the body
+// is parsed as YAML (of which JSON is a part) to keep lines, and a YAML parser's wording
+// would puzzle a JSON client. Decoding into an empty struct skips every value unallocated.
+func jsonSyntax(raw []byte) error {
+	err := json.Unmarshal(raw, new(struct{}))
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("%s (at byte %d)", se.Error(), se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), err != nil && err.Error() == "unexpected end of JSON input":
+		return errors.New("it ends too early")
+	}
+	return nil
+}
+
+// invalidOperation is the 400 for an operation that is not valid: every problem, one after
+// the other, the first one's field as the target.
+func invalidOperation(err error) *server.APIError {
+	target := ""
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		target = fe.Field
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join's lines, one per problem
+	return server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+msg), target)
 }
 
 func controlError(e *server.APIError) types.CommunicationErrorResponse {
@@ -159,24 +197,15 @@ func (cs *controlService) ListOperations(_ context.Context, req control.ListOper
 
 // PutOperation validates and stores an operation.
 func (cs *controlService) PutOperation(ctx context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
-	var op Operation
-	var err error
-	if raw, ok := ctx.Value(rawBodyKey{}).([]byte); ok {
-		op, err = parseOperation(raw) // strict: unknown fields are refused
-	} else if req.Body != nil {
-		op = *req.Body
-		err = ValidateOperation(&op)
-	} else {
-		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
-	}
-	if err != nil {
-		target := ""
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			target = fe.Field
+	op, ok := ctx.Value(parsedOperationKey{}).(Operation) // validated by validateBody
+	if !ok {
+		if req.Body == nil {
+			return putError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a ScriptedOperation.", "")), nil
 		}
-		msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join's lines, one per problem
-		return putError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+msg), target)), nil
+		op = *req.Body // registered without validateBody (not by this package): validate here
+		if err := ValidateOperation(&op); err != nil {
+			return putError(invalidOperation(err)), nil
+		}
 	}
 	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
 	// cannot make the operation vanish before it is answered.

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -321,21 +320,7 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*Fi
 	if err != nil {
 		return Operation{}, nil, err
 	}
-	if ps := checkSchema(schema, value); len(ps) > 0 {
-		return Operation{}, problemsToFieldErrors(ps, id, index, lines), nil
-	}
-	var op Operation
-	raw, err := json.Marshal(value)
-	if err == nil {
-		err = json.Unmarshal(raw, &op)
-	}
-	if err != nil { // the schema admitted what the generated type cannot hold: say so
-		return Operation{}, []*FieldError{fe("operation", strings.TrimPrefix(err.Error(), "json: "), n.Line)}, nil
-	}
-	fes := checkRules(&op, index)
-	for _, f := range fes {
-		f.Line = lineOf(lines, fieldPointer(f.Field))
-	}
+	op, fes := validateValue(schema, value, id, index, lines)
 	return op, fes, nil
 }
 

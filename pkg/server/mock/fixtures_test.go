@@ -129,7 +129,7 @@ func TestFixtureEnumsAndShape(t *testing.T) {
 		{"unknown no suggestion", op("zzzzzzzz", "      - status: running\n"),
 			[]string{"operationType", "purchase, releasePhoneNumber, search, updatePhoneNumberCapabilities"}},
 		{"error on succeeded", op("purchase", "      - status: succeeded\n        error: {code: X, message: y}\n"),
-			[]string{"line 6", "timeline[0].error", `only a step with status "failed"`}},
+			[]string{"line 6", "timeline[0].error", `only the last step, and only with status "failed", may carry an error`}},
 		{"unknown field", op("purchase", "      - status: running\n        aftr: 1s\n"),
 			[]string{"line 6", `operation "op-a"`, "aftr", "unknown field"}},
 		{"top-level list", "- id: a\n  operationType: search\n", []string{"bad.yaml", "the file is a list", `want a mapping with an "operations" list`}},
@@ -288,5 +288,35 @@ func TestValidateOperationFromGo(t *testing.T) {
 				t.Fatalf("err = %v, want a *FieldError mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestFixtureProblemsInOneRound: problems the schema finds do not hide the rules' problems
+// elsewhere in the same operation, nor a duplicate id (a new user needed three rounds of
+// fixes for one file).
+func TestFixtureProblemsInOneRound(t *testing.T) {
+	doc := strings.Join([]string{
+		"operations:",                          // 1
+		"  - id: release_d",                    // 2
+		"    operationType: search",            // 3
+		"    timeline:",                        // 4
+		"      - status: running",              // 5
+		"        error: {code: X, message: y}", // 6
+		"      - status: succeeded",            // 7
+		"        after: 5 s",                   // 8
+		"  - id: release_d",                    // 9
+		"    operationType: serch",             // 10
+		"    timeline: [{status: running}]",    // 11
+	}, "\n") + "\n"
+	_, err := mock.ParseFixtures("bad.yaml", []byte(doc))
+	for _, want := range []string{
+		`line 6: operation "release_d": timeline[0].error: only the last step, and only with status "failed", may carry an error; this is step 1 of 2, with status "running"`,
+		`line 8: operation "release_d": timeline[1].after: got "5 s"`,
+		`line 9: operation "release_d": id: duplicates operation #1`,
+		`line 10: operation "release_d": operationType: "serch"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
 	}
 }

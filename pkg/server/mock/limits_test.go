@@ -270,8 +270,9 @@ func TestControlBodyTypeErrors(t *testing.T) {
 	tests := []struct {
 		body, want string
 	}{
-		{`[{"id":"a"}]`, "The request body is a list; want an object."},
-		{`{"id":"a","operationType":"search","timeline":[{"status":"running","afterPolls":"2"}]}`, "Field timeline.afterPolls is a string; want an integer."},
+		{`[{"id":"a"}]`, "Invalid operation: the operation: operation: is a list; want a mapping"},
+		{`{"id":"a","operationType":"search","timeline":[{"status":"running","afterPolls":"2"}]}`, `timeline[0].afterPolls: got a string ("2"), want an integer`},
+		{`{"id":"a","operationType":"search","createdDateTime":"yesterday","timeline":[{"status":"running","after":"5 s"}]}`, `createdDateTime: got "yesterday", want a date-time`},
 		{`{"id":`, "not valid JSON"},
 	}
 	for _, tt := range tests {

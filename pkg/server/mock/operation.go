@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -62,8 +65,11 @@ type FieldError struct {
 // Error formats the error so that it names the operation and the field.
 func (e *FieldError) Error() string {
 	who := fmt.Sprintf("operation %q", e.OperationID)
-	if e.OperationID == "" && e.Index >= 0 {
+	switch {
+	case e.OperationID == "" && e.Index >= 0:
 		who = fmt.Sprintf("operation #%d", e.Index+1)
+	case e.OperationID == "":
+		who = "the operation"
 	}
 	return fmt.Sprintf("%s: %s: %s", who, e.Field, e.Reason)
 }
@@ -98,10 +104,84 @@ func validateOperation(op *Operation, index int) ([]*FieldError, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ps := checkSchema(schema, value); len(ps) > 0 {
-		return problemsToFieldErrors(ps, op.ID, index, nil), nil
+	_, fes := validateValue(schema, value, op.ID, index, nil)
+	return fes, nil
+}
+
+// validateValue checks an operation, as generic JSON values, against the schema, and what
+// the schema admits against the rules: the values the schema refused are set aside, the
+// rest is decoded and checked, so that one round of fixes settles every problem. It returns
+// the operation decoded from the admitted values and every problem, with its line from
+// lines (JSON pointer -> line; nil for operations built in Go).
+func validateValue(schema *openapi3.Schema, value any, id string, index int, lines map[string]int) (Operation, []*FieldError) {
+	ps := checkSchema(schema, value)
+	fes := problemsToFieldErrors(ps, id, index, lines)
+	for _, p := range ps {
+		prune(value, p.pointer)
 	}
-	return checkRules(op, index), nil
+	var op Operation
+	raw, err := json.Marshal(value)
+	if err == nil {
+		err = json.Unmarshal(raw, &op)
+	}
+	if err != nil {
+		if len(fes) == 0 { // the schema admitted what the generated type cannot hold: say so
+			fes = append(fes, &FieldError{OperationID: textutil.Truncate(id, 300), Index: index, Field: "operation",
+				Reason: strings.TrimPrefix(err.Error(), "json: "), Line: lineOf(lines, nil)})
+		}
+		return Operation{}, fes
+	}
+	for _, f := range checkRules(&op, index) {
+		if !coveredBy(f.Field, fes) {
+			f.Line = lineOf(lines, fieldPointer(f.Field))
+			fes = append(fes, f)
+		}
+	}
+	return op, fes
+}
+
+// prune removes the value at pointer from value: a key from its object, an item from its
+// list (as null, so that the indices of the others stay).
+func prune(value any, pointer []string) {
+	if len(pointer) == 0 {
+		return
+	}
+	parent := value
+	for _, tok := range pointer[:len(pointer)-1] {
+		switch v := parent.(type) {
+		case map[string]any:
+			parent = v[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(v) {
+				return
+			}
+			parent = v[i]
+		default:
+			return
+		}
+	}
+	last := pointer[len(pointer)-1]
+	switch v := parent.(type) {
+	case map[string]any:
+		delete(v, last)
+	case []any:
+		if i, err := strconv.Atoi(last); err == nil && i >= 0 && i < len(v) {
+			v[i] = nil
+		}
+	}
+}
+
+// coveredBy reports whether a rule's field lies where a schema problem was found already
+// (the same step, or the id): its verdict would rest on a value set aside.
+func coveredBy(field string, fes []*FieldError) bool {
+	seg, _, _ := strings.Cut(field, ".")
+	for _, fe := range fes {
+		if strings.HasPrefix(fe.Field, seg) || strings.HasPrefix(seg, fe.Field) {
+			return true
+		}
+	}
+	return false
 }
 
 // genericJSON returns v as the generic values kin-openapi validates.
@@ -181,10 +261,9 @@ func checkRules(o *Operation, index int) []*FieldError {
 			fe(field+".after", "must not be earlier than a previous step's")
 		case s.AfterPolls != 0 && s.AfterPolls < lastPolls:
 			fe(field+".afterPolls", "must not be smaller than a previous step's")
-		case s.Error != nil && i != len(o.Timeline)-1:
-			fe(field+".error", "only the last step may carry an error")
-		case s.Error != nil && s.Status != types.PhoneNumberOperationStatusFailed:
-			fe(field+".error", fmt.Sprintf("only a step with status %q may carry an error, this one is %q", types.PhoneNumberOperationStatusFailed, s.Status))
+		case s.Error != nil && (i != len(o.Timeline)-1 || s.Status != types.PhoneNumberOperationStatusFailed):
+			fe(field+".error", fmt.Sprintf("only the last step, and only with status %q, may carry an error; this is step %d of %d, with status %q",
+				types.PhoneNumberOperationStatusFailed, i+1, len(o.Timeline), s.Status))
 		case s.Error != nil && (s.Error.Code == "" || s.Error.Message == ""):
 			fe(field+".error", "needs a code and a message")
 		case s.Error == nil && s.Status == types.PhoneNumberOperationStatusFailed && i == len(o.Timeline)-1:

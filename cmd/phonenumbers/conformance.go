@@ -43,7 +43,7 @@ type conformanceCheckCmd struct {
 }
 
 // Help lists the exit codes under `phonenumbers conformance check --help`.
-func (conformanceCheckCmd) Help() string { return exitCodesHelp }
+func (conformanceCheckCmd) Help() string { return conformanceExitCodesHelp }
 
 // Run checks a live server or recordings; exit 0 when nothing failed, 1 when something
 // failed, 2 on usage or connection errors.
@@ -179,5 +179,5 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, ste
 
 // Help points from the group to its default command's flags, and lists the exit codes.
 func (conformanceCmd) Help() string {
-	return "`phonenumbers conformance --endpoint URL` runs `conformance check`; its flags: `phonenumbers conformance check --help`.\n\n" + exitCodesHelp
+	return "`phonenumbers conformance --endpoint URL` runs `conformance check`; its flags: `phonenumbers conformance check --help`.\n\n" + conformanceExitCodesHelp
 }

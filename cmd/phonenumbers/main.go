@@ -141,7 +141,11 @@ func selectedCommand(kctx *kong.Context) (command, bool) {
 }
 
 // exitCodesHelp ends every command's --help.
-const exitCodesHelp = `Exit codes: 0 success; 1 failure (the server answered an error or could not be reached, the operation failed, a timeout); 2 usage error (a wrong flag or argument; for conformance also a server it cannot reach).`
+const exitCodesHelp = `Exit codes: 0 success; 1 failure (the server answered an error or could not be reached, the operation failed, a timeout); 2 usage error (a wrong flag or argument).`
+
+// conformanceExitCodesHelp ends conformance's --help: a server it cannot check at all is
+// exit 2, so that CI tells "not conformant" (1) from "not checked" (2).
+const conformanceExitCodesHelp = `Exit codes: 0 nothing failed; 1 a check failed; 2 usage error (a wrong flag or argument) or a server that could not be checked at all (unreachable, another scheme or api-version; the report files say so).`
 
 // withExitCodes, embedded in a command, ends its --help with the exit codes.
 type withExitCodes struct{}

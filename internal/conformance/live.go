@@ -22,6 +22,26 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
+// SettingNames are the names, in the caller's terms, of the settings a report's advice
+// refers to: the CLI's flags, or conformancetest.Options' fields.
+type SettingNames struct {
+	AccessKey, OperationID, APIVersion string
+}
+
+// orCLI fills the names not set with the CLI's flags.
+func (n SettingNames) orCLI() SettingNames {
+	if n.AccessKey == "" {
+		n.AccessKey = "--access-key, or a connection string"
+	}
+	if n.OperationID == "" {
+		n.OperationID = "--operation-id ID"
+	}
+	if n.APIVersion == "" {
+		n.APIVersion = "--api-version"
+	}
+	return n
+}
+
 // LiveOptions configures [Validator.RunLive].
 type LiveOptions struct {
 	// Endpoint is the server's base URL, e.g. "http://127.0.0.1:8080" (required).
@@ -61,6 +81,9 @@ type LiveOptions struct {
 	// Seed seeds the generated cases: the same seed against the same server sends the
 	// same requests, in the same order. The report carries it.
 	Seed uint64
+	// Names are what the caller calls the settings that messages tell the user to change.
+	// The zero value uses the CLI's flags (--access-key, --operation-id, --api-version).
+	Names SettingNames
 }
 
 // ConnectionError means the target could not be reached at all (as opposed to answering
@@ -126,6 +149,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 		return nil, errors.New("conformance: LiveOptions.Endpoint is required")
 	}
 	opts := *options
+	opts.Names = opts.Names.orCLI()
 	base, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %q", opts.Endpoint)
@@ -290,7 +314,7 @@ func (l *live) preflight(ctx context.Context) error {
 	}
 	listed := ex.Header.Get("Api-Supported-Versions")
 	if ex.Status == http.StatusBadRequest && listed != "" && !advertises(ex.Header, []Param{{"api-version", l.opts.APIVersion}}) {
-		return &MismatchError{Reason: fmt.Sprintf("the server does not serve api-version %s (it lists: %s); pass --api-version with one of them", l.opts.APIVersion, listed)}
+		return &MismatchError{Reason: fmt.Sprintf("the server does not serve api-version %s (it lists: %s); set %s to one of them", l.opts.APIVersion, listed, l.opts.Names.APIVersion)}
 	}
 	if l.defaulted && ex.Status == http.StatusNotFound {
 		return l.discover(ctx)
@@ -331,8 +355,8 @@ func (l *live) discover(ctx context.Context) error {
 	}
 	l.opts.OperationIDs, l.first = ids, nil
 	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()},
-		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s (name others with --operation-id)",
-			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "))})
+		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s (name others with %s)",
+			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "), l.opts.Names.OperationID)})
 	return nil
 }
 
@@ -392,7 +416,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		if ex.Status != http.StatusOK {
 			reason := fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)
 			if l.defaulted {
-				reason = fmt.Sprintf("no operation was named, so the published example %q was tried, and it answered %d: name an operation the server serves with --operation-id ID (conformancetest.Options.OperationIDs)", id, ex.Status)
+				reason = fmt.Sprintf("no operation was named, so the published example %q was tried, and it answered %d: name an operation the server serves with %s", id, ex.Status, l.opts.Names.OperationID)
 			}
 			l.add(fail(r, true, reason))
 			return nil
@@ -441,11 +465,11 @@ func (l *live) diagnoseAuth(ex *Exchange, id string) {
 	if l.signer == nil {
 		l.blocked = "the server requires authentication and no access key was given"
 		l.add(fail(r, true, fmt.Sprintf("operation %q answered 401 to an unsigned request%s: the server requires authentication; "+
-			"give its access key (--access-key, or a connection string)", id, said)))
+			"give its access key (%s)", id, said, l.opts.Names.AccessKey)))
 	} else {
 		l.blocked, l.keyRefused = "the server refused the access key", true
-		l.add(fail(r, true, fmt.Sprintf("operation %q answered 401 to a signed request%s: the key is wrong (check --access-key; "+
-			"or this machine's clock is off: x-ms-date was %s)", id, said, ex.Request.Header.Get("x-ms-date"))))
+		l.add(fail(r, true, fmt.Sprintf("operation %q answered 401 to a signed request%s: the key is wrong (check %s; "+
+			"or this machine's clock is off: x-ms-date was %s)", id, said, l.opts.Names.AccessKey, ex.Request.Header.Get("x-ms-date"))))
 	}
 	l.addBlocked(http.MethodGet, "operation-exists")
 }

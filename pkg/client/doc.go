@@ -37,6 +37,6 @@
 // non-monotonic status, relative Operation-Location URLs) and can be resumed from a
 // resume token or rebuilt from the operation id alone.
 //
-// The plain generated HTTP client lives in the generated subpackage; this package sends it
-// through the pipeline.
+// Requests are made by the plain client generated from the spec, which is internal to this
+// package (pkg/client/internal/generated), sent through the azcore pipeline.
 package client

@@ -102,6 +102,10 @@ func unauthorized(c echo.Context, err error) error {
 	msg := "The request could not be authenticated."
 	if errors.As(err, &ae) {
 		msg = "Authentication failed: " + ae.Reason + "."
+		if c.Request().Header.Get(echo.HeaderAuthorization) == "" {
+			// Most often curl against a keyed server: say what signs.
+			msg += " This server requires HMAC-SHA256 signed requests, as the Azure SDKs sign them; `phonenumbers operation` and `phonenumbers mock` sign with the key in PHONENUMBERS_ACCESS_KEY."
+		}
 	}
 	c.Response().Header().Set("WWW-Authenticate", hmacauth.Scheme)
 	return NewAPIError(http.StatusUnauthorized, CodeUnauthorized, msg, "")

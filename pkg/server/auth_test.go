@@ -192,3 +192,27 @@ func TestUnauthenticatedBodyNotRead(t *testing.T) {
 		t.Errorf("declared oversize body: %d (read %v) %s", r.Status, body.read, r.Body)
 	}
 }
+
+// TestUnsignedRequestSaysWhatSigns: a request without Authorization (curl against a keyed
+// server) is told what signs; a wrongly signed one is not sent the same advice.
+func TestUnsignedRequestSaysWhatSigns(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{Key: servertest.TestKey})
+	tests := []struct {
+		name, auth string
+		hint       bool
+	}{
+		{"unsigned", "", true},
+		{"bad signature", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=AAAA", false},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodGet, servertest.OpURL("search-my-operation-id"), nil)
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		rec := httptest.NewRecorder()
+		f.Srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "phonenumbers mock") != tt.hint {
+			t.Errorf("%s: %d %s (want the hint: %v)", tt.name, rec.Code, rec.Body, tt.hint)
+		}
+	}
+}

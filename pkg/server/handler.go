@@ -30,7 +30,8 @@ const DefaultMaxBodyBytes = 1 << 20
 const DefaultMaxURIBytes = 8 << 10
 
 // Options configures [New]. The zero value serves the store openly, validates requests,
-// supports api-version 2022-12-01 and logs nothing.
+// supports every stable api-version with 2022-12-01's contract (openapi.GAVersions: 2021-03-07
+// to 2025-06-01) and logs nothing.
 type Options struct {
 	// Service answers PhoneNumbers_GetOperation. Default: NewService(store).
 	Service StrictServerInterface

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
@@ -54,4 +55,22 @@ func TestCheckCatchesABrokenServer(t *testing.T) {
 	if !rep.Failed() {
 		t.Fatalf("a server answering status \"Succeeded\" passed: %+v", rep.Summary)
 	}
+}
+
+// TestAdviceNamesTheOptions: a failure's advice names conformancetest.Options' fields, not
+// the CLI's flags.
+func TestAdviceNamesTheOptions(t *testing.T) {
+	rep, err := conformancetest.Check(context.Background(), reference(t), nil) // keyed handler, no key
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Status == conformancetest.StatusFail && strings.Contains(r.Reason, "give its access key") {
+			if !strings.Contains(r.Reason, "Options.AccessKey") || strings.Contains(r.Reason, "--access-key") {
+				t.Errorf("advice in CLI terms: %s", r.Reason)
+			}
+			return
+		}
+	}
+	t.Fatalf("no failure asked for the key: %+v", rep.Summary)
 }

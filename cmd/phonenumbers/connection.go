@@ -171,6 +171,7 @@ func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*cli
 	f.tries = &tryReporter{w: progress}
 	opts := &client.ClientOptions{ClientOptions: azcore.ClientOptions{
 		APIVersion: apiVersion, Transport: hc,
+		Retry:            policy.RetryOptions{MaxRetries: cliMaxRetries},
 		PerRetryPolicies: []policy.Policy{f.tries},
 	}}
 	switch t.auth {
@@ -186,12 +187,19 @@ func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*cli
 	return client.NewClientWithNoCredential(t.endpoint, opts)
 }
 
+// cliMaxRetries is how often a command retries a failed try (azcore's default, stated so
+// that the try reporter can count).
+const cliMaxRetries = 3
+
 // tryReporter prints each failed try on stderr as it happens, so that a retrying command
-// is never silent. azcore's retry policy decides whether another try follows.
+// is never silent, and says whether another try follows. azcore's retry policy decides
+// that: a try is retried unless its error is final (NonRetriable: a certificate the
+// client does not trust, a loopback port nothing listens on) or it was the last one.
 type tryReporter struct {
 	w    io.Writer
 	mu   sync.Mutex
-	last error // the last transport error
+	last error          // the last transport error
+	seen map[string]int // tries so far, by x-ms-client-request-id (the same on every try)
 }
 
 // Do sends the request and reports a transport error or a retriable status.
@@ -203,11 +211,42 @@ func (r *tryReporter) Do(req *policy.Request) (*http.Response, error) {
 		r.mu.Lock()
 		r.last = err
 		r.mu.Unlock()
-		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(err.Error(), false))
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (%s)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(err.Error(), false), r.next(raw, err))
 	case err == nil && isRetriableStatus(resp.StatusCode):
-		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (retrying unless this was the last try)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode)
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (%s)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode, r.next(raw, nil))
+	default:
+		r.done(raw)
 	}
 	return resp, err
+}
+
+// next counts the failed try and says what follows it.
+func (r *tryReporter) next(raw *http.Request, err error) string {
+	var final interface{ NonRetriable() }
+	if err != nil && errors.As(err, &final) {
+		r.done(raw)
+		return "not retried: retrying cannot help"
+	}
+	id := raw.Header.Get("x-ms-client-request-id")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]int{}
+	}
+	r.seen[id]++
+	try := r.seen[id]
+	if try > cliMaxRetries {
+		delete(r.seen, id)
+		return fmt.Sprintf("try %d of %d; giving up", try, cliMaxRetries+1)
+	}
+	return fmt.Sprintf("try %d of %d; retrying", try, cliMaxRetries+1)
+}
+
+// done forgets a request's tries: it ended.
+func (r *tryReporter) done(raw *http.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.seen, raw.Header.Get("x-ms-client-request-id"))
 }
 
 // isRetriableStatus lists the statuses azcore's retry policy retries by default.

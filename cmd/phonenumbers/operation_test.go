@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -116,5 +119,26 @@ func TestWaitIntervalUnderASecond(t *testing.T) {
 				t.Fatalf("exit %d (want %d); stderr lacks %q:\n%s\n%s", code, tt.wantCode, tt.wantErr, stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestTriesSayWhatFollows: each failed try says whether another follows; a loopback port
+// nothing listens on is tried once, and says it is not retried.
+func TestTriesSayWhatFollows(t *testing.T) {
+	closed := closedPort(t)
+	code, _, stderr := runCLI(t, "operation", "get", "x", "--endpoint", closed)
+	if code != 1 || strings.Count(stderr, "connection refused (") != 1 || !strings.Contains(stderr, "(not retried: retrying cannot help)") {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	r := &tryReporter{}
+	req := httptest.NewRequest(http.MethodGet, "http://x/", nil)
+	req.Header.Set("x-ms-client-request-id", "id-1")
+	var got []string
+	for range cliMaxRetries + 1 {
+		got = append(got, r.next(req, errors.New("timeout")))
+	}
+	want := []string{"try 1 of 4; retrying", "try 2 of 4; retrying", "try 3 of 4; retrying", "try 4 of 4; giving up"}
+	if strings.Join(got, "|") != strings.Join(want, "|") || len(r.seen) != 0 {
+		t.Errorf("got %q (kept %d), want %q", got, len(r.seen), want)
 	}
 }

@@ -84,10 +84,14 @@ func NewClientWithNoCredential(endpoint string, options *ClientOptions) (*Client
 
 // NewClientWithKeyCredential returns a client that signs every request with HMAC-SHA256
 // using the base64 access key held by cred. Updating cred (cred.Update) rotates the key for
-// subsequent requests.
+// subsequent requests. A key that is not base64 is refused here, not at the first request
+// (a key rotated to one later fails that request with a *SigningError).
 func NewClientWithKeyCredential(endpoint string, cred *azcore.KeyCredential, options *ClientOptions) (*Client, error) {
 	if cred == nil {
 		return nil, errors.New("client: NewClientWithKeyCredential needs a KeyCredential")
+	}
+	if err := checkKey(cred); err != nil {
+		return nil, err
 	}
 	o := optionsOrDefault(options)
 	ep, err := parseEndpoint(endpoint)

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -41,6 +43,37 @@ func newHMACPolicies(cred *azcore.KeyCredential, allowHTTP bool, now func() time
 		&hmacPolicy{now: now, allowHTTP: allowHTTP},
 	}
 }
+
+// checkKey reads cred's key the only public way there is, through azcore's
+// KeyCredentialPolicy on a request that never leaves the process, and refuses one that is
+// not base64: a bad key should fail at construction, not at the first request.
+func checkKey(cred *azcore.KeyCredential) error {
+	var key string
+	capture := transportFunc(func(req *http.Request) (*http.Response, error) {
+		key = req.Header.Get(keyHandoffHeader)
+		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Request: req}, nil
+	})
+	pl := runtime.NewPipeline("phonenumbers", "", runtime.PipelineOptions{PerCall: []policy.Policy{
+		runtime.NewKeyCredentialPolicy(cred, keyHandoffHeader, nil),
+	}}, &policy.ClientOptions{Transport: capture, Retry: policy.RetryOptions{MaxRetries: -1}, Telemetry: policy.TelemetryOptions{Disabled: true}})
+	req, err := runtime.NewRequest(context.Background(), http.MethodGet, "https://key.check.invalid/")
+	if err != nil {
+		return err
+	}
+	if _, err := pl.Do(req); err != nil {
+		return err
+	}
+	if _, err := hmacauth.DecodeKey(key); err != nil {
+		return errors.New("client: the access key is not base64 (copy it whole from the Azure portal's Keys page, or the connection string's accesskey=)")
+	}
+	return nil
+}
+
+// transportFunc is a policy.Transporter from a function.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+// Do implements policy.Transporter.
+func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
 
 // SigningError is returned when a request cannot be signed (no key, a key that is not
 // base64, or plain HTTP to a non-loopback host). Retrying cannot help, so azcore's retry

@@ -180,3 +180,35 @@ func TestEntraIDBearer(t *testing.T) {
 		t.Error("nil credential accepted")
 	}
 }
+
+// TestKeyCheckedAtConstruction: a key that is not base64 fails NewClientWithKeyCredential
+// (and a connection string holding one), not the first request, and the error holds no key.
+func TestKeyCheckedAtConstruction(t *testing.T) {
+	const bad = "not base64 at all!"
+	tests := []struct {
+		name string
+		make func() (*client.Client, error)
+		ok   bool
+	}{
+		{"valid", func() (*client.Client, error) {
+			return client.NewClientWithKeyCredential("https://x.communication.azure.com", azcore.NewKeyCredential(testKey), nil)
+		}, true},
+		{"not base64", func() (*client.Client, error) {
+			return client.NewClientWithKeyCredential("https://x.communication.azure.com", azcore.NewKeyCredential(bad), nil)
+		}, false},
+		{"empty", func() (*client.Client, error) {
+			return client.NewClientWithKeyCredential("https://x.communication.azure.com", azcore.NewKeyCredential(""), nil)
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.make()
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && (strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "not base64")) {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}

@@ -2,8 +2,10 @@ package client
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
@@ -46,13 +48,19 @@ type limitTransport struct {
 // Do sends req and refuses or caps the response body.
 func (t limitTransport) Do(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.Do(req)
-	if err != nil && netutil.IsCertificateError(err) {
+	if err != nil && (netutil.IsCertificateError(err) || refusedOnLoopback(err, req)) {
 		return nil, nonRetriable{err}
 	}
 	if err != nil {
 		return resp, err
 	}
 	return t.limit.Apply(resp)
+}
+
+// refusedOnLoopback reports a connection refused by a loopback host: nothing listens on
+// that port of this machine, and retrying for seconds would only delay saying so.
+func refusedOnLoopback(err error, req *http.Request) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) && netutil.IsLoopbackHost(req.URL.Host)
 }
 
 // newResponseTooLargeError is the httpguard.BodyLimit constructor of the client's error.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,3 +101,36 @@ func TestCrossOriginRedirectRefused(t *testing.T) {
 		t.Fatalf("the other origin received a request (Authorization %q)", v)
 	}
 }
+
+// TestFinalErrorsAreNotRetried: a loopback port nothing listens on is tried once (retrying
+// only delays saying so); a refused connection elsewhere keeps azcore's retries.
+func TestFinalErrorsAreNotRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	tries := 0
+	count := policyFunc(func(req *policy.Request) (*http.Response, error) {
+		tries++
+		return req.Next()
+	})
+	c, err := client.NewClientWithNoCredential(closed, &client.ClientOptions{ClientOptions: azcore.ClientOptions{
+		PerRetryPolicies: []policy.Policy{count}, Retry: policy.RetryOptions{MaxRetries: 3, RetryDelay: time.Millisecond},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetOperation(context.Background(), "x", nil); err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("err = %v, want connection refused", err)
+	}
+	if tries != 1 {
+		t.Errorf("%d tries, want 1", tries)
+	}
+}
+
+// policyFunc is a policy.Policy from a function.
+type policyFunc func(*policy.Request) (*http.Response, error)
+
+func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }

@@ -6,14 +6,18 @@
 //		conformancetest.Run(t, myHandler, &conformancetest.Options{AccessKey: key})
 //	}
 //
-// Each check becomes a subtest named after it; MUST rules fail the subtest, SHOULD rules
-// are logged as warnings (or fail with Strict), skipped checks are skipped.
+// Each check becomes a subtest named after its result (Result.Name, stable across runs,
+// as the CLI's JUnit names); MUST rules fail the subtest, SHOULD rules are logged as
+// warnings (go test shows them with -v; Report.Summary.Warnings counts them; Strict fails
+// them), skipped checks are skipped.
 package conformancetest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +47,15 @@ type Options struct {
 	Cases int
 	// Seed seeds the generated requests; a failure names it, and the same seed reproduces.
 	Seed uint64
+	// APIVersion is the api-version to check the handler at, against that version's
+	// contract (one with a known contract, see openapi/README.md). Default 2022-12-01.
+	APIVersion string
+	// AllowCancel also checks Cancel Operation (DELETE) on an unknown id and without
+	// api-version.
+	AllowCancel bool
+	// CancelOperationID, with AllowCancel, cancels this operation for real and checks the
+	// 204 and the GET after it.
+	CancelOperationID string
 }
 
 // Check runs the suite against handler, served on a loopback port, and returns the report.
@@ -68,13 +81,39 @@ func Check(ctx context.Context, handler http.Handler, opts *Options) (*Report, e
 	rep, err := v.RunLive(ctx, &conformance.LiveOptions{
 		Endpoint: ts.URL, AccessKey: o.AccessKey, OperationIDs: o.OperationIDs,
 		Poll: o.Poll, PollInterval: o.PollInterval, PollTimeout: o.PollTimeout, Strict: o.Strict,
-		HTTPClient: ts.Client(), Cases: o.Cases, Seed: o.Seed,
-		Names: conformance.SettingNames{AccessKey: "Options.AccessKey", OperationID: "Options.OperationIDs"},
+		HTTPClient: ts.Client(), Cases: o.Cases, Seed: o.Seed, APIVersion: o.APIVersion,
+		AllowCancel: o.AllowCancel, CancelOperationID: o.CancelOperationID,
+		Names: conformance.SettingNames{AccessKey: "Options.AccessKey", OperationID: "Options.OperationIDs", APIVersion: "Options.APIVersion"},
 	})
 	if err != nil {
 		return nil, err
 	}
 	return newReport(rep), nil
+}
+
+// maxViolationsShown is how many violations a subtest prints, as the CLI's text report.
+const maxViolationsShown = 10
+
+// describe is a result as a subtest prints it: the request (its path and query: the
+// handler's port closes with the test) and status, the reason, and the first violations.
+func describe(res Result) string {
+	var b strings.Builder
+	if res.Method != "*" {
+		target := res.URL
+		if u, err := url.Parse(res.URL); err == nil {
+			target = u.RequestURI()
+		}
+		fmt.Fprintf(&b, "%s %s -> %d: ", res.Method, target, res.ResponseStatus)
+	}
+	b.WriteString(res.Reason)
+	for i, v := range res.Violations {
+		if i == maxViolationsShown {
+			fmt.Fprintf(&b, "\n\t... and %d more", len(res.Violations)-maxViolationsShown)
+			break
+		}
+		b.WriteString("\n\t" + strings.TrimSpace(v.Path+": "+v.Message))
+	}
+	return b.String()
 }
 
 // Run runs the suite against handler and reports every check as a subtest of t.
@@ -89,15 +128,14 @@ func Run(t *testing.T, handler http.Handler, opts *Options) *Report {
 		// Result names are unique within a report and stable across runs and hosts, as
 		// JUnit names are: a -run filter keeps working when options add checks.
 		t.Run(res.Name, func(t *testing.T) {
-			detail := res.Reason
-			for _, v := range res.Violations {
-				detail += "\n\t" + strings.TrimSpace(v.Path+": "+v.Message)
-			}
+			detail := describe(res)
 			switch res.Status {
 			case StatusFail:
-				t.Errorf("%s %s -> %d: %s", res.Method, res.URL, res.ResponseStatus, detail)
+				t.Error(detail)
 			case StatusWarn:
-				t.Logf("WARN (SHOULD rule) %s %s -> %d: %s", res.Method, res.URL, res.ResponseStatus, detail)
+				// Logged: go test shows it with -v or when the test fails; Report.Summary
+				// counts it, and Strict makes it a failure.
+				t.Log("WARN (SHOULD rule) " + detail)
 			case StatusSkip:
 				t.Skip(detail)
 			case StatusBlocked:

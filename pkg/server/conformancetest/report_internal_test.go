@@ -1,6 +1,7 @@
 package conformancetest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
@@ -34,5 +35,29 @@ func TestReportMirrorsTheEngine(t *testing.T) {
 		r.Severity != Must || r.Status != StatusFail || r.Method != "GET" || r.URL != "http://x/y" || r.ResponseStatus != 500 ||
 		r.Reason != "r" || len(r.Violations) != 1 || r.Violations[0] != (Violation{Path: "/status", Message: "m"}) {
 		t.Errorf("newReport = %+v", got)
+	}
+}
+
+// TestDescribe: a failure names the request by path (the handler's port closes with the
+// test), leaves out the request for run-wide results, and cuts long violation lists.
+func TestDescribe(t *testing.T) {
+	many := make([]Violation, 12)
+	for i := range many {
+		many[i] = Violation{Path: "/x", Message: "bad"}
+	}
+	tests := []struct {
+		res        Result
+		want, lack string
+	}{
+		{Result{Method: "GET", URL: "http://127.0.0.1:40000/phoneNumbers/operations/x?api-version=2022-12-01", ResponseStatus: 500, Reason: "r"},
+			"GET /phoneNumbers/operations/x?api-version=2022-12-01 -> 500: r", "127.0.0.1"},
+		{Result{Method: "*", URL: "http://127.0.0.1:40000", Reason: "2 requests got a 5xx"}, "2 requests got a 5xx", "->"},
+		{Result{Method: "GET", URL: "http://h/p", Violations: many}, "... and 2 more", ""},
+	}
+	for _, tt := range tests {
+		got := describe(tt.res)
+		if !strings.Contains(got, tt.want) || (tt.lack != "" && strings.Contains(got, tt.lack)) {
+			t.Errorf("describe = %q, want %q without %q", got, tt.want, tt.lack)
+		}
 	}
 }

@@ -119,6 +119,8 @@ type live struct {
 	// operation's first read rather than asked for twice.
 	first      *Exchange
 	firstReqID string
+	// note, when set, is stamped on the results added (see Result.Note).
+	note string
 	// defaulted is set when no operation was named: the example id is tried, and when the
 	// server does not have it, the operations its control API lists (see discover).
 	defaulted bool
@@ -129,6 +131,9 @@ func (l *live) add(results ...Result) {
 	for _, r := range results {
 		if r.Name == "" && l.scope != "" {
 			r.Name = l.scope + "/" + r.Check
+		}
+		if r.Note == "" {
+			r.Note = l.note
 		}
 		l.report.add(r)
 	}
@@ -392,6 +397,7 @@ func (l *live) checkOperations(ctx context.Context) error {
 }
 
 func (l *live) checkOperation(ctx context.Context, id string) error {
+	defer func() { l.note = "" }() // the notes are this operation's polls
 	deadline := time.Now().Add(l.opts.PollTimeout)
 	for poll := 1; ; poll++ {
 		l.scope = "operation/" + id
@@ -406,6 +412,9 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		ex, reqID, err := l.read(ctx, id)
 		if err != nil {
 			return err
+		}
+		if l.opts.Poll {
+			l.note = fmt.Sprintf("poll %d, status %s", poll, textutil.Truncate(string(bodyStatus(ex.Body)), 32))
 		}
 		l.add(l.v.checkRequest(ctx, ex), l.v.checkSchema(ctx, ex))
 		if ex.Status == http.StatusUnauthorized {

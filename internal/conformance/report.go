@@ -78,6 +78,9 @@ type Result struct {
 	Violations []Violation `json:"violations,omitempty"`
 	// Source names where a recorded exchange came from (file and entry).
 	Source string `json:"source,omitempty"`
+	// Note places the result, e.g. "poll 3, status running" when operations are followed:
+	// the same checks repeat for every poll.
+	Note string `json:"note,omitempty"`
 	// Duration is how long the exchange the check is about took (0 when not applicable).
 	Duration time.Duration `json:"durationNs,omitempty"`
 }
@@ -186,6 +189,9 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		fmt.Fprintf(&b, "%-4s %-28s %s %s", strings.ToUpper(string(res.Status)), res.Check, res.Request.Method, res.Request.URL)
 		if res.ResponseStatus != 0 {
 			fmt.Fprintf(&b, " -> %d", res.ResponseStatus)
+		}
+		if res.Note != "" {
+			fmt.Fprintf(&b, " (%s)", res.Note)
 		}
 		if res.Source != "" {
 			fmt.Fprintf(&b, " [%s]", res.Source)

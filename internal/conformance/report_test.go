@@ -156,3 +156,18 @@ func TestJSONSeedIsAString(t *testing.T) {
 		t.Fatalf("round trip: %v, %v", err, back.Seed)
 	}
 }
+
+// TestPollLinesSayWhichPoll: followed operations repeat the same checks for every poll;
+// each text line says which poll and the status it saw.
+func TestPollLinesSayWhichPoll(t *testing.T) {
+	rep := &conformance.Report{Results: []conformance.Result{
+		{Check: "id-matches", Status: conformance.StatusPass, Request: conformance.RequestInfo{Method: "GET", URL: "u"}, ResponseStatus: 200, Note: "poll 2, status running"},
+	}}
+	var b strings.Builder
+	if err := rep.WriteText(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "GET u -> 200 (poll 2, status running)") {
+		t.Errorf("text report:\n%s", b.String())
+	}
+}

@@ -81,6 +81,7 @@ bench:
 ## benchstat: compare bench.out with BASE (default bench-base.out), e.g. from an older commit
 BASE ?= bench-base.out
 benchstat:
+	@for f in $(BASE) bench.out; do [ -f "$$f" ] || { echo "benchstat: $$f is missing: make bench COUNT=6 && cp bench.out $(BASE) on the old code, then make bench COUNT=6 on the new"; exit 1; }; done
 	$(GO) tool benchstat $(BASE) bench.out
 
 ## load: throughput and latency of `phonenumbers serve` (open and keyed) against a bare

@@ -91,10 +91,8 @@ func (f *connectionFlags) resolve() (target, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return target{}, fmt.Errorf("--endpoint %q is not an http(s) URL such as http://127.0.0.1:8080", t.endpoint)
 	}
-	if t.key != "" {
-		if _, err := hmacauth.DecodeKey(t.key); err != nil {
-			return target{}, fmt.Errorf("--access-key: %w (copy the key from the Azure portal: Keys, Primary key)", err)
-		}
+	if err := checkAccessKeyFlag(t.key); err != nil {
+		return target{}, err
 	}
 	t.auth, err = chooseAuth(f.Auth, t.key != "", u)
 	return t, err
@@ -257,4 +255,16 @@ func isRetriableStatus(code int) bool {
 		return true
 	}
 	return false
+}
+
+// checkAccessKeyFlag refuses an --access-key that is not base64, in one wording for every
+// command that takes one.
+func checkAccessKeyFlag(key string) error {
+	if key == "" {
+		return nil
+	}
+	if _, err := hmacauth.DecodeKey(key); err != nil {
+		return fmt.Errorf("--access-key: %w (copy the key from the Azure portal: Keys, Primary key)", err)
+	}
+	return nil
 }

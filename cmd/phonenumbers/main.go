@@ -94,7 +94,7 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return exit // --help or --version
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "phonenumbers:", err)
+		fmt.Fprintf(stderr, "phonenumbers: %v (see %s --help)\n", err, helpTarget(err))
 		return exitUsage
 	}
 	cmd, ok := selectedCommand(kctx)
@@ -167,4 +167,22 @@ func indentContinuations(msg string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// helpTarget is the command whose --help lists what a parse error is about: the command
+// parsed so far, or the program.
+func helpTarget(err error) string {
+	var pe *kong.ParseError
+	if errors.As(err, &pe) && pe.Context != nil {
+		var words []string
+		for _, w := range strings.Fields(pe.Context.Command()) {
+			if !strings.HasPrefix(w, "<") { // an argument's placeholder, not a command
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			return "phonenumbers " + strings.Join(words, " ")
+		}
+	}
+	return "phonenumbers"
 }

@@ -80,7 +80,11 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: %w", endpoint, describeError(err))}
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, withHint(controlErrorMessage(body), answerHint(code, strings.HasPrefix(endpoint, "http://"), body)))}
+		hint := answerHint(code, strings.HasPrefix(endpoint, "http://"), body)
+		if code == http.StatusNotFound && bytes.Contains(body, []byte("No resource matches")) {
+			hint = "this server has no control API: it runs with --no-control-api, or it is not phonenumbers serve"
+		}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, withHint(controlErrorMessage(body), hint))}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil

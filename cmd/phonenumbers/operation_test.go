@@ -142,3 +142,23 @@ func TestTriesSayWhatFollows(t *testing.T) {
 		t.Errorf("got %q (kept %d), want %q", got, len(r.seen), want)
 	}
 }
+
+// TestMessagesSayWhereToLook: a wrong flag names the --help to read; a mock command against
+// a server without the control API says so.
+func TestMessagesSayWhereToLook(t *testing.T) {
+	noControl, _ := startServe(t, serveCmd{NoControlAPI: true})
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"operation", "get", "x", "--nope"}, "(see phonenumbers operation get --help)"},
+		{[]string{"frobnicate"}, "(see phonenumbers --help)"},
+		{[]string{"mock", "list", "--endpoint", noControl}, "this server has no control API: it runs with --no-control-api"},
+	}
+	for _, tt := range tests {
+		_, _, stderr := runCLI(t, tt.args...)
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", tt.args, tt.want, stderr)
+		}
+	}
+}

@@ -46,6 +46,9 @@ var proxyReady func(addr string)
 
 // Run serves until the context is cancelled, printing violations as they happen.
 func (c *proxyCmd) Run(e *env) error {
+	if err := checkAccessKeyFlag(c.AccessKey); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return err

@@ -104,3 +104,22 @@ func TestConformanceSummaryAndQuiet(t *testing.T) {
 		t.Errorf("--cases -1: exit %d", code)
 	}
 }
+
+// TestProxyBadKeyWordedAsCheck: conformance proxy refuses a key that is not base64 in the
+// words conformance check uses.
+func TestProxyBadKeyWordedAsCheck(t *testing.T) {
+	var msgs []string
+	for _, args := range [][]string{
+		{"conformance", "proxy", "--upstream", "http://127.0.0.1:1", "--access-key", "not base64!"},
+		{"conformance", "--endpoint", "http://127.0.0.1:1", "--access-key", "not base64!"},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		msgs = append(msgs, strings.TrimSpace(stderr))
+	}
+	if msgs[0] != msgs[1] || !strings.Contains(msgs[0], "--access-key: the access key is not valid base64") {
+		t.Errorf("proxy %q, check %q", msgs[0], msgs[1])
+	}
+}

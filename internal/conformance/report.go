@@ -256,13 +256,19 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Time       string           `xml:"time,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+// junitProperties is a <properties> element; nil writes none (encoding/xml writes an empty
+// parent of an "a>b" path for an empty slice).
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -271,13 +277,13 @@ type junitProperty struct {
 }
 
 type junitCase struct {
-	Name       string          `xml:"name,attr"`
-	ClassName  string          `xml:"classname,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Failure    *junitMessage   `xml:"failure,omitempty"`
-	Skipped    *junitMessage   `xml:"skipped,omitempty"`
-	SystemOut  string          `xml:"system-out,omitempty"`
+	Name       string           `xml:"name,attr"`
+	ClassName  string           `xml:"classname,attr"`
+	Time       string           `xml:"time,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Failure    *junitMessage    `xml:"failure,omitempty"`
+	Skipped    *junitMessage    `xml:"skipped,omitempty"`
+	SystemOut  string           `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
@@ -295,9 +301,9 @@ func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), '
 // "warn" and the warning in system-out.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	suite := junitSuite{Name: "phonenumbers conformance", Time: seconds(r.Duration),
-		Properties: []junitProperty{{Name: "target", Value: r.Target}, {Name: "specVersion", Value: r.SpecVersion}}}
+		Properties: &junitProperties{Property: []junitProperty{{Name: "target", Value: r.Target}, {Name: "specVersion", Value: r.SpecVersion}}}}
 	if r.Seed != nil {
-		suite.Properties = append(suite.Properties, junitProperty{Name: "seed", Value: strconv.FormatUint(*r.Seed, 10)},
+		suite.Properties.Property = append(suite.Properties.Property, junitProperty{Name: "seed", Value: strconv.FormatUint(*r.Seed, 10)},
 			junitProperty{Name: "cases", Value: strconv.Itoa(r.Cases)})
 	}
 	for _, res := range r.Results {
@@ -317,7 +323,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			c.Skipped = &junitMessage{Message: "blocked: " + res.Reason}
 			suite.Skipped++
 		case StatusWarn:
-			c.Properties = []junitProperty{{Name: "outcome", Value: "warn"}, {Name: "severity", Value: string(res.Severity)}}
+			c.Properties = &junitProperties{Property: []junitProperty{{Name: "outcome", Value: "warn"}, {Name: "severity", Value: string(res.Severity)}}}
 			c.SystemOut = "WARN (SHOULD rule): " + detail
 		}
 		suite.Cases = append(suite.Cases, c)

@@ -171,3 +171,15 @@ func TestPollLinesSayWhichPoll(t *testing.T) {
 		t.Errorf("text report:\n%s", b.String())
 	}
 }
+
+// TestJUnitHasNoEmptyProperties: a passing case carries no <properties> element at all.
+func TestJUnitHasNoEmptyProperties(t *testing.T) {
+	rep := &conformance.Report{Results: []conformance.Result{{Name: "a", Check: "c", Status: conformance.StatusPass}}}
+	var b bytes.Buffer
+	if err := rep.WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<properties></properties>") || strings.Count(b.String(), "<properties>") != 1 {
+		t.Errorf("JUnit:\n%s", b.String())
+	}
+}

@@ -420,5 +420,5 @@ func unknownKeyReason(key string, allowed []string, topLevel bool) string {
 	if topLevel && key == "operations" {
 		return "unknown field: this takes one operation, not a fixtures file with an operations list"
 	}
-	return fmt.Sprintf("unknown field; want one of %s (see examples/fixtures.yaml)", strings.Join(allowed, ", "))
+	return fmt.Sprintf("unknown field; want one of %s (the ScriptedOperation schema of openapi/control.yaml)", strings.Join(allowed, ", "))
 }

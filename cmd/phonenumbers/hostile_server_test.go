@@ -150,6 +150,18 @@ func TestMockCommandsAgainstHostileServers(t *testing.T) {
 		fmt.Fprintf(w, `{"operations":[],"nextLink":"/mock/operations?after=p%d"}`, n)
 	}))
 	defer paging.Close()
+	repeating := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"operations":[],"nextLink":"/mock/operations?after=same"}`)
+	}))
+	defer repeating.Close()
+	big := strings.Repeat("x", 3<<20) // 3 MiB pages of one operation each
+	heavy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"operations":[{"operation":{"id":"p%d","operationType":"search","timeline":[{"status":"running","error":{"code":"X","message":"%s"}}]},"storedAt":"2023-07-14T19:48:16Z","polls":0,"current":{"id":"p","status":"running","operationType":"search","createdDateTime":"2023-07-14T19:48:16Z"}}],"nextLink":"/mock/operations?after=p%d"}`, n, big, n)
+	}))
+	defer heavy.Close()
 	tests := []struct {
 		name string
 		args []string
@@ -157,6 +169,8 @@ func TestMockCommandsAgainstHostileServers(t *testing.T) {
 	}{
 		{"endless journal", []string{"mock", "journal", "--endpoint", endless.URL}, "exceeds the limit"},
 		{"endless paging", []string{"mock", "list", "--endpoint", paging.URL}, "more than 200 pages"},
+		{"paging that goes round", []string{"mock", "list", "--endpoint", repeating.URL}, "paging goes round"},
+		{"pages too large to hold", []string{"mock", "list", "--endpoint", heavy.URL}, "add up to more than 64 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -117,7 +117,7 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			// terminal would execute. Newlines stay (a fixtures file's problems are listed
 			// one a line), each continuation indented so that no line passes for another
 			// message.
-			msg := textutil.Printable(strings.TrimPrefix(err.Error(), "phonenumbers: "), true)
+			msg := textutil.Printable(textutil.Truncate(strings.TrimPrefix(err.Error(), "phonenumbers: "), maxErrorBytes), true)
 			fmt.Fprintln(stderr, "phonenumbers:", indentContinuations(msg))
 		}
 		return code
@@ -157,6 +157,10 @@ func (withExitCodes) Help() string { return exitCodesHelp }
 func (serveCmd) Help() string {
 	return "Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM); 1 when the server cannot start or fails; 2 usage error."
 }
+
+// maxErrorBytes bounds an error printed on stderr: server text (a message, a header)
+// reaches it, and a hostile server could send megabytes.
+const maxErrorBytes = 8 << 10
 
 // indentContinuations indents every line of msg after the first that is not indented yet.
 func indentContinuations(msg string) string {

@@ -42,6 +42,10 @@ const mockTimeout = time.Minute
 // thousands of operations, so a server that keeps sending nextLink is not one to trust.
 const maxListPages = 200
 
+// maxListBytes bounds the pages mock list holds to print them as one list: the whole
+// default store (10,000 operations) is a few MiB.
+const maxListBytes = 64 << 20
+
 // controlClient builds the typed control client the connection flags describe.
 func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, string, error) {
 	t, err := f.resolve()
@@ -122,6 +126,8 @@ func (c *mockListCmd) Run(e *env) error {
 	}
 	all := control.OperationStateList{Operations: []control.OperationState{}}
 	params := &control.ListOperationsParams{}
+	total := 0                // bytes of the pages read
+	seen := map[string]bool{} // the after of every page asked for
 	for page := 1; ; page++ {
 		if page > maxListPages {
 			return &exitError{code: exitFailure, err: fmt.Errorf("%s: more than %d pages of operations; stopped", endpoint, maxListPages)}
@@ -134,11 +140,18 @@ func (c *mockListCmd) Run(e *env) error {
 			}
 			return finish(e, endpoint, statusOf(res), body, err)
 		}
+		if total += len(res.Body); total > maxListBytes {
+			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the pages of operations add up to more than %d MiB; stopped (a store that large is for the control API's pages, limit and after)", endpoint, maxListBytes>>20)}
+		}
 		all.Operations = append(all.Operations, res.JSON200.Operations...)
 		after, ok := nextAfter(res.JSON200.NextLink)
 		if !ok {
 			break
 		}
+		if seen[after] {
+			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the next page starts after %s again: the server's paging goes round; stopped", endpoint, textutil.QuoteID(after))}
+		}
+		seen[after] = true // at most maxListPages
 		params = &control.ListOperationsParams{After: &after}
 	}
 	body, err := json.Marshal(all)

@@ -317,7 +317,7 @@ func (l *live) preflight(ctx context.Context) error {
 	if l.base.Scheme == "http" && ex.Status == http.StatusBadRequest && bytes.Contains(ex.Body, []byte("HTTP request to an HTTPS server")) {
 		return &MismatchError{Reason: fmt.Sprintf("%s speaks HTTPS: use an https:// endpoint (with --ca-cert for a self-signed certificate)", l.base.Redacted())}
 	}
-	listed := ex.Header.Get("Api-Supported-Versions")
+	listed := textutil.Truncate(ex.Header.Get("Api-Supported-Versions"), 256)
 	if ex.Status == http.StatusBadRequest && listed != "" && !advertises(ex.Header, []Param{{"api-version", l.opts.APIVersion}}) {
 		return &MismatchError{Reason: fmt.Sprintf("the server does not serve api-version %s (it lists: %s); set %s to one of them", l.opts.APIVersion, listed, l.opts.Names.APIVersion)}
 	}

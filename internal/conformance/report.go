@@ -117,6 +117,26 @@ func (r *Report) add(results ...Result) {
 	r.addBounded(-1, results...)
 }
 
+// Bounds on the text a result keeps: server text (headers, messages) reaches reasons and
+// violations, and a report must not grow with what a server sends.
+const (
+	maxReasonBytes    = 1024
+	maxViolationBytes = 512
+)
+
+// boundText cuts a result's reason and violations to their bounds.
+func boundText(res Result) Result {
+	res.Reason = textutil.Truncate(res.Reason, maxReasonBytes)
+	if len(res.Violations) > 0 {
+		vs := make([]Violation, len(res.Violations))
+		for i, v := range res.Violations {
+			vs[i] = Violation{Path: textutil.Truncate(v.Path, 256), Message: textutil.Truncate(v.Message, maxViolationBytes)}
+		}
+		res.Violations = vs
+	}
+	return res
+}
+
 // addBounded is add keeping at most max results listed (max < 0: all); the others are
 // only counted in the summary and in Unlisted.
 func (r *Report) addBounded(max int, results ...Result) {
@@ -147,7 +167,7 @@ func (r *Report) addBounded(max int, results ...Result) {
 			r.Unlisted++
 			continue
 		}
-		r.Results = append(r.Results, res)
+		r.Results = append(r.Results, boundText(res))
 	}
 }
 

@@ -31,7 +31,7 @@ func JSONKind(name string) string {
 }
 
 // JSONKindOf names the kind of a decoded generic JSON value (map[string]any, []any,
-// string, float64, bool, nil); a whole float64 is an integer.
+// string, float64, int64, bool, nil); a whole float64 is an integer.
 func JSONKindOf(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -44,6 +44,8 @@ func JSONKindOf(v any) string {
 		return JSONKind("string")
 	case bool:
 		return JSONKind("boolean")
+	case int64, int:
+		return JSONKind("integer")
 	case float64:
 		if v == float64(int64(v)) {
 			return JSONKind("integer")

@@ -118,3 +118,21 @@ func TestJSONKind(t *testing.T) {
 		}
 	}
 }
+
+func TestCountJSONValues(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int // an upper bound at least the true count
+		min  int
+	}{
+		{`1`, 1, 1},
+		{`[0,0,0]`, 5, 3},
+		{`{"a":1,"b":[2,3]}`, 7, 6},
+		{`"a,b:c[{"`, 1, 1}, // punctuation inside a string counts nothing
+	}
+	for _, tt := range tests {
+		if got := CountJSONValues([]byte(tt.in)); got > tt.want || got < tt.min {
+			t.Errorf("CountJSONValues(%s) = %d, want between %d and %d", tt.in, got, tt.min, tt.want)
+		}
+	}
+}

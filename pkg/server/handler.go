@@ -173,7 +173,10 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 				return e
 			}
 			msg := fmt.Sprint(he.Message)
-			return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, strings.TrimRight(textutil.FirstLine(msg), ".")+".", generatedBinderTarget(msg))
+			// The binder's message can quote the value (a time, twice): cut it, so that an
+			// answer never grows with the request.
+			return NewAPIError(http.StatusBadRequest, CodeInvalidParameter, textutil.Truncate(strings.TrimRight(textutil.FirstLine(msg), "."), maxBinderMessage)+".",
+				textutil.Truncate(generatedBinderTarget(msg), 64))
 		case http.StatusRequestEntityTooLarge:
 			return NewAPIError(he.Code, CodeRequestTooLarge, "The request body is too large.", "")
 		case http.StatusUnsupportedMediaType:
@@ -219,6 +222,9 @@ func bodyBindError(he *echo.HTTPError) *APIError {
 	}
 	return nil
 }
+
+// maxBinderMessage bounds a bind error's message in an answer.
+const maxBinderMessage = 300
 
 // generatedBinderTarget returns the parameter a generated handler failed to bind. The
 // generated code (oapi-codegen's echo template) formats it into the message as "Invalid

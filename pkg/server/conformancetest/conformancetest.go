@@ -56,6 +56,10 @@ type Options struct {
 	// CancelOperationID, with AllowCancel, cancels this operation for real and checks the
 	// 204 and the GET after it.
 	CancelOperationID string
+	// RequestTimeout bounds each request to the handler (default 10 s, as the CLI's): a
+	// handler that never answers fails the run instead of hanging it until go test's
+	// -timeout.
+	RequestTimeout time.Duration
 }
 
 // Check runs the suite against handler, served on a loopback port, and returns the report.
@@ -72,16 +76,21 @@ func Check(ctx context.Context, handler http.Handler, opts *Options) (*Report, e
 	if o.PollTimeout <= 0 {
 		o.PollTimeout = 30 * time.Second
 	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 10 * time.Second
+	}
 	ts := httptest.NewServer(handler)
 	defer ts.Close()
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return nil, err
 	}
+	hc := ts.Client()
+	hc.Timeout = o.RequestTimeout
 	rep, err := v.RunLive(ctx, &conformance.LiveOptions{
 		Endpoint: ts.URL, AccessKey: o.AccessKey, OperationIDs: o.OperationIDs,
 		Poll: o.Poll, PollInterval: o.PollInterval, PollTimeout: o.PollTimeout, Strict: o.Strict,
-		HTTPClient: ts.Client(), Cases: o.Cases, Seed: o.Seed, APIVersion: o.APIVersion,
+		HTTPClient: hc, Cases: o.Cases, Seed: o.Seed, APIVersion: o.APIVersion,
 		AllowCancel: o.AllowCancel, CancelOperationID: o.CancelOperationID,
 		Names: conformance.SettingNames{AccessKey: "Options.AccessKey", OperationID: "Options.OperationIDs", APIVersion: "Options.APIVersion"},
 	})

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/conformancetest"
@@ -73,4 +74,21 @@ func TestAdviceNamesTheOptions(t *testing.T) {
 		}
 	}
 	t.Fatalf("no failure asked for the key: %+v", rep.Summary)
+}
+
+// TestHangingHandlerFailsInTime: a handler that never answers ends the run after the
+// request timeout, with an error, instead of hanging the test.
+func TestHangingHandlerFailsInTime(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	hang := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	_, err := conformancetest.Check(context.Background(), hang, &conformancetest.Options{RequestTimeout: 50 * time.Millisecond})
+	if err == nil {
+		t.Fatal("no error from a handler that never answers")
+	}
 }

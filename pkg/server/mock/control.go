@@ -23,9 +23,10 @@ import (
 
 // controlService implements the generated control API (openapi/control.yaml) on a MemoryStore.
 type controlService struct {
-	store   *MemoryStore
-	journal *Journal
-	listing chan struct{} // a slot per page being built (maxConcurrentLists)
+	store    *MemoryStore
+	journal  *Journal
+	listing  chan struct{} // a slot per page being built (maxConcurrentLists)
+	decoding chan struct{} // a slot per body being decoded (maxConcurrentDecodes)
 }
 
 var _ control.StrictServerInterface = (*controlService)(nil)
@@ -42,6 +43,11 @@ const (
 	// MaxOperationContainers bounds the JSON objects and lists in one control-API
 	// operation body, counted before it is decoded.
 	MaxOperationContainers = 1000
+	// MaxOperationValues bounds the JSON values of every kind (scalars and keys too) in
+	// one control-API operation body, counted before it is decoded.
+	MaxOperationValues = maxOperationValues
+	// maxConcurrentDecodes bounds the operation bodies decoded and validated at once.
+	maxConcurrentDecodes = 2
 	// maxConcurrentLists bounds the pages built at once: each holds up to
 	// MaxListPageBytes of operations twice (as states, then encoded).
 	maxConcurrentLists = 2
@@ -67,10 +73,11 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
-	cs := &controlService{store: store, journal: journal, listing: make(chan struct{}, maxConcurrentLists)}
+	cs := &controlService{store: store, journal: journal, listing: make(chan struct{}, maxConcurrentLists),
+		decoding: make(chan struct{}, maxConcurrentDecodes)}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
-			"PutOperation": {requireJSON, server.BufferBody(maxBody), validateBody},
+			"PutOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
 			// A page or the journal is held until it is written, however slowly the client
 			// reads: the slot is taken around the whole answer, not only its building.
 			"ListOperations": {cs.oneOfFewReaders},
@@ -107,7 +114,7 @@ type parsedOperationKey struct{}
 // validates it against the schema before the generated handler binds it: the binder would
 // answer the first problem in encoding/json's terms (no index, no field for a bad time),
 // and it ignores unknown fields. The operation goes to PutOperation in the context.
-func validateBody(next echo.HandlerFunc) echo.HandlerFunc {
+func (cs *controlService) validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Body == nil {
@@ -122,6 +129,16 @@ func validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if n := textutil.CountJSONContainers(raw); n > MaxOperationContainers {
 			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
 				fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
+		}
+		if n := textutil.CountJSONValues(raw); n > MaxOperationValues {
+			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+				fmt.Sprintf("The operation has more than %d JSON values (keys, strings, numbers), the limit; an operation needs far fewer.", MaxOperationValues), "")
+		}
+		select { // decoding costs memory per value: a few bodies at a time
+		case cs.decoding <- struct{}{}:
+			defer func() { <-cs.decoding }()
+		case <-req.Context().Done():
+			return req.Context().Err()
 		}
 		if err := jsonSyntax(raw); err != nil {
 			return server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body is not valid JSON: "+err.Error()+".", "")

@@ -7,11 +7,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
@@ -168,6 +170,9 @@ func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) 
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("file is empty; want an \"operations\" list")
 	}
+	if n := estimateNodes(data); n > maxFixtureNodes {
+		return nil, nil, fmt.Errorf("the file may hold up to %d YAML values, more than the %d a fixtures file is allowed (the parser builds every one in memory); split it, or serve fewer operations", n, maxFixtureNodes)
+	}
 	root, err := parseNode(data)
 	if err != nil {
 		return nil, nil, err
@@ -228,6 +233,24 @@ func operationsList(root *yaml.Node) (*yaml.Node, error) {
 		return nil, fmt.Errorf("line %d: \"operations\" is %s; want a list of operations", list.Line, kindName(list))
 	}
 	return list, nil
+}
+
+// maxFixtureNodes bounds the YAML values a fixtures file may hold, estimated before it is
+// parsed: the parser builds a node of a few hundred bytes for each. 10,000 operations of a
+// few steps take about 300,000.
+const maxFixtureNodes = 1_000_000
+
+// estimateNodes bounds from above the YAML nodes in data without parsing it: a line, or an
+// item after a ',' or a bracket, holds at most a key and a value.
+func estimateNodes(data []byte) int {
+	n := 1
+	for _, c := range data {
+		switch c {
+		case '\n', ',', '[', '{':
+			n++
+		}
+	}
+	return 2 * n
 }
 
 // valueBudget is how many values a document of data may expand to through aliases: four
@@ -307,8 +330,12 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*Fi
 	if n.Kind != yaml.MappingNode {
 		return Operation{}, []*FieldError{fe("operation", "is "+kindName(n)+"; want a mapping with id, operationType and timeline", n.Line)}, nil
 	}
-	lines := map[string]int{"/": n.Line}
-	value, err := nodeValue(n, "", 0, budget, lines)
+	schema, err := schemaOrError()
+	if err != nil {
+		return Operation{}, nil, err
+	}
+	c := &converter{budget: budget, left: maxOperationValues}
+	value, err := c.value(n, schema, 0)
 	if err != nil {
 		var ce *convertError
 		if errors.As(err, &ce) {
@@ -316,13 +343,14 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*Fi
 		}
 		return Operation{}, nil, err
 	}
-	schema, err := schemaOrError()
-	if err != nil {
-		return Operation{}, nil, err
-	}
-	op, fes := validateValue(schema, value, id, index, lines)
+	op, fes := validateValue(schema, value, id, index, c.unknown, nodeLocator(n))
 	return op, fes, nil
 }
+
+// maxOperationValues bounds the values one operation may hold: the largest an operation can
+// be (64 KiB encoded) holds far fewer, and the bound keeps what a hostile document makes the
+// decoder and kin-openapi build per operation small.
+const maxOperationValues = 20_000
 
 // convertError is a problem found while reading a node's values.
 type convertError struct {
@@ -332,50 +360,47 @@ type convertError struct {
 
 func (e *convertError) Error() string { return e.field + ": " + e.reason }
 
-// nodeValue returns n as generic JSON values (map[string]any, []any, string, float64,
-// bool, nil) and records the line of every value in lines, by JSON pointer. Aliases are
-// expanded within budget values.
-func nodeValue(n *yaml.Node, pointer string, depth int, budget *int, lines map[string]int) (any, error) {
+// converter turns an operation's YAML nodes into the generic JSON values kin-openapi
+// validates, guided by the schema: a key the schema does not declare is reported (with
+// what was meant) and what is under it is not read at all, so junk costs nothing. Values
+// are counted against the operation's bound and the document's alias budget.
+type converter struct {
+	budget  *int      // the document's: what aliases may expand to
+	left    int       // the operation's
+	path    []string  // the JSON pointer being read, as a stack
+	unknown []problem // undeclared keys, at most maxProblems
+}
+
+// value returns n as generic JSON values (map[string]any, []any, string, int64, float64,
+// bool, nil); schema describes n (nil: anything).
+func (c *converter) value(n *yaml.Node, schema *openapi3.Schema, depth int) (any, error) {
 	if depth > maxNesting {
 		return nil, &convertError{"operation", fmt.Sprintf("nested deeper than %d levels", maxNesting), n.Line}
 	}
-	if *budget--; *budget < 0 {
+	if *c.budget--; *c.budget < 0 {
 		return nil, &convertError{"operation", "aliases expand the document to more than 4 times its size", n.Line}
+	}
+	if c.left--; c.left < 0 {
+		return nil, &convertError{"operation", fmt.Sprintf("holds more than %d values; an operation needs far fewer", maxOperationValues), n.Line}
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil, &convertError{"operation", "unknown alias", n.Line}
 		}
-		return nodeValue(n.Alias, pointer, depth+1, budget, lines)
+		return c.value(n.Alias, schema, depth+1)
 	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := resolve(n.Content[i])
-			if k.Kind != yaml.ScalarNode {
-				return nil, &convertError{"operation", "a mapping key must be a plain name", k.Line}
-			}
-			if k.Value == "<<" && k.ShortTag() == "!!merge" {
-				return nil, &convertError{"operation", "merge keys (<<) are not supported; repeat the fields", k.Line}
-			}
-			if _, dup := m[k.Value]; dup {
-				return nil, &convertError{k.Value, "appears twice in the same mapping", k.Line}
-			}
-			p := pointer + "/" + k.Value
-			lines[p] = k.Line
-			v, err := nodeValue(n.Content[i+1], p, depth+1, budget, lines)
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = v
-		}
-		return m, nil
+		return c.mapping(n, schema, depth)
 	case yaml.SequenceNode:
+		var items *openapi3.Schema
+		if schema != nil && schema.Items != nil {
+			items = schema.Items.Value
+		}
 		l := make([]any, len(n.Content))
-		for i, c := range n.Content {
-			p := pointer + "/" + strconv.Itoa(i)
-			lines[p] = resolve(c).Line
-			v, err := nodeValue(c, p, depth+1, budget, lines)
+		for i, item := range n.Content {
+			c.path = append(c.path, strconv.Itoa(i))
+			v, err := c.value(item, items, depth+1)
+			c.path = c.path[:len(c.path)-1]
 			if err != nil {
 				return nil, err
 			}
@@ -386,6 +411,81 @@ func nodeValue(n *yaml.Node, pointer string, depth int, budget *int, lines map[s
 		return scalarValue(n), nil
 	}
 	return nil, &convertError{"operation", "is not a YAML value", n.Line}
+}
+
+// mapping reads a mapping node: declared keys are read, undeclared ones reported.
+func (c *converter) mapping(n *yaml.Node, schema *openapi3.Schema, depth int) (any, error) {
+	var declared map[string]*openapi3.Schema
+	if schema != nil {
+		declared = properties(schema)
+	}
+	m := make(map[string]any, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k.Kind != yaml.ScalarNode {
+			return nil, &convertError{"operation", "a mapping key must be a plain name", k.Line}
+		}
+		if k.Value == "<<" && k.ShortTag() == "!!merge" {
+			return nil, &convertError{"operation", "merge keys (<<) are not supported; repeat the fields", k.Line}
+		}
+		if _, dup := m[k.Value]; dup {
+			return nil, &convertError{textutil.Truncate(k.Value, 64), "appears twice in the same mapping", k.Line}
+		}
+		sub, ok := declared[k.Value]
+		if len(declared) > 0 && !ok {
+			if len(c.unknown) < maxProblems {
+				c.unknown = append(c.unknown, problem{pointer: append(slices.Clone(c.path), k.Value),
+					reason: unknownKeyReason(k.Value, sortedKeys(declared), depth == 0)})
+			}
+			m[k.Value] = nil // seen (a duplicate is still one), not read
+			continue
+		}
+		c.path = append(c.path, k.Value)
+		v, err := c.value(n.Content[i+1], sub, depth+1)
+		c.path = c.path[:len(c.path)-1]
+		if err != nil {
+			return nil, err
+		}
+		m[k.Value] = v
+	}
+	for k, v := range m { // the undeclared keys held nil only to catch duplicates
+		if _, ok := declared[k]; len(declared) > 0 && !ok && v == nil {
+			delete(m, k)
+		}
+	}
+	return m, nil
+}
+
+// nodeLocator returns the line of the value at a JSON pointer within the operation node
+// n, or of its nearest ancestor: lines are looked up for the few problems reported, not
+// recorded for every value.
+func nodeLocator(n *yaml.Node) func(pointer []string) int {
+	return func(pointer []string) int {
+		line, cur := n.Line, n
+		for _, tok := range pointer {
+			cur = resolve(cur)
+			var next *yaml.Node
+			switch cur.Kind {
+			case yaml.MappingNode:
+				for i := 0; i+1 < len(cur.Content); i += 2 {
+					if cur.Content[i].Value == tok {
+						next, line = cur.Content[i+1], cur.Content[i].Line
+						break
+					}
+				}
+			case yaml.SequenceNode:
+				if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(cur.Content) {
+					next = cur.Content[i]
+					line = resolve(next).Line
+				}
+			}
+			if next == nil {
+				return line
+			}
+			cur = next
+		}
+		return line
+	}
 }
 
 // scalarValue returns a scalar by its resolved YAML tag: numbers, booleans and null as
@@ -399,8 +499,9 @@ func scalarValue(n *yaml.Node) any {
 			return b
 		}
 	case "!!int":
+		// int64, not float64: an integer above 2^53 must not change on its way through.
 		if v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
-			return float64(v)
+			return v
 		}
 	case "!!float":
 		if v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {

@@ -317,3 +317,62 @@ func TestControlListPageBytes(t *testing.T) {
 		t.Fatalf("page of %d bytes with %d operations (limit %d), nextLink %v", len(r.Body), len(page.Operations), mock.MaxListPageBytes, page.NextLink)
 	}
 }
+
+// TestControlHostileBodiesAfterTheSchemaRework: the attack review's bodies against the
+// schema-driven decoder (each crashed or took a gigabyte): scalars are counted with
+// everything else before decoding, and what lies under an undeclared key is not read.
+func TestControlHostileBodiesAfterTheSchemaRework(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	deepKey := func(depth, keyLen, scalars int) string { // an unknown key nested deep with long keys
+		k := strings.Repeat("k", keyLen)
+		var b strings.Builder
+		b.WriteString(`{"id":"a","operationType":"search","timeline":[{"status":"running"}],"zz":`)
+		for range depth {
+			b.WriteString(`{"` + k + `":`)
+		}
+		b.WriteString("[" + strings.TrimSuffix(strings.Repeat("0,", scalars), ",") + "]")
+		b.WriteString(strings.Repeat("}", depth) + "}")
+		return b.String()
+	}
+	tests := []struct {
+		name   string
+		body   string
+		status int
+		want   string
+	}{
+		{"deep long keys, many scalars", deepKey(60, 1000, 490_000), http.StatusRequestEntityTooLarge, "JSON values"},
+		{"deep long keys, few scalars", deepKey(60, 1000, 10_000), http.StatusBadRequest, "zz: unknown field"},
+		{"one long key over a list", `{"id":"a","operationType":"search","timeline":[{"status":"running"}],"` + strings.Repeat("q", 1000) + `":[` + strings.TrimSuffix(strings.Repeat("0,", 300_000), ",") + `]}`,
+			http.StatusRequestEntityTooLarge, "JSON values"},
+		{"a huge bad duration", `{"id":"a","operationType":"search","timeline":[{"status":"running","after":"` + strings.Repeat("9", 500_000) + `x"}]}`,
+			http.StatusBadRequest, "timeline[0].after"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.Control(http.MethodPost, "/mock/operations", []byte(tt.body))
+			e := r.ErrorBody(t)
+			if r.Status != tt.status || !strings.Contains(e.Message, tt.want) || len(r.Body) > 4096 {
+				t.Fatalf("%d (want %d), %d bytes: %.300s", r.Status, tt.status, len(r.Body), r.Body)
+			}
+		})
+	}
+}
+
+// TestBigIntegersKeepTheirValue: an integer above 2^53 is stored as sent (it went through
+// float64 and lost its last digit).
+func TestBigIntegersKeepTheirValue(t *testing.T) {
+	ops, err := mock.ParseFixtures("big.yaml", []byte("operations:\n  - {id: a, operationType: search, timeline: [{status: running}, {status: succeeded, afterPolls: 9007199254740993}]}\n"))
+	if err != nil || ops[0].Timeline[1].AfterPolls != 9007199254740993 {
+		t.Fatalf("ParseFixtures = %v, %v", ops, err)
+	}
+}
+
+// TestFixturesOfTooManyValuesRefusedBeforeParsing: a file of millions of tiny values is
+// refused before the YAML parser builds a node for each.
+func TestFixturesOfTooManyValuesRefusedBeforeParsing(t *testing.T) {
+	doc := "operations:\n  - id: a\n    operationType: search\n    timeline: [{status: running}]\n    zz: [" + strings.Repeat("0,", 600_000) + "0]\n"
+	_, err := mock.ParseFixtures("many.yaml", []byte(doc))
+	if err == nil || !strings.Contains(err.Error(), "YAML values, more than the 1000000") {
+		t.Fatalf("err = %v", err)
+	}
+}

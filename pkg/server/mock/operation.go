@@ -104,7 +104,7 @@ func validateOperation(op *Operation, index int) ([]*FieldError, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, fes := validateValue(schema, value, op.ID, index, nil)
+	_, fes := validateValue(schema, value, op.ID, index, nil, nil)
 	return fes, nil
 }
 
@@ -112,10 +112,11 @@ func validateOperation(op *Operation, index int) ([]*FieldError, error) {
 // the schema admits against the rules: the values the schema refused are set aside, the
 // rest is decoded and checked, so that one round of fixes settles every problem. It returns
 // the operation decoded from the admitted values and every problem, with its line from
-// lines (JSON pointer -> line; nil for operations built in Go).
-func validateValue(schema *openapi3.Schema, value any, id string, index int, lines map[string]int) (Operation, []*FieldError) {
-	ps := checkSchema(schema, value)
-	fes := problemsToFieldErrors(ps, id, index, lines)
+// locate (nil for operations built in Go). unknown are the undeclared keys the reader
+// already set aside.
+func validateValue(schema *openapi3.Schema, value any, id string, index int, unknown []problem, locate func([]string) int) (Operation, []*FieldError) {
+	ps := append(unknown, checkSchema(schema, value)...)
+	fes := problemsToFieldErrors(ps, id, index, locate)
 	for _, p := range ps {
 		prune(value, p.pointer)
 	}
@@ -127,13 +128,13 @@ func validateValue(schema *openapi3.Schema, value any, id string, index int, lin
 	if err != nil {
 		if len(fes) == 0 { // the schema admitted what the generated type cannot hold: say so
 			fes = append(fes, &FieldError{OperationID: textutil.Truncate(id, 300), Index: index, Field: "operation",
-				Reason: strings.TrimPrefix(err.Error(), "json: "), Line: lineOf(lines, nil)})
+				Reason: textutil.Truncate(strings.TrimPrefix(err.Error(), "json: "), 200), Line: lineOf(locate, nil)})
 		}
 		return Operation{}, fes
 	}
 	for _, f := range checkRules(&op, index) {
 		if !coveredBy(f.Field, fes) {
-			f.Line = lineOf(lines, fieldPointer(f.Field))
+			f.Line = lineOf(locate, fieldPointer(f.Field))
 			fes = append(fes, f)
 		}
 	}
@@ -197,28 +198,26 @@ func genericJSON(v any) (any, error) {
 	return out, nil
 }
 
-// problemsToFieldErrors names the operation and the field of each problem, and its line
-// from lines (JSON pointer -> line) when the operation was read from a document.
-func problemsToFieldErrors(ps []problem, id string, index int, lines map[string]int) []*FieldError {
+// problemsToFieldErrors names the operation and the field of each problem (at most
+// maxProblems), and its line from locate when the operation was read from a document.
+func problemsToFieldErrors(ps []problem, id string, index int, locate func([]string) int) []*FieldError {
 	out := make([]*FieldError, 0, min(len(ps), maxProblems))
 	for _, p := range ps {
 		if len(out) == maxProblems {
 			break
 		}
 		out = append(out, &FieldError{OperationID: textutil.Truncate(id, 300), Index: index,
-			Field: pointerField(p.pointer), Reason: p.reason, Line: lineOf(lines, p.pointer)})
+			Field: pointerField(p.pointer), Reason: p.reason, Line: lineOf(locate, p.pointer)})
 	}
 	return out
 }
 
-// lineOf returns the line of the node at pointer, or of its nearest ancestor, 0 if none.
-func lineOf(lines map[string]int, pointer []string) int {
-	for i := len(pointer); i >= 0 && lines != nil; i-- {
-		if l, ok := lines["/"+strings.Join(pointer[:i], "/")]; ok {
-			return l
-		}
+// lineOf is locate(pointer), 0 without a locator.
+func lineOf(locate func([]string) int, pointer []string) int {
+	if locate == nil {
+		return 0
 	}
-	return 0
+	return locate(pointer)
 }
 
 // joinFieldErrors returns nil, the one error, or all of them joined (errors.As finds the first).

@@ -148,7 +148,9 @@ func checkKeys(schema *openapi3.Schema, value any, path []string, out *[]problem
 			p := append(path[:len(path):len(path)], k)
 			sub, ok := props[k]
 			if !ok {
-				*out = append(*out, problem{pointer: p, reason: unknownKeyReason(k, sortedKeys(props), len(path) == 0)})
+				if len(*out) < maxProblems {
+					*out = append(*out, problem{pointer: p, reason: unknownKeyReason(k, sortedKeys(props), len(path) == 0)})
+				}
 				continue
 			}
 			checkKeys(sub, v[k], p, out)
@@ -279,6 +281,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func pointerField(pointer []string) string {
 	var b strings.Builder
 	for i, tok := range pointer {
+		tok = textutil.Truncate(tok, 64) // a key can be as long as the body
 		if _, err := strconv.Atoi(tok); err == nil && i > 0 {
 			b.WriteString("[" + tok + "]")
 			continue

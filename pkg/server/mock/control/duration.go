@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -27,7 +28,10 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("want a duration string such as \"1.5s\" or \"2m\", got %q", s)
+		if len(s) > 32 { // the value may be as long as the body: quote enough to recognise it
+			s = s[:32] + "..."
+		}
+		return fmt.Errorf("want a duration string such as \"1.5s\" or \"2m\", got %q", strings.ToValidUTF8(s, "?"))
 	}
 	*d = Duration(v)
 	return nil

@@ -67,6 +67,20 @@ func (cs *controlService) oneOfFewReaders(next echo.HandlerFunc) echo.HandlerFun
 	}
 }
 
+// baseURLKey is the context key of the scheme and host a request was sent to.
+type baseURLKey struct{}
+
+// withBaseURL records the request's scheme://host for the strict handler, which sees only a
+// context: nextLink is absolute, as Azure's list APIs give it.
+func withBaseURL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		base := (&url.URL{Scheme: c.Scheme(), Host: req.Host}).String()
+		c.SetRequest(req.WithContext(context.WithValue(req.Context(), baseURLKey{}, base)))
+		return next(c)
+	}
+}
+
 // registerControl mounts the control API under /mock. Bodies must be JSON and are capped
 // at maxBody bytes.
 func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, maxBody int64) {
@@ -80,7 +94,7 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 			"PutOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
 			// A page or the journal is held until it is written, however slowly the client
 			// reads: the slot is taken around the whole answer, not only its building.
-			"ListOperations": {cs.oneOfFewReaders},
+			"ListOperations": {cs.oneOfFewReaders, withBaseURL},
 			"GetJournal":     {cs.oneOfFewReaders},
 		},
 	})
@@ -185,7 +199,7 @@ func controlError(e *server.APIError) types.CommunicationErrorResponse {
 }
 
 // ListOperations lists one page of stored operations (see openapi/control.yaml).
-func (cs *controlService) ListOperations(_ context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
+func (cs *controlService) ListOperations(ctx context.Context, req control.ListOperationsRequestObject) (control.ListOperationsResponseObject, error) {
 	limit := DefaultListLimit
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
@@ -206,7 +220,8 @@ func (cs *controlService) ListOperations(_ context.Context, req control.ListOper
 	}
 	if more && len(states) > 0 {
 		q := url.Values{"limit": {strconv.Itoa(limit)}, "after": {states[len(states)-1].Operation.ID}}
-		next := ControlPathPrefix + "/operations?" + q.Encode()
+		base, _ := ctx.Value(baseURLKey{}).(string)
+		next := base + ControlPathPrefix + "/operations?" + q.Encode()
 		out.NextLink = &next
 	}
 	return out, nil

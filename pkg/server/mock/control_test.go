@@ -148,3 +148,17 @@ func TestJournal(t *testing.T) {
 		t.Errorf("clear journal: %d, %d left", r.Status, len(f.Srv.Journal().Entries()))
 	}
 }
+
+// TestNextLinkIsAbsolute: nextLink is the next page's absolute URL, as Azure's list APIs
+// give it, on the host the request was sent to.
+func TestNextLinkIsAbsolute(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	r := f.Control(http.MethodGet, "/mock/operations?limit=1", nil)
+	var page control.OperationStateList
+	if err := json.Unmarshal(r.Body, &page); err != nil || page.NextLink == nil {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if !strings.HasPrefix(*page.NextLink, "http://example.com/mock/operations?") {
+		t.Errorf("nextLink = %s, want an absolute URL on the request's host", *page.NextLink)
+	}
+}

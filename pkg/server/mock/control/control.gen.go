@@ -55,7 +55,7 @@ type OperationState struct {
 
 // OperationStateList defines model for OperationStateList.
 type OperationStateList struct {
-	// NextLink The request for the next page (path and query); absent on the last page.
+	// NextLink The absolute URL of the next page; absent on the last page.
 	NextLink   *string          `json:"nextLink,omitempty"`
 	Operations []OperationState `json:"operations"`
 }

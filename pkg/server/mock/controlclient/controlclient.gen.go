@@ -114,7 +114,8 @@ type ClientInterface interface {
 	//
 	// Operations are ordered by id. A page holds at most `limit` operations, and fewer when
 	// their encodings add up to more than 8 MiB. When more remain, `nextLink` is the
-	// request for the next page (`after` set to the last id of this one).
+	// absolute URL of the next page (`after` set to the last id of this one), as Azure's
+	// list APIs give it.
 	//
 	// Corresponds with GET /mock/operations (the `ListOperations` operationId).
 	ListOperations(ctx context.Context, params *ListOperationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -229,7 +230,8 @@ func (c *Client) GetJournal(ctx context.Context, reqEditors ...RequestEditorFn) 
 //
 // Operations are ordered by id. A page holds at most `limit` operations, and fewer when
 // their encodings add up to more than 8 MiB. When more remain, `nextLink` is the
-// request for the next page (`after` set to the last id of this one).
+// absolute URL of the next page (`after` set to the last id of this one), as Azure's
+// list APIs give it.
 //
 // Corresponds with GET /mock/operations (the `ListOperations` operationId).
 func (c *Client) ListOperations(ctx context.Context, params *ListOperationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -686,7 +688,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Operations are ordered by id. A page holds at most `limit` operations, and fewer when
 	// their encodings add up to more than 8 MiB. When more remain, `nextLink` is the
-	// request for the next page (`after` set to the last id of this one).
+	// absolute URL of the next page (`after` set to the last id of this one), as Azure's
+	// list APIs give it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1120,7 +1123,8 @@ func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, reqEdi
 //
 // Operations are ordered by id. A page holds at most `limit` operations, and fewer when
 // their encodings add up to more than 8 MiB. When more remain, `nextLink` is the
-// request for the next page (`after` set to the last id of this one).
+// absolute URL of the next page (`after` set to the last id of this one), as Azure's
+// list APIs give it.
 //
 // Returns a wrapper object for the known response body format(s).
 //

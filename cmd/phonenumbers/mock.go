@@ -218,7 +218,7 @@ func (c *mockCreateCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	res, err := cl.PutOperationWithBodyWithResponse(e.ctx, "application/json", bytes.NewReader(body))
+	res, err := cl.CreateOrReplaceOperationWithBodyWithResponse(e.ctx, "application/json", bytes.NewReader(body))
 	return finish(e, endpoint, res, bodyOf(res, err), err)
 }
 
@@ -322,7 +322,7 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 	switch r := res.(type) {
 	case *controlclient.GetOperationStateResponse:
 		return r.Body
-	case *controlclient.PutOperationResponse:
+	case *controlclient.CreateOrReplaceOperationResponse:
 		return r.Body
 	case *controlclient.DeleteOperationResponse:
 		return r.Body

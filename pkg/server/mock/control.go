@@ -91,7 +91,7 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 		decoding: make(chan struct{}, maxConcurrentDecodes)}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
-			"PutOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
+			"CreateOrReplaceOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
 			// A page or the journal is held until it is written, however slowly the client
 			// reads: the slot is taken around the whole answer, not only its building.
 			"ListOperations": {cs.oneOfFewReaders, withBaseURL},
@@ -127,7 +127,7 @@ type parsedOperationKey struct{}
 // validateBody decodes the (buffered, bounded) body strictly, as fixtures are decoded, and
 // validates it against the schema before the generated handler binds it: the binder would
 // answer the first problem in encoding/json's terms (no index, no field for a bad time),
-// and it ignores unknown fields. The operation goes to PutOperation in the context.
+// and it ignores unknown fields. The operation goes to CreateOrReplaceOperation in the context.
 func (cs *controlService) validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -227,8 +227,8 @@ func (cs *controlService) ListOperations(ctx context.Context, req control.ListOp
 	return out, nil
 }
 
-// PutOperation validates and stores an operation.
-func (cs *controlService) PutOperation(ctx context.Context, req control.PutOperationRequestObject) (control.PutOperationResponseObject, error) {
+// CreateOrReplaceOperation validates and stores an operation.
+func (cs *controlService) CreateOrReplaceOperation(ctx context.Context, req control.CreateOrReplaceOperationRequestObject) (control.CreateOrReplaceOperationResponseObject, error) {
 	op, ok := ctx.Value(parsedOperationKey{}).(Operation) // validated by validateBody
 	if !ok {
 		if req.Body == nil {
@@ -249,11 +249,11 @@ func (cs *controlService) PutOperation(ctx context.Context, req control.PutOpera
 	if err != nil {
 		return nil, err
 	}
-	return control.PutOperation201JSONResponse(toControlState(st)), nil
+	return control.CreateOrReplaceOperation201JSONResponse(toControlState(st)), nil
 }
 
-func putError(e *server.APIError) control.PutOperationdefaultJSONResponse {
-	return control.PutOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}
+func putError(e *server.APIError) control.CreateOrReplaceOperationdefaultJSONResponse {
+	return control.CreateOrReplaceOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}
 }
 
 // GetOperationState returns one operation's state without counting a poll.

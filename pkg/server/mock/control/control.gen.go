@@ -120,8 +120,8 @@ type ListOperationsParams struct {
 	After *string `form:"after,omitempty" json:"after,omitempty"`
 }
 
-// PutOperationJSONRequestBody defines body for PutOperation for application/json ContentType.
-type PutOperationJSONRequestBody = ScriptedOperation
+// CreateOrReplaceOperationJSONRequestBody defines body for CreateOrReplaceOperation for application/json ContentType.
+type CreateOrReplaceOperationJSONRequestBody = ScriptedOperation
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -134,9 +134,9 @@ type ServerInterface interface {
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx echo.Context, params ListOperationsParams) error
-	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperation Stores an operation, replacing one with the same id and restarting its timeline.
 	// (POST /mock/operations)
-	PutOperation(ctx echo.Context) error
+	CreateOrReplaceOperation(ctx echo.Context) error
 	// DeleteOperation Removes a stored operation.
 	// (DELETE /mock/operations/{operationId})
 	DeleteOperation(ctx echo.Context, operationID string) error
@@ -196,12 +196,12 @@ func (w *ServerInterfaceWrapper) ListOperations(ctx echo.Context) error {
 	return err
 }
 
-// PutOperation converts echo context to params.
-func (w *ServerInterfaceWrapper) PutOperation(ctx echo.Context) error {
+// CreateOrReplaceOperation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateOrReplaceOperation(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PutOperation(ctx)
+	err = w.Handler.CreateOrReplaceOperation(ctx)
 	return err
 }
 
@@ -294,7 +294,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	}
 
 	router.GET(options.BaseURL+"/mock/operations", wrapper.ListOperations, options.OperationMiddlewares["ListOperations"]...)
-	router.POST(options.BaseURL+"/mock/operations", wrapper.PutOperation, options.OperationMiddlewares["PutOperation"]...)
+	router.POST(options.BaseURL+"/mock/operations", wrapper.CreateOrReplaceOperation, options.OperationMiddlewares["CreateOrReplaceOperation"]...)
 	router.DELETE(options.BaseURL+"/mock/operations/:operationId", wrapper.DeleteOperation, options.OperationMiddlewares["DeleteOperation"]...)
 	router.GET(options.BaseURL+"/mock/operations/:operationId", wrapper.GetOperationState, options.OperationMiddlewares["GetOperationState"]...)
 	router.POST(options.BaseURL+"/mock/reset", wrapper.Reset, options.OperationMiddlewares["Reset"]...)
@@ -414,17 +414,17 @@ func (response ListOperationsdefaultJSONResponse) VisitListOperationsResponse(w 
 	return err
 }
 
-type PutOperationRequestObject struct {
-	Body *PutOperationJSONRequestBody
+type CreateOrReplaceOperationRequestObject struct {
+	Body *CreateOrReplaceOperationJSONRequestBody
 }
 
-type PutOperationResponseObject interface {
-	VisitPutOperationResponse(w http.ResponseWriter) error
+type CreateOrReplaceOperationResponseObject interface {
+	VisitCreateOrReplaceOperationResponse(w http.ResponseWriter) error
 }
 
-type PutOperation201JSONResponse OperationState
+type CreateOrReplaceOperation201JSONResponse OperationState
 
-func (response PutOperation201JSONResponse) VisitPutOperationResponse(w http.ResponseWriter) error {
+func (response CreateOrReplaceOperation201JSONResponse) VisitCreateOrReplaceOperationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -436,12 +436,12 @@ func (response PutOperation201JSONResponse) VisitPutOperationResponse(w http.Res
 	return err
 }
 
-type PutOperationdefaultJSONResponse struct {
+type CreateOrReplaceOperationdefaultJSONResponse struct {
 	Body       externalRef0.CommunicationErrorResponse
 	StatusCode int
 }
 
-func (response PutOperationdefaultJSONResponse) VisitPutOperationResponse(w http.ResponseWriter) error {
+func (response CreateOrReplaceOperationdefaultJSONResponse) VisitCreateOrReplaceOperationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -568,9 +568,9 @@ type StrictServerInterface interface {
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx context.Context, request ListOperationsRequestObject) (ListOperationsResponseObject, error)
-	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperation Stores an operation, replacing one with the same id and restarting its timeline.
 	// (POST /mock/operations)
-	PutOperation(ctx context.Context, request PutOperationRequestObject) (PutOperationResponseObject, error)
+	CreateOrReplaceOperation(ctx context.Context, request CreateOrReplaceOperationRequestObject) (CreateOrReplaceOperationResponseObject, error)
 	// DeleteOperation Removes a stored operation.
 	// (DELETE /mock/operations/{operationId})
 	DeleteOperation(ctx context.Context, request DeleteOperationRequestObject) (DeleteOperationResponseObject, error)
@@ -665,11 +665,11 @@ func (sh *strictHandler) ListOperations(ctx echo.Context, params ListOperationsP
 	return nil
 }
 
-// PutOperation operation middleware
-func (sh *strictHandler) PutOperation(ctx echo.Context) error {
-	var request PutOperationRequestObject
+// CreateOrReplaceOperation operation middleware
+func (sh *strictHandler) CreateOrReplaceOperation(ctx echo.Context) error {
+	var request CreateOrReplaceOperationRequestObject
 
-	var body PutOperationJSONRequestBody
+	var body CreateOrReplaceOperationJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -693,18 +693,18 @@ func (sh *strictHandler) PutOperation(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.PutOperation(ctx.Request().Context(), request.(PutOperationRequestObject))
+		return sh.ssi.CreateOrReplaceOperation(ctx.Request().Context(), request.(CreateOrReplaceOperationRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "PutOperation")
+		handler = middleware(handler, "CreateOrReplaceOperation")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(PutOperationResponseObject); ok {
-		return validResponse.VisitPutOperationResponse(ctx.Response())
+	} else if validResponse, ok := response.(CreateOrReplaceOperationResponseObject); ok {
+		return validResponse.VisitCreateOrReplaceOperationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

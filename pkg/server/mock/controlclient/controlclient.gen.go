@@ -120,7 +120,7 @@ type ClientInterface interface {
 	// Corresponds with GET /mock/operations (the `ListOperations` operationId).
 	ListOperations(ctx context.Context, params *ListOperationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
 	//
 	// Validates the operation and stores it under its id, from now on served at
 	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -136,10 +136,10 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-	PutOperationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+	CreateOrReplaceOperationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperation Stores an operation, replacing one with the same id and restarting its timeline.
 	//
 	// Validates the operation and stores it under its id, from now on served at
 	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -155,8 +155,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-	PutOperation(ctx context.Context, body PutOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+	CreateOrReplaceOperation(ctx context.Context, body CreateOrReplaceOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteOperation Removes a stored operation.
 	//
@@ -246,7 +246,7 @@ func (c *Client) ListOperations(ctx context.Context, params *ListOperationsParam
 	return c.Client.Do(req)
 }
 
-// PutOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
+// CreateOrReplaceOperationWithBody Stores an operation, replacing one with the same id and restarting its timeline.
 //
 // Validates the operation and stores it under its id, from now on served at
 // `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -262,9 +262,9 @@ func (c *Client) ListOperations(ctx context.Context, params *ListOperationsParam
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-func (c *Client) PutOperationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutOperationRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+func (c *Client) CreateOrReplaceOperationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrReplaceOperationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (c *Client) PutOperationWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// PutOperation Stores an operation, replacing one with the same id and restarting its timeline.
+// CreateOrReplaceOperation Stores an operation, replacing one with the same id and restarting its timeline.
 //
 // Validates the operation and stores it under its id, from now on served at
 // `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -291,9 +291,9 @@ func (c *Client) PutOperationWithBody(ctx context.Context, contentType string, b
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-func (c *Client) PutOperation(ctx context.Context, body PutOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutOperationRequest(c.Server, body)
+// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+func (c *Client) CreateOrReplaceOperation(ctx context.Context, body CreateOrReplaceOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrReplaceOperationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -482,19 +482,19 @@ func NewListOperationsRequest(server string, params *ListOperationsParams) (*htt
 	return req, nil
 }
 
-// NewPutOperationRequest calls the generic PutOperation builder with application/json body
-func NewPutOperationRequest(server string, body PutOperationJSONRequestBody) (*http.Request, error) {
+// NewCreateOrReplaceOperationRequest calls the generic CreateOrReplaceOperation builder with application/json body
+func NewCreateOrReplaceOperationRequest(server string, body CreateOrReplaceOperationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutOperationRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateOrReplaceOperationRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewPutOperationRequestWithBody constructs an http.Request for the PutOperation method, with any body, and a specified content type
-func NewPutOperationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCreateOrReplaceOperationRequestWithBody constructs an http.Request for the CreateOrReplaceOperation method, with any body, and a specified content type
+func NewCreateOrReplaceOperationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -696,7 +696,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /mock/operations (the `ListOperations` operationId).
 	ListOperationsWithResponse(ctx context.Context, params *ListOperationsParams, reqEditors ...RequestEditorFn) (*ListOperationsResponse, error)
 
-	// PutOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 	//
 	// Validates the operation and stores it under its id, from now on served at
 	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -712,10 +712,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-	PutOperationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOperationResponse, error)
+	// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+	CreateOrReplaceOperationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrReplaceOperationResponse, error)
 
-	// PutOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+	// CreateOrReplaceOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 	//
 	// Validates the operation and stores it under its id, from now on served at
 	// `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -731,8 +731,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-	PutOperationWithResponse(ctx context.Context, body PutOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOperationResponse, error)
+	// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+	CreateOrReplaceOperationWithResponse(ctx context.Context, body CreateOrReplaceOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrReplaceOperationResponse, error)
 
 	// DeleteOperationWithResponse Removes a stored operation.
 	//
@@ -906,7 +906,7 @@ func (r ListOperationsResponse) ContentType() string {
 	return ""
 }
 
-type PutOperationResponse struct {
+type CreateOrReplaceOperationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
@@ -916,22 +916,22 @@ type PutOperationResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PutOperationResponse) GetJSON201() *OperationState {
+func (r CreateOrReplaceOperationResponse) GetJSON201() *OperationState {
 	return r.JSON201
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PutOperationResponse) GetJSONDefault() *Error {
+func (r CreateOrReplaceOperationResponse) GetJSONDefault() *Error {
 	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r PutOperationResponse) GetBody() []byte {
+func (r CreateOrReplaceOperationResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r PutOperationResponse) Status() string {
+func (r CreateOrReplaceOperationResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -939,7 +939,7 @@ func (r PutOperationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r PutOperationResponse) StatusCode() int {
+func (r CreateOrReplaceOperationResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -947,7 +947,7 @@ func (r PutOperationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r PutOperationResponse) ContentType() string {
+func (r CreateOrReplaceOperationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1137,7 +1137,7 @@ func (c *ClientWithResponses) ListOperationsWithResponse(ctx context.Context, pa
 	return ParseListOperationsResponse(rsp)
 }
 
-// PutOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+// CreateOrReplaceOperationWithBodyWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 //
 // Validates the operation and stores it under its id, from now on served at
 // `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -1153,16 +1153,16 @@ func (c *ClientWithResponses) ListOperationsWithResponse(ctx context.Context, pa
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-func (c *ClientWithResponses) PutOperationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOperationResponse, error) {
-	rsp, err := c.PutOperationWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+func (c *ClientWithResponses) CreateOrReplaceOperationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrReplaceOperationResponse, error) {
+	rsp, err := c.CreateOrReplaceOperationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePutOperationResponse(rsp)
+	return ParseCreateOrReplaceOperationResponse(rsp)
 }
 
-// PutOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
+// CreateOrReplaceOperationWithResponse Stores an operation, replacing one with the same id and restarting its timeline.
 //
 // Validates the operation and stores it under its id, from now on served at
 // `/phoneNumbers/operations/{operationId}`. An operation with the same id is replaced:
@@ -1178,13 +1178,13 @@ func (c *ClientWithResponses) PutOperationWithBodyWithResponse(ctx context.Conte
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /mock/operations (the `PutOperation` operationId).
-func (c *ClientWithResponses) PutOperationWithResponse(ctx context.Context, body PutOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOperationResponse, error) {
-	rsp, err := c.PutOperation(ctx, body, reqEditors...)
+// Corresponds with POST /mock/operations (the `CreateOrReplaceOperation` operationId).
+func (c *ClientWithResponses) CreateOrReplaceOperationWithResponse(ctx context.Context, body CreateOrReplaceOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrReplaceOperationResponse, error) {
+	rsp, err := c.CreateOrReplaceOperation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePutOperationResponse(rsp)
+	return ParseCreateOrReplaceOperationResponse(rsp)
 }
 
 // DeleteOperationWithResponse Removes a stored operation.
@@ -1334,15 +1334,15 @@ func ParseListOperationsResponse(rsp *http.Response) (*ListOperationsResponse, e
 	return response, nil
 }
 
-// ParsePutOperationResponse parses an HTTP response from a PutOperationWithResponse call
-func ParsePutOperationResponse(rsp *http.Response) (*PutOperationResponse, error) {
+// ParseCreateOrReplaceOperationResponse parses an HTTP response from a CreateOrReplaceOperationWithResponse call
+func ParseCreateOrReplaceOperationResponse(rsp *http.Response) (*CreateOrReplaceOperationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &PutOperationResponse{
+	response := &CreateOrReplaceOperationResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -41,7 +41,7 @@ func TestSignedControlClient(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	put, err := c.PutOperationWithResponse(ctx, control.ScriptedOperation{ID: "purchase_x", OperationType: "purchase",
+	put, err := c.CreateOrReplaceOperationWithResponse(ctx, control.ScriptedOperation{ID: "purchase_x", OperationType: "purchase",
 		Timeline: []control.TimelineStep{{Status: "running"}, {Status: "succeeded", AfterPolls: 1}}})
 	if err != nil || put.StatusCode() != http.StatusCreated || put.JSON201 == nil || put.JSON201.Operation.ID != "purchase_x" {
 		t.Fatalf("put: %v %s", err, put.Body)

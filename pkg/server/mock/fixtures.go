@@ -240,14 +240,21 @@ func operationsList(root *yaml.Node) (*yaml.Node, error) {
 // few steps take about 300,000.
 const maxFixtureNodes = 1_000_000
 
-// estimateNodes bounds from above the YAML nodes in data without parsing it: a line, or an
-// item after a ',' or a bracket, holds at most a key and a value.
+// estimateNodes bounds from above the YAML nodes in data without parsing it: a line (YAML
+// breaks lines on LF, CR, NEL, LS and PS), or an item after a ',' or a bracket, or after an
+// indicator ("- ", "? ", ": ", which pack nested nodes into one line), holds at most a key
+// and a value. Counting a UTF-8 continuation byte of another character too is safe: the
+// bound only gets looser.
 func estimateNodes(data []byte) int {
 	n := 1
-	for _, c := range data {
+	for i, c := range data {
 		switch c {
-		case '\n', ',', '[', '{':
+		case '\n', '\r', ',', '[', '{', 0x85, 0xA8, 0xA9:
 			n++
+		case '-', '?', ':':
+			if i+1 < len(data) && (data[i+1] == ' ' || data[i+1] == '\t') {
+				n++
+			}
 		}
 	}
 	return 2 * n
@@ -336,6 +343,9 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*Fi
 	}
 	c := &converter{budget: budget, left: maxOperationValues}
 	value, err := c.value(n, schema, 0)
+	if errors.Is(err, errEnoughProblems) { // 20 found while reading: report them, validate nothing more
+		return Operation{}, problemsToFieldErrors(c.problems, id, index, nodeLocator(n)), nil
+	}
 	if err != nil {
 		var ce *convertError
 		if errors.As(err, &ce) {
@@ -343,7 +353,7 @@ func decodeOperationNode(n *yaml.Node, index int, budget *int) (Operation, []*Fi
 		}
 		return Operation{}, nil, err
 	}
-	op, fes := validateValue(schema, value, id, index, c.unknown, nodeLocator(n))
+	op, fes := validateValue(schema, value, id, index, c.problems, nodeLocator(n))
 	return op, fes, nil
 }
 
@@ -361,14 +371,58 @@ type convertError struct {
 func (e *convertError) Error() string { return e.field + ": " + e.reason }
 
 // converter turns an operation's YAML nodes into the generic JSON values kin-openapi
-// validates, guided by the schema: a key the schema does not declare is reported (with
-// what was meant) and what is under it is not read at all, so junk costs nothing. Values
-// are counted against the operation's bound and the document's alias budget.
+// validates, guided by the schema: a key the schema does not declare, and a list or a
+// mapping where the schema wants something else (or a scalar where it wants one of them),
+// is reported and what is under it is not read at all, so junk costs nothing and
+// kin-openapi sees only well-shaped values. Values are counted against the operation's
+// bound and the document's alias budget; at maxProblems problems reading stops.
 type converter struct {
-	budget  *int      // the document's: what aliases may expand to
-	left    int       // the operation's
-	path    []string  // the JSON pointer being read, as a stack
-	unknown []problem // undeclared keys, at most maxProblems
+	budget   *int      // the document's: what aliases may expand to
+	left     int       // the operation's
+	path     []string  // the JSON pointer being read, as a stack
+	problems []problem // found while reading, at most maxProblems
+}
+
+// errEnoughProblems stops reading an operation with maxProblems problems found.
+var errEnoughProblems = errors.New("enough problems")
+
+// skipped is the value of a node set aside for its problem: left out of its mapping, null
+// in its list (so that the other items keep their indices).
+type skipped struct{}
+
+// report records a problem at the current path plus key (when not empty).
+func (c *converter) report(key, reason string) error {
+	ptr := slices.Clone(c.path)
+	if key != "" {
+		ptr = append(ptr, key)
+	}
+	c.problems = append(c.problems, problem{pointer: ptr, reason: reason})
+	if len(c.problems) >= maxProblems {
+		return errEnoughProblems
+	}
+	return nil
+}
+
+// shapeMismatch says why n cannot be what schema describes, "" when its shape fits.
+func shapeMismatch(n *yaml.Node, schema *openapi3.Schema) string {
+	if schema == nil || schema.Type == nil || len(*schema.Type) != 1 {
+		return ""
+	}
+	n = resolve(n)
+	want := (*schema.Type)[0]
+	var got string
+	switch {
+	case want == "object" && n.Kind != yaml.MappingNode,
+		want == "array" && n.Kind != yaml.SequenceNode,
+		want != "object" && want != "array" && n.Kind != yaml.ScalarNode:
+		got = kindName(n)
+	default:
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && schema.Nullable {
+		return ""
+	}
+	return fmt.Sprintf("got %s, want %s", got, typeWords(schema))
 }
 
 // value returns n as generic JSON values (map[string]any, []any, string, int64, float64,
@@ -382,6 +436,9 @@ func (c *converter) value(n *yaml.Node, schema *openapi3.Schema, depth int) (any
 	}
 	if c.left--; c.left < 0 {
 		return nil, &convertError{"operation", fmt.Sprintf("holds more than %d values; an operation needs far fewer", maxOperationValues), n.Line}
+	}
+	if why := shapeMismatch(n, schema); why != "" {
+		return skipped{}, c.report("", why)
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -403,6 +460,9 @@ func (c *converter) value(n *yaml.Node, schema *openapi3.Schema, depth int) (any
 			c.path = c.path[:len(c.path)-1]
 			if err != nil {
 				return nil, err
+			}
+			if _, skip := v.(skipped); skip {
+				v = nil
 			}
 			l[i] = v
 		}
@@ -433,11 +493,10 @@ func (c *converter) mapping(n *yaml.Node, schema *openapi3.Schema, depth int) (a
 		}
 		sub, ok := declared[k.Value]
 		if len(declared) > 0 && !ok {
-			if len(c.unknown) < maxProblems {
-				c.unknown = append(c.unknown, problem{pointer: append(slices.Clone(c.path), k.Value),
-					reason: unknownKeyReason(k.Value, sortedKeys(declared), depth == 0)})
+			m[k.Value] = skipped{} // seen (a duplicate is still one), not read
+			if err := c.report(k.Value, unknownKeyReason(k.Value, sortedKeys(declared), depth == 0)); err != nil {
+				return nil, err
 			}
-			m[k.Value] = nil // seen (a duplicate is still one), not read
 			continue
 		}
 		c.path = append(c.path, k.Value)
@@ -448,8 +507,8 @@ func (c *converter) mapping(n *yaml.Node, schema *openapi3.Schema, depth int) (a
 		}
 		m[k.Value] = v
 	}
-	for k, v := range m { // the undeclared keys held nil only to catch duplicates
-		if _, ok := declared[k]; len(declared) > 0 && !ok && v == nil {
+	for k, v := range m { // what was set aside held a place only to catch duplicates
+		if _, skip := v.(skipped); skip {
 			delete(m, k)
 		}
 	}

@@ -141,8 +141,10 @@ func TestFixtureEnumsAndShape(t *testing.T) {
 		{"billion laughs", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
 			"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\noperations:\n  - {id: op-a, operationType: search, timeline: [{status: running}], x: *e}\n",
 			[]string{"bad.yaml"}},
-		{"deep nesting", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: failed, error: {code: X, message: y, details: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "}}]}\n",
+		{"deep nesting", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: failed, error: " + strings.Repeat("{code: X, message: y, innererror: ", 100) + "{code: X, message: y}" + strings.Repeat("}", 100) + "}]}\n",
 			[]string{"bad.yaml", "nested deeper"}},
+		{"lists where objects belong are not read", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: failed, error: {code: X, message: y, details: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "}}]}\n",
+			[]string{"bad.yaml", "timeline[0].error.details[0]: got a list, want an object"}},
 		{"deep junk under an unknown key is not read", "operations:\n  - {id: op-a, operationType: search, timeline: [{status: running}], x: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "}\n",
 			[]string{"bad.yaml", "x: unknown field"}},
 	}

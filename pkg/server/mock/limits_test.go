@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -374,5 +375,38 @@ func TestFixturesOfTooManyValuesRefusedBeforeParsing(t *testing.T) {
 	_, err := mock.ParseFixtures("many.yaml", []byte(doc))
 	if err == nil || !strings.Contains(err.Error(), "YAML values, more than the 1000000") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestSecondAttackReview: a 40 KB body of an innererror chain with a list of scalars at
+// the bottom (4.7 GB allocated: kin-openapi formatted every error at each allOf level) is
+// answered within a few MB; the estimate of a fixtures file sees nodes packed on one line
+// ("- - - 0") and every YAML line break; an unknown key "t" does not hide timeline rules.
+func TestSecondAttackReview(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	chain := strings.Repeat(`{"code":"X","message":"y","innererror":`, 28) + `{"code":"X","message":"y","details":[` +
+		strings.TrimSuffix(strings.Repeat("1,", 19_800), ",") + `]}` + strings.Repeat("}", 28)
+	body := `{"id":"x","operationType":"search","timeline":[{"status":"failed","error":` + chain + `}]}`
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := f.Control(http.MethodPost, "/mock/operations", []byte(body))
+	runtime.ReadMemStats(&after)
+	if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "want an object") {
+		t.Fatalf("%d %.300s", r.Status, r.Body)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("the request allocated %d MB", alloc>>20)
+	}
+	for name, doc := range map[string]string{
+		"dashes": "operations:\n  - " + strings.Repeat("- ", 600_000) + "0\n",
+		"CR":     "operations:\r  - id: a\r" + strings.Repeat("    x: 0\r", 600_000),
+	} {
+		if _, err := mock.ParseFixtures(name, []byte(doc)); err == nil || !strings.Contains(err.Error(), "YAML values, more than") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	r = f.Control(http.MethodPost, "/mock/operations", []byte(`{"id":"x","operationType":"search","t":1,"timeline":[{"status":"running","error":{"code":"X","message":"y"}},{"status":"succeeded"}]}`))
+	if !strings.Contains(string(r.Body), "t: unknown field") || !strings.Contains(string(r.Body), "timeline[0].error: only the last step") {
+		t.Errorf("%d %s", r.Status, r.Body)
 	}
 }

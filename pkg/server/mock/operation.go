@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"slices"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,7 +116,7 @@ func validateOperation(op *Operation, index int) ([]*FieldError, error) {
 // locate (nil for operations built in Go). unknown are the undeclared keys the reader
 // already set aside.
 func validateValue(schema *openapi3.Schema, value any, id string, index int, unknown []problem, locate func([]string) int) (Operation, []*FieldError) {
-	ps := append(unknown, checkSchema(schema, value)...)
+	ps := dedupe(append(unknown, checkSchema(schema, value)...))
 	fes := problemsToFieldErrors(ps, id, index, locate)
 	for _, p := range ps {
 		prune(value, p.pointer)
@@ -139,6 +140,21 @@ func validateValue(schema *openapi3.Schema, value any, id string, index int, unk
 		}
 	}
 	return op, fes
+}
+
+// dedupe keeps the first problem at each pointer: a value the reader set aside (a list
+// where a string belongs) is also missing or null to kin-openapi.
+func dedupe(ps []problem) []problem {
+	seen := make(map[string]bool, len(ps))
+	out := ps[:0:0]
+	for _, p := range ps {
+		key := strings.Join(p.pointer, "/")
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // prune removes the value at pointer from value: a key from its object, an item from its
@@ -174,15 +190,24 @@ func prune(value any, pointer []string) {
 }
 
 // coveredBy reports whether a rule's field lies where a schema problem was found already
-// (the same step, or the id): its verdict would rest on a value set aside.
+// (the same step, the id, or a field that holds it): its verdict would rest on a value set
+// aside. Fields are compared token by token ("t" does not cover "timeline[0]").
 func coveredBy(field string, fes []*FieldError) bool {
-	seg, _, _ := strings.Cut(field, ".")
+	rule := fieldPointer(field)
+	if len(rule) > 2 { // a step's rule: timeline, its index, the field
+		rule = rule[:2]
+	}
 	for _, fe := range fes {
-		if strings.HasPrefix(fe.Field, seg) || strings.HasPrefix(seg, fe.Field) {
+		if tokenPrefix(fieldPointer(fe.Field), rule) || tokenPrefix(rule, fieldPointer(fe.Field)) {
 			return true
 		}
 	}
 	return false
+}
+
+// tokenPrefix reports whether p is a prefix of q, token by token.
+func tokenPrefix(p, q []string) bool {
+	return len(p) <= len(q) && slices.Equal(p, q[:len(p)])
 }
 
 // genericJSON returns v as the generic values kin-openapi validates.

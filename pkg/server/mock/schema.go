@@ -32,8 +32,42 @@ var operationSchema = sync.OnceValues(func() (*openapi3.Schema, error) {
 	if ref == nil || ref.Value == nil {
 		return nil, errors.New("mock: openapi/control.yaml has no ScriptedOperation schema")
 	}
+	flattenAllOf(ref.Value, map[*openapi3.Schema]bool{})
 	return ref.Value, nil
 })
+
+// flattenAllOf replaces, in this private copy of the spec, every property and item that is
+// only "allOf: [X]" (how OpenAPI 3.0 puts a description or readOnly beside a $ref) by X
+// itself. The meaning is the same for validation, and kin-openapi formats every error
+// found under an allOf into text at each level: an error chain of innererrors 28 deep with
+// a list of scalars at the bottom cost 4.7 GB in one 40 KB request.
+func flattenAllOf(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	unwrap := func(ref *openapi3.SchemaRef) *openapi3.SchemaRef {
+		for ref != nil && ref.Value != nil && len(ref.Value.AllOf) == 1 && ref.Value.Type == nil && len(ref.Value.Properties) == 0 && ref.Value.Items == nil {
+			ref = ref.Value.AllOf[0]
+		}
+		return ref
+	}
+	for k, p := range s.Properties {
+		s.Properties[k] = unwrap(p)
+		if s.Properties[k] != nil {
+			flattenAllOf(s.Properties[k].Value, seen)
+		}
+	}
+	if s.Items != nil {
+		s.Items = unwrap(s.Items)
+		flattenAllOf(s.Items.Value, seen)
+	}
+	for _, part := range s.AllOf {
+		if part != nil {
+			flattenAllOf(part.Value, seen)
+		}
+	}
+}
 
 // schemaOrError returns the schema, or why it did not load: the embedded spec is tested to
 // load, so a failure here is a broken build.
@@ -294,7 +328,7 @@ func pointerField(pointer []string) string {
 	if b.Len() == 0 {
 		return "operation"
 	}
-	return b.String()
+	return textutil.Truncate(b.String(), 200) // deep chains (innererror.innererror...) stay readable
 }
 
 // fieldPointer is pointerField's inverse: timeline[2].status -> [timeline 2 status].

@@ -1,10 +1,10 @@
 package mock
 
 import (
-	"slices"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"

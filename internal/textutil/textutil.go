@@ -100,24 +100,8 @@ func SafeJSON(b []byte) []byte {
 // pass, without allocating: decoding costs far more memory than the bytes (a 1 MiB list of
 // {} is a third of a million values), so a bound on values is checked before decoding.
 func CountJSONContainers(data []byte) int {
-	n, inString, escaped := 0, false, false
-	for _, c := range data {
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			if c == '\\' {
-				escaped = true
-			} else if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			n++
-		}
-	}
-	return n
+	containers, _ := countJSON(data)
+	return containers
 }
 
 // Suggest returns the candidate got most likely misspells: one equal to it but for case,
@@ -167,7 +151,15 @@ func EditDistance(a, b string) int {
 // or opens after a '[' (outside strings). A bound on values is checked before decoding,
 // which costs memory per value.
 func CountJSONValues(data []byte) int {
-	n, inString, escaped := 1, false, false
+	_, values := countJSON(data)
+	return values
+}
+
+// countJSON scans data once, outside strings: the objects and arrays, and an upper bound
+// of the values (one, plus one per ',', ':', '[' and '{').
+func countJSON(data []byte) (containers, values int) {
+	values = 1
+	inString, escaped := false, false
 	for _, c := range data {
 		switch {
 		case escaped:
@@ -180,9 +172,12 @@ func CountJSONValues(data []byte) int {
 			}
 		case c == '"':
 			inString = true
-		case c == ',' || c == ':' || c == '[' || c == '{':
-			n++
+		case c == '{' || c == '[':
+			containers++
+			values++
+		case c == ',' || c == ':':
+			values++
 		}
 	}
-	return n
+	return containers, values
 }

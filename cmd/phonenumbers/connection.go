@@ -209,7 +209,7 @@ func (r *tryReporter) Do(req *policy.Request) (*http.Response, error) {
 		r.mu.Lock()
 		r.last = err
 		r.mu.Unlock()
-		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (%s)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(err.Error(), false), r.next(raw, err))
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (%s)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(withoutURL(err).Error(), false), r.next(raw, err))
 	case err == nil && isRetriableStatus(resp.StatusCode):
 		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (%s)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode, r.next(raw, nil))
 	default:
@@ -267,4 +267,14 @@ func checkAccessKeyFlag(key string) error {
 		return fmt.Errorf("--access-key: %w (copy the key from the Azure portal: Keys, Primary key)", err)
 	}
 	return nil
+}
+
+// withoutURL is err without net/http's "Get \"URL\": " wrapper, for a line that names the
+// request already.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

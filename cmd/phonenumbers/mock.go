@@ -223,6 +223,38 @@ func (c *mockCreateCmd) Run(e *env) error {
 }
 
 // readMockInput reads a bounded JSON document from a regular file or standard input.
+// oneOperationExample is what mock create takes.
+const oneOperationExample = `{"id":"purchase_1","operationType":"purchase","timeline":[{"status":"running"},{"status":"succeeded","afterPolls":2}]}`
+
+// checkOneOperation says, before anything is sent, what is wrong with input that is not one
+// JSON operation: where its JSON breaks, or that it is a list or a fixtures file.
+func checkOneOperation(name string, body []byte) error {
+	trimmed := bytes.TrimSpace(body)
+	var probe any
+	err := json.Unmarshal(trimmed, &probe)
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		hint := ""
+		if !bytes.HasPrefix(trimmed, []byte("{")) && !bytes.HasPrefix(trimmed, []byte("[")) {
+			hint = "; a YAML fixtures file of many operations is for serve --fixtures"
+		}
+		return fmt.Errorf("%s is not JSON (%v, at byte %d)%s; want one operation, e.g. %s", name, se, se.Offset, hint, oneOperationExample)
+	case err != nil:
+		return fmt.Errorf("%s is not JSON (%v); want one operation, e.g. %s", name, err, oneOperationExample)
+	}
+	switch v := probe.(type) {
+	case []any:
+		return fmt.Errorf("%s is a list; mock create takes one operation (create each in turn, or load many with serve --fixtures), e.g. %s", name, oneOperationExample)
+	case map[string]any:
+		if _, ok := v["operations"]; ok {
+			return fmt.Errorf("%s is a fixtures file (an operations list); mock create takes one operation, e.g. %s; serve --fixtures loads a file", name, oneOperationExample)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s is not an operation; want one, e.g. %s", name, oneOperationExample)
+}
+
 func readMockInput(e *env, name string) ([]byte, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
@@ -249,10 +281,7 @@ func readMockInput(e *env, name string) ([]byte, error) {
 	if len(body) > maxMockInput {
 		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxMockInput)
 	}
-	if !json.Valid(body) {
-		return nil, fmt.Errorf("%s is not JSON; want one operation, e.g. {\"id\":\"purchase_1\",\"operationType\":\"purchase\",\"timeline\":[{\"status\":\"running\"},{\"status\":\"succeeded\",\"afterPolls\":2}]}", name)
-	}
-	return body, nil
+	return body, checkOneOperation(name, body)
 }
 
 type mockDeleteCmd struct {

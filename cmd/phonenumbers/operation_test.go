@@ -162,3 +162,21 @@ func TestMessagesSayWhereToLook(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckOneOperation(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"id":"a","operationType":"search","timeline":[{"status":"running"}]}`, ""},
+		{`{"id":"a",`, "is not JSON (unexpected end of JSON input"},
+		{`{"id": "a" x}`, "at byte"},
+		{"operations:\n  - id: a\n", "a YAML fixtures file of many operations is for serve --fixtures"},
+		{`[{"id":"a"}]`, "is a list; mock create takes one operation"},
+		{`{"operations":[]}`, "is a fixtures file"},
+		{`"x"`, "is not an operation"},
+	}
+	for _, tt := range tests {
+		err := checkOneOperation("-", []byte(tt.in))
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%q: err %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}

@@ -63,8 +63,11 @@ func checkKey(cred *azcore.KeyCredential) error {
 	if _, err := pl.Do(req); err != nil {
 		return err
 	}
+	if key == "" {
+		return errors.New("client: the access key is empty (copy the key from the Azure portal: Keys, Primary key)")
+	}
 	if _, err := hmacauth.DecodeKey(key); err != nil {
-		return errors.New("client: the access key is not base64 (copy it whole from the Azure portal's Keys page, or the connection string's accesskey=)")
+		return errors.New("client: the access key is not base64 (copy the key from the Azure portal: Keys, Primary key)")
 	}
 	return nil
 }

@@ -206,7 +206,7 @@ func TestKeyCheckedAtConstruction(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("err = %v, want ok %v", err, tt.ok)
 			}
-			if err != nil && (strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "not base64")) {
+			if err != nil && (strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "Keys, Primary key")) {
 				t.Errorf("err = %v", err)
 			}
 		})

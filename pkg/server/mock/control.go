@@ -182,8 +182,9 @@ func jsonSyntax(raw []byte) error {
 	return nil
 }
 
-// invalidOperation is the 400 for an operation that is not valid: every problem, one after
-// the other, the first one's field as the target.
+// invalidOperation is the 400 for an operation that is not valid: every problem in the
+// message, one after the other, and each as an entry of details with its field as the
+// target, so that a program can list them; the first one's field is the target.
 func invalidOperation(err error) *server.APIError {
 	target := ""
 	var fe *FieldError
@@ -191,7 +192,21 @@ func invalidOperation(err error) *server.APIError {
 		target = fe.Field
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join's lines, one per problem
-	return server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+msg), target)
+	e := server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid operation: "+msg), target)
+	var many interface{ Unwrap() []error }
+	if errors.As(err, &many) {
+		var details []types.CommunicationError
+		for _, each := range many.Unwrap() {
+			if errors.As(each, &fe) {
+				field := fe.Field
+				details = append(details, types.CommunicationError{Code: server.CodeInvalidParameter, Message: sentence(fe.Reason), Target: &field})
+			}
+		}
+		if len(details) > 1 {
+			e.Body.Details = &details
+		}
+	}
+	return e
 }
 
 func controlError(e *server.APIError) types.CommunicationErrorResponse {

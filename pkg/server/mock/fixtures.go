@@ -200,6 +200,7 @@ func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) 
 	}
 	for _, fe := range dups {
 		fe.Line = resolve(list.Content[fe.Index]).Line
+		fe.Reason += fmt.Sprintf(", on line %d", resolve(list.Content[fe.dupOf]).Line)
 	}
 	if fes = append(fes, dups...); len(fes) > 0 {
 		sort.SliceStable(fes, func(i, j int) bool { return fes[i].Line < fes[j].Line })
@@ -287,7 +288,11 @@ func parseOperation(data []byte) (Operation, error) {
 func parseNode(data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if strings.Contains(msg, "did not find expected") || strings.Contains(msg, "mapping values are not allowed") {
+			msg += " (YAML: check the indentation of this line against the lines above it)"
+		}
+		return nil, errors.New(msg)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, errors.New("the document is empty; want a mapping")

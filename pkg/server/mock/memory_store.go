@@ -208,7 +208,7 @@ func validateOperations(ops []Operation, skip []bool) ([]*FieldError, error) {
 		}
 		if j, dup := seen[ops[i].ID]; dup {
 			out = append(out, &FieldError{OperationID: ops[i].ID, Index: i, Field: "id",
-				Reason: fmt.Sprintf("duplicates operation #%d", j+1)})
+				Reason: fmt.Sprintf("duplicates operation #%d", j+1), dupOf: j})
 			continue
 		}
 		seen[ops[i].ID] = i

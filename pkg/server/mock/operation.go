@@ -61,6 +61,8 @@ type FieldError struct {
 	Reason string
 	// Line is the field's line in the document it was read from, 0 when unknown.
 	Line int
+
+	dupOf int // for a duplicate id: the index of the operation it duplicates
 }
 
 // Error formats the error so that it names the operation and the field.
@@ -189,16 +191,20 @@ func prune(value any, pointer []string) {
 	}
 }
 
-// coveredBy reports whether a rule's field lies where a schema problem was found already
-// (the same step, the id, or a field that holds it): its verdict would rest on a value set
-// aside. Fields are compared token by token ("t" does not cover "timeline[0]").
+// coveredBy reports whether a rule's verdict would rest on a value the schema refused: the
+// rule's own field or one holding it (timeline, timeline[0], timeline[0].error…), a field
+// under it, or its step's status. A problem elsewhere in the step (its after, say) does
+// not hide the rule: one round of fixes settles both. Fields are compared token by token
+// ("t" does not cover "timeline[0]").
 func coveredBy(field string, fes []*FieldError) bool {
 	rule := fieldPointer(field)
-	if len(rule) > 2 { // a step's rule: timeline, its index, the field
-		rule = rule[:2]
+	var status []string
+	if len(rule) >= 2 && rule[0] == "timeline" {
+		status = []string{rule[0], rule[1], "status"}
 	}
 	for _, fe := range fes {
-		if tokenPrefix(fieldPointer(fe.Field), rule) || tokenPrefix(rule, fieldPointer(fe.Field)) {
+		p := fieldPointer(fe.Field)
+		if tokenPrefix(p, rule) || tokenPrefix(rule, p) || (status != nil && slices.Equal(p, status)) {
 			return true
 		}
 	}

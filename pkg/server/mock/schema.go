@@ -150,7 +150,7 @@ func schemaReason(se *openapi3.SchemaError) string {
 		return fmt.Sprintf("got %q, want %s", textutil.Truncate(got, 64), typeWords(s))
 	case "minLength":
 		if s.MinLength == 1 {
-			return "is required"
+			return "must not be empty"
 		}
 	case "maxLength":
 		got, _ := se.Value.(string)

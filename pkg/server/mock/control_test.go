@@ -162,3 +162,28 @@ func TestNextLinkIsAbsolute(t *testing.T) {
 		t.Errorf("nextLink = %s, want an absolute URL on the request's host", *page.NextLink)
 	}
 }
+
+// TestRefusalListsEveryProblem: a body with several problems is answered with each in
+// details, its field as the target, so that a program can list them.
+func TestRefusalListsEveryProblem(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	r := f.Control(http.MethodPost, "/mock/operations", []byte(`{"id":"a","operationType":"purchse","timeline":[{"status":"running","after":"2x"}]}`))
+	var body struct {
+		Error struct {
+			Target  string `json:"target"`
+			Details []struct {
+				Code, Message, Target string
+			} `json:"details"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusBadRequest {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	var targets []string
+	for _, d := range body.Error.Details {
+		targets = append(targets, d.Target)
+	}
+	if body.Error.Target != "operationType" || strings.Join(targets, ",") != "operationType,timeline[0].after" {
+		t.Errorf("target %q, details %v: %s", body.Error.Target, targets, r.Body)
+	}
+}

@@ -316,7 +316,7 @@ func TestFixtureProblemsInOneRound(t *testing.T) {
 	for _, want := range []string{
 		`line 6: operation "release_d": timeline[0].error: only the last step, and only with status "failed", may carry an error; this is step 1 of 2, with status "running"`,
 		`line 8: operation "release_d": timeline[1].after: got "5 s"`,
-		`line 9: operation "release_d": id: duplicates operation #1`,
+		`line 9: operation "release_d": id: duplicates operation #1, on line 2`,
 		`line 10: operation "release_d": operationType: "serch"`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {

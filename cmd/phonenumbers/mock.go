@@ -30,6 +30,7 @@ type mockCmd struct {
 	Delete  mockDeleteCmd  `cmd:"" help:"Remove an operation."`
 	Reset   mockResetCmd   `cmd:"" help:"Go back to the start-up operations and clear the journal."`
 	Journal mockJournalCmd `cmd:"" help:"Print the recorded requests (JSON)."`
+	Verify  mockVerifyCmd  `cmd:"" help:"Check how many recorded requests match (exit 0) or not (exit 1), as WireMock's verify."`
 }
 
 // maxMockInput bounds what `mock create` reads; the server refuses more than 1 MiB.
@@ -179,7 +180,10 @@ type okStatus struct{}
 func (okStatus) StatusCode() int { return http.StatusOK }
 
 // statusOf guards against a nil response.
-func statusOf(res *controlclient.ListOperationsResponse) answer {
+func statusOf[T any, P interface {
+	*T
+	answer
+}](res P) answer {
 	if res == nil {
 		return okStatus{}
 	}
@@ -339,7 +343,7 @@ func (c *mockJournalCmd) Run(e *env) error {
 		res, err := cl.ClearJournalWithResponse(e.ctx)
 		return finish(e, endpoint, res, bodyOf(res, err), err)
 	}
-	res, err := cl.GetJournalWithResponse(e.ctx)
+	res, err := cl.GetJournalWithResponse(e.ctx, nil)
 	return finish(e, endpoint, res, bodyOf(res, err), err)
 }
 
@@ -362,5 +366,64 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 	case *controlclient.ClearJournalResponse:
 		return r.Body
 	}
+	return nil
+}
+
+type mockVerifyCmd struct {
+	withExitCodes
+	connectionFlags
+	Operation string `help:"Only requests for this operation id." placeholder:"ID"`
+	Method    string `help:"Only requests with this method (GET, DELETE, any case)."`
+	Status    int    `help:"Only requests answered with this status."`
+	Count     *int   `help:"Exactly this many must match." xor:"n"`
+	AtLeast   *int   `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
+}
+
+// Run asks the journal for the matching requests and compares their number, printing them.
+func (c *mockVerifyCmd) Run(e *env) error {
+	if (c.Count != nil && *c.Count < 0) || (c.AtLeast != nil && *c.AtLeast < 0) {
+		return &exitError{code: exitUsage, err: errors.New("--count and --at-least must not be negative")}
+	}
+	cl, endpoint, err := c.controlClient()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	var p control.GetJournalParams
+	if c.Operation != "" {
+		p.Operation = &c.Operation
+	}
+	if c.Method != "" {
+		p.Method = &c.Method
+	}
+	if c.Status != 0 {
+		p.Status = &c.Status
+	}
+	res, err := cl.GetJournalWithResponse(e.ctx, &p)
+	if err != nil || res.JSON200 == nil {
+		var body []byte
+		if res != nil {
+			body = res.Body
+		}
+		return finish(e, endpoint, statusOf(res), body, err)
+	}
+	got := len(res.JSON200.Entries)
+	for _, en := range res.JSON200.Entries {
+		q := ""
+		if en.Query != nil && *en.Query != "" {
+			q = "?" + *en.Query
+		}
+		fmt.Fprintf(e.stdout, "%s %s %s%s -> %d\n", en.Time.Format(time.RFC3339Nano), textutil.Printable(en.Method, false), textutil.Printable(en.Path, false), textutil.Printable(q, false), en.Status)
+	}
+	want, ok := "at least 1", got >= 1
+	switch {
+	case c.Count != nil:
+		want, ok = fmt.Sprintf("exactly %d", *c.Count), got == *c.Count
+	case c.AtLeast != nil:
+		want, ok = fmt.Sprintf("at least %d", *c.AtLeast), got >= *c.AtLeast
+	}
+	if !ok {
+		return &exitError{code: exitFailure, err: fmt.Errorf("%d recorded requests match, want %s (the journal keeps the most recent ones)", got, want)}
+	}
+	fmt.Fprintf(e.stderr, "phonenumbers: %d recorded requests match (%s)\n", got, want)
 	return nil
 }

@@ -180,3 +180,34 @@ func TestCheckOneOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestMockVerify: mock verify exits 0 when the journal holds what was asked for and 1 with
+// the count otherwise, printing the matching requests.
+func TestMockVerify(t *testing.T) {
+	base, _ := startServe(t, serveCmd{})
+	for range 2 {
+		if code, _, stderr := runCLI(t, "operation", "get", "search-my-operation-id", "--endpoint", base); code != 0 {
+			t.Fatalf("get: %s", stderr)
+		}
+	}
+	tests := []struct {
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"--operation", "search-my-operation-id", "--count", "2"}, 0, "2 recorded requests match (exactly 2)"},
+		{[]string{"--operation", "search-my-operation-id", "--method", "get", "--status", "200"}, 0, "match (at least 1)"},
+		{[]string{"--operation", "search-my-operation-id", "--at-least", "3"}, 1, "2 recorded requests match, want at least 3"},
+		{[]string{"--operation", "other"}, 1, "0 recorded requests match, want at least 1"},
+		{[]string{"--method", "DELETE", "--count", "0"}, 0, "0 recorded requests match (exactly 0)"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, append([]string{"mock", "verify", "--endpoint", base}, tt.args...)...)
+		if code != tt.wantCode || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d (want %d):\n%s%s", tt.args, code, tt.wantCode, stdout, stderr)
+		}
+		if tt.wantCode == 0 && strings.Contains(tt.want, "exactly 2") && strings.Count(stdout, "GET /phoneNumbers/operations/search-my-operation-id?") != 2 {
+			t.Errorf("matching requests not printed:\n%s", stdout)
+		}
+	}
+}

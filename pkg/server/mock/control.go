@@ -298,10 +298,13 @@ func (cs *controlService) Reset(context.Context, control.ResetRequestObject) (co
 }
 
 // GetJournal returns the recorded requests.
-func (cs *controlService) GetJournal(context.Context, control.GetJournalRequestObject) (control.GetJournalResponseObject, error) {
-	entries := cs.journal.Entries()
-	out := control.GetJournal200JSONResponse{Entries: make([]control.JournalEntry, len(entries))}
-	for i, e := range entries {
+func (cs *controlService) GetJournal(_ context.Context, req control.GetJournalRequestObject) (control.GetJournalResponseObject, error) {
+	match := journalFilter(req.Params)
+	out := control.GetJournal200JSONResponse{Entries: []control.JournalEntry{}}
+	for _, e := range cs.journal.Entries() {
+		if !match(e) {
+			continue
+		}
 		ce := control.JournalEntry{Time: e.Time, Method: e.Method, Path: e.Path, Status: e.Status}
 		if e.Query != "" {
 			ce.Query = &e.Query
@@ -312,9 +315,36 @@ func (cs *controlService) GetJournal(context.Context, control.GetJournalRequestO
 		if len(e.Headers) > 0 {
 			ce.Headers = &e.Headers
 		}
-		out.Entries[i] = ce
+		out.Entries = append(out.Entries, ce)
 	}
 	return out, nil
+}
+
+// journalFilter returns whether an entry matches every parameter given.
+func journalFilter(p control.GetJournalParams) func(JournalEntry) bool {
+	return func(e JournalEntry) bool {
+		switch {
+		case p.Operation != nil && JournalOperationID(e.Path) != *p.Operation:
+			return false
+		case p.Method != nil && !strings.EqualFold(e.Method, *p.Method):
+			return false
+		case p.Status != nil && e.Status != *p.Status:
+			return false
+		case p.Since != nil && e.Time.Before(*p.Since):
+			return false
+		}
+		return true
+	}
+}
+
+// JournalOperationID is the operation id a journaled path (decoded, as the journal keeps
+// it) addresses, /phoneNumbers/operations/{id}; "" for other paths.
+func JournalOperationID(path string) string {
+	rest, ok := strings.CutPrefix(path, "/phoneNumbers/operations/")
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return ""
+	}
+	return rest
 }
 
 // ClearJournal forgets the recorded requests.

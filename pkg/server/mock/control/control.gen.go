@@ -111,6 +111,21 @@ type TimelineStep struct {
 // Error The Communication Services error response.
 type Error = externalRef0.CommunicationErrorResponse
 
+// GetJournalParams defines parameters for GetJournal.
+type GetJournalParams struct {
+	// Operation Only requests for this operation id (GET or DELETE of /phoneNumbers/operations/{id}).
+	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
+
+	// Method Only requests with this HTTP method (any letter case).
+	Method *string `form:"method,omitempty" json:"method,omitempty"`
+
+	// Status Only requests answered with this HTTP status.
+	Status *int `form:"status,omitempty" json:"status,omitempty"`
+
+	// Since Only requests received at or after this time.
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+}
+
 // ListOperationsParams defines parameters for ListOperations.
 type ListOperationsParams struct {
 	// Limit The most operations on a page (1 to 1000).
@@ -130,7 +145,7 @@ type ServerInterface interface {
 	ClearJournal(ctx echo.Context) error
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
 	// (GET /mock/journal)
-	GetJournal(ctx echo.Context) error
+	GetJournal(ctx echo.Context, params GetJournalParams) error
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx echo.Context, params ListOperationsParams) error
@@ -166,8 +181,38 @@ func (w *ServerInterfaceWrapper) ClearJournal(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) GetJournal(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetJournalParams
+	// ------------- Optional query parameter "operation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operation", ctx.QueryParams(), &params.Operation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operation: %s", err))
+	}
+
+	// ------------- Optional query parameter "method" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "method", ctx.QueryParams(), &params.Method, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter method: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetJournal(ctx)
+	err = w.Handler.GetJournal(ctx, params)
 	return err
 }
 
@@ -338,6 +383,7 @@ func (response ClearJournaldefaultJSONResponse) VisitClearJournalResponse(w http
 }
 
 type GetJournalRequestObject struct {
+	Params GetJournalParams
 }
 
 type GetJournalResponseObject interface {
@@ -618,8 +664,10 @@ func (sh *strictHandler) ClearJournal(ctx echo.Context) error {
 }
 
 // GetJournal operation middleware
-func (sh *strictHandler) GetJournal(ctx echo.Context) error {
+func (sh *strictHandler) GetJournal(ctx echo.Context, params GetJournalParams) error {
 	var request GetJournalRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetJournal(ctx.Request().Context(), request.(GetJournalRequestObject))

@@ -105,10 +105,12 @@ type ClientInterface interface {
 	// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
 	// with another `--journal-size`). Refused requests are recorded too, with the status
 	// they were answered with, so a failing signature shows. Control requests are not
-	// recorded, and of the Authorization header only the scheme is kept.
+	// recorded, and of the Authorization header only the scheme is kept. The query
+	// parameters narrow the entries to those matching every one given (as WireMock's
+	// verify does), so that a test can ask what a client sent.
 	//
 	// Corresponds with GET /mock/journal (the `GetJournal` operationId).
-	GetJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetJournal(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	//
@@ -211,11 +213,13 @@ func (c *Client) ClearJournal(ctx context.Context, reqEditors ...RequestEditorFn
 // recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
 // with another `--journal-size`). Refused requests are recorded too, with the status
 // they were answered with, so a failing signature shows. Control requests are not
-// recorded, and of the Authorization header only the scheme is kept.
+// recorded, and of the Authorization header only the scheme is kept. The query
+// parameters narrow the entries to those matching every one given (as WireMock's
+// verify does), so that a test can ask what a client sent.
 //
 // Corresponds with GET /mock/journal (the `GetJournal` operationId).
-func (c *Client) GetJournal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetJournalRequest(c.Server)
+func (c *Client) GetJournal(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJournalRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +394,7 @@ func NewClearJournalRequest(server string) (*http.Request, error) {
 }
 
 // NewGetJournalRequest constructs an http.Request for the GetJournal method
-func NewGetJournalRequest(server string) (*http.Request, error) {
+func NewGetJournalRequest(server string, params *GetJournalParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -406,6 +410,69 @@ func NewGetJournalRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Operation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "operation", *params.Operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Method != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "method", *params.Method, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Since != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -677,12 +744,14 @@ type ClientWithResponsesInterface interface {
 	// recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
 	// with another `--journal-size`). Refused requests are recorded too, with the status
 	// they were answered with, so a failing signature shows. Control requests are not
-	// recorded, and of the Authorization header only the scheme is kept.
+	// recorded, and of the Authorization header only the scheme is kept. The query
+	// parameters narrow the entries to those matching every one given (as WireMock's
+	// verify does), so that a test can ask what a client sent.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /mock/journal (the `GetJournal` operationId).
-	GetJournalWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetJournalResponse, error)
+	GetJournalWithResponse(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*GetJournalResponse, error)
 
 	// ListOperationsWithResponse Lists the stored operations with their current state, one page at a time.
 	//
@@ -1106,13 +1175,15 @@ func (c *ClientWithResponses) ClearJournalWithResponse(ctx context.Context, reqE
 // recent ones, up to the journal's size (1000 unless `phonenumbers serve` was started
 // with another `--journal-size`). Refused requests are recorded too, with the status
 // they were answered with, so a failing signature shows. Control requests are not
-// recorded, and of the Authorization header only the scheme is kept.
+// recorded, and of the Authorization header only the scheme is kept. The query
+// parameters narrow the entries to those matching every one given (as WireMock's
+// verify does), so that a test can ask what a client sent.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /mock/journal (the `GetJournal` operationId).
-func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetJournalResponse, error) {
-	rsp, err := c.GetJournal(ctx, reqEditors...)
+func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*GetJournalResponse, error) {
+	rsp, err := c.GetJournal(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

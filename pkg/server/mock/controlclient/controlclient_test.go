@@ -58,7 +58,7 @@ func TestSignedControlClient(t *testing.T) {
 	if err != nil || del.StatusCode() != http.StatusNoContent {
 		t.Fatalf("delete: %v %d", err, del.StatusCode())
 	}
-	journal, err := c.GetJournalWithResponse(ctx)
+	journal, err := c.GetJournalWithResponse(ctx, nil)
 	if err != nil || journal.JSON200 == nil {
 		t.Fatalf("journal: %v", err)
 	}

@@ -1,0 +1,207 @@
+// Package mocktest runs the complete phonenumbers mock in-process for go test, in the spirit
+// of net/http/httptest: New starts it on a loopback port with the operations (and access
+// key) a test gives, registers its shutdown with t.Cleanup, and hands back the endpoint, a
+// ready *client.Client and a control client; failures report through t.
+//
+//	func TestPurchase(t *testing.T) {
+//		m := mocktest.New(t, &mocktest.Options{Operations: ops, AccessKey: mocktest.TestKey})
+//		... code under test calls m.Endpoint, or uses m.Client ...
+//		m.AssertRequests(t, mocktest.Query{Operation: "purchase_1", Method: "GET"}, 3)
+//	}
+//
+// Use it for what crosses the wire (status codes, headers, signatures, lifecycles, the
+// requests a client sent); for one function's logic without a network, pkg/client/fake.
+package mocktest
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/client"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
+)
+
+// TestKey is a base64 access key for tests: Options.AccessKey = TestKey makes the mock
+// require HMAC-SHA256 signatures, as the live service does.
+const TestKey = "bW9ja3Rlc3QtYWNjZXNzLWtleS1ub3QtYS1zZWNyZXQ="
+
+// Options configures New; nil means the defaults.
+type Options struct {
+	// Operations are the operations served. Default: mock.DefaultOperations().
+	Operations []mock.Operation
+	// FixturesFile, when set, loads the operations from a fixtures file instead.
+	FixturesFile string
+	// AccessKey, when set, is the base64 key requests must be signed with.
+	AccessKey string
+	// Now is the clock timelines run on (default time.Now): a test can step time instead
+	// of sleeping.
+	Now func() time.Time
+	// ClientOptions configure Client (its endpoint and credential are the mock's).
+	ClientOptions *client.ClientOptions
+}
+
+// Server is a running mock.
+type Server struct {
+	// Endpoint is the mock's base URL, http://127.0.0.1:PORT.
+	Endpoint string
+	// AccessKey is the key requests must be signed with, "" for an open mock.
+	AccessKey string
+	// Client is a client of the mock (signing with AccessKey when set).
+	Client *client.Client
+	// Control is a typed client of the control API (/mock), signing when keyed.
+	Control *controlclient.ClientWithResponses
+	// Store is the mock's store, for what the control API does not show.
+	Store *mock.MemoryStore
+}
+
+// New starts the mock and registers its shutdown with t.Cleanup. Any failure to start ends
+// the test with t.Fatal.
+func New(t testing.TB, opts *Options) *Server {
+	t.Helper()
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	ops := o.Operations
+	if o.FixturesFile != "" {
+		var err error
+		if ops, err = mock.LoadFixtures(o.FixturesFile); err != nil {
+			t.Fatalf("mocktest: %v", err)
+		}
+	}
+	if ops == nil {
+		ops = mock.DefaultOperations()
+	}
+	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{Now: o.Now})
+	if err != nil {
+		t.Fatalf("mocktest: %v", err)
+	}
+	h, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: o.AccessKey, Now: o.Now}})
+	if err != nil {
+		t.Fatalf("mocktest: %v", err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	s := &Server{Endpoint: ts.URL, AccessKey: o.AccessKey, Store: store}
+	if s.Client, err = newClient(ts.URL, o.AccessKey, o.ClientOptions); err != nil {
+		t.Fatalf("mocktest: client: %v", err)
+	}
+	var doer controlclient.HttpRequestDoer = ts.Client()
+	if o.AccessKey != "" {
+		if doer, err = controlclient.NewSigningDoer(o.AccessKey, ts.Client()); err != nil {
+			t.Fatalf("mocktest: control client: %v", err)
+		}
+	}
+	if s.Control, err = controlclient.NewClientWithResponses(ts.URL, controlclient.WithHTTPClient(doer)); err != nil {
+		t.Fatalf("mocktest: control client: %v", err)
+	}
+	return s
+}
+
+func newClient(endpoint, key string, opts *client.ClientOptions) (*client.Client, error) {
+	if key == "" {
+		return client.NewClientWithNoCredential(endpoint, opts)
+	}
+	return client.NewClientWithKeyCredential(endpoint, azcore.NewKeyCredential(key), opts)
+}
+
+// Query selects journaled requests; the zero value selects every one.
+type Query struct {
+	// Operation is the operation id requested (GET or DELETE of its path).
+	Operation string
+	// Method is the HTTP method, any letter case.
+	Method string
+	// Status is the status the mock answered with.
+	Status int
+	// Since selects requests received at or after it.
+	Since time.Time
+}
+
+// Requests returns the journaled requests q selects, oldest first (the journal keeps the
+// last 1000). A failure to ask ends the test.
+func (s *Server) Requests(t testing.TB, q Query) []control.JournalEntry {
+	t.Helper()
+	var p control.GetJournalParams
+	if q.Operation != "" {
+		p.Operation = &q.Operation
+	}
+	if q.Method != "" {
+		p.Method = &q.Method
+	}
+	if q.Status != 0 {
+		p.Status = &q.Status
+	}
+	if !q.Since.IsZero() {
+		p.Since = &q.Since
+	}
+	res, err := s.Control.GetJournalWithResponse(context.Background(), &p)
+	if err != nil {
+		t.Fatalf("mocktest: journal: %v", err)
+	}
+	if res.JSON200 == nil {
+		t.Fatalf("mocktest: journal: HTTP %d %s", res.StatusCode(), res.Body)
+	}
+	return res.JSON200.Entries
+}
+
+// AssertRequests fails the test, listing the journal, unless exactly n requests match q.
+func (s *Server) AssertRequests(t testing.TB, q Query, n int) {
+	t.Helper()
+	if got := s.Requests(t, q); len(got) != n {
+		t.Errorf("mocktest: %d requests match %s, want %d; the journal:\n%s", len(got), q, n, s.journalText(t))
+	}
+}
+
+// AssertAtLeast fails the test, listing the journal, unless at least n requests match q.
+func (s *Server) AssertAtLeast(t testing.TB, q Query, n int) {
+	t.Helper()
+	if got := s.Requests(t, q); len(got) < n {
+		t.Errorf("mocktest: %d requests match %s, want at least %d; the journal:\n%s", len(got), q, n, s.journalText(t))
+	}
+}
+
+// String describes the query for a failure message.
+func (q Query) String() string {
+	var parts []string
+	if q.Method != "" {
+		parts = append(parts, "method "+q.Method)
+	}
+	if q.Operation != "" {
+		parts = append(parts, fmt.Sprintf("operation %q", q.Operation))
+	}
+	if q.Status != 0 {
+		parts = append(parts, fmt.Sprintf("status %d", q.Status))
+	}
+	if !q.Since.IsZero() {
+		parts = append(parts, "since "+q.Since.Format(time.RFC3339Nano))
+	}
+	if len(parts) == 0 {
+		return "(any request)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// journalText is the whole journal, a line a request.
+func (s *Server) journalText(t testing.TB) string {
+	var b strings.Builder
+	for _, e := range s.Requests(t, Query{}) {
+		q := ""
+		if e.Query != nil && *e.Query != "" {
+			q = "?" + *e.Query
+		}
+		fmt.Fprintf(&b, "\t%s %s %s%s -> %d\n", e.Time.Format("15:04:05.000"), e.Method, e.Path, q, e.Status)
+	}
+	if b.Len() == 0 {
+		return "\t(empty)\n"
+	}
+	return b.String()
+}

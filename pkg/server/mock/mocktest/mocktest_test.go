@@ -1,0 +1,61 @@
+package mocktest_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/mocktest"
+)
+
+// recordingT records what a helper reports, for testing the helpers' failures.
+type recordingT struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recordingT) Helper()                      {}
+func (r *recordingT) Errorf(f string, args ...any) { r.errors = append(r.errors, f) }
+
+func TestMockAndVerify(t *testing.T) {
+	m := mocktest.New(t, &mocktest.Options{AccessKey: mocktest.TestKey})
+	ctx := context.Background()
+	if _, err := m.Client.GetOperation(ctx, "search-my-operation-id", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Client.GetOperation(ctx, "nope", nil); err == nil {
+		t.Fatal("an unknown id answered")
+	}
+	// Unsigned: the mock refuses it, and the journal keeps the 401.
+	res, err := http.Get(m.Endpoint + "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	tests := []struct {
+		q    mocktest.Query
+		want int
+	}{
+		{mocktest.Query{}, 3},
+		{mocktest.Query{Operation: "search-my-operation-id"}, 2},
+		{mocktest.Query{Operation: "search-my-operation-id", Status: 200}, 1},
+		{mocktest.Query{Status: 401}, 1},
+		{mocktest.Query{Method: "delete"}, 0},
+		{mocktest.Query{Operation: "nope", Status: 404}, 1},
+	}
+	for _, tt := range tests {
+		m.AssertRequests(t, tt.q, tt.want)
+	}
+	m.AssertAtLeast(t, mocktest.Query{Method: "get"}, 3)
+
+	// A failing assertion names the query and lists the journal.
+	rec := &recordingT{TB: t}
+	m.AssertRequests(rec, mocktest.Query{Operation: "search-my-operation-id"}, 5)
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "the journal") {
+		t.Errorf("failure report: %q", rec.errors)
+	}
+	if cs, err := m.Control.ListOperationsWithResponse(ctx, nil); err != nil || cs.JSON200 == nil || len(cs.JSON200.Operations) != 5 {
+		t.Errorf("control client: %v %v", err, cs)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
@@ -185,5 +187,34 @@ func TestRefusalListsEveryProblem(t *testing.T) {
 	}
 	if body.Error.Target != "operationType" || strings.Join(targets, ",") != "operationType,timeline[0].after" {
 		t.Errorf("target %q, details %v: %s", body.Error.Target, targets, r.Body)
+	}
+}
+
+// TestJournalQuery: the journal narrows to the requests matching every parameter given;
+// a malformed parameter is a 400 naming it.
+func TestJournalQuery(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	f.Get("search-my-operation-id")
+	start := f.Clock.Now()
+	f.Clock.Advance(time.Second)
+	f.Get("search-my-operation-id")
+	tests := []struct {
+		query  string
+		status int
+		n      int
+	}{
+		{"", 200, 2},
+		{"operation=search-my-operation-id&method=get&status=200", 200, 2},
+		{"since=" + url.QueryEscape(start.Add(time.Millisecond).Format(time.RFC3339Nano)), 200, 1},
+		{"operation=other", 200, 0},
+		{"status=abc", 400, 0},
+	}
+	for _, tt := range tests {
+		r := f.Control(http.MethodGet, "/mock/journal?"+tt.query, nil)
+		var j control.Journal
+		_ = json.Unmarshal(r.Body, &j)
+		if r.Status != tt.status || (r.Status == 200 && len(j.Entries) != tt.n) {
+			t.Errorf("?%s: %d, %d entries (want %d, %d): %s", tt.query, r.Status, len(j.Entries), tt.status, tt.n, r.Body)
+		}
 	}
 }

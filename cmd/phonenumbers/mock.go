@@ -370,13 +370,18 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 }
 
 type mockVerifyCmd struct {
-	withExitCodes
 	connectionFlags
-	Operation string `help:"Only requests for this operation id." placeholder:"ID"`
-	Method    string `help:"Only requests with this method (GET, DELETE, any case)."`
-	Status    int    `help:"Only requests answered with this status."`
+	Operation string    `help:"Only requests for this operation id." placeholder:"ID"`
+	Method    string    `help:"Only requests with this method (GET, DELETE, any case)."`
+	Status    int       `help:"Only requests answered with this status."`
+	Since     time.Time `help:"Only requests received at or after this time (RFC 3339, as the journal prints them)." placeholder:"TIME"`
 	Count     *int   `help:"Exactly this many must match." xor:"n"`
 	AtLeast   *int   `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
+}
+
+// Help lists verify's exit codes.
+func (mockVerifyCmd) Help() string {
+	return "Exit codes: 0 as many recorded requests match as asked; 1 another number does (or the server answered an error or could not be reached); 2 usage error."
 }
 
 // Run asks the journal for the matching requests and compares their number, printing them.
@@ -397,6 +402,9 @@ func (c *mockVerifyCmd) Run(e *env) error {
 	}
 	if c.Status != 0 {
 		p.Status = &c.Status
+	}
+	if !c.Since.IsZero() {
+		p.Since = &c.Since
 	}
 	res, err := cl.GetJournalWithResponse(e.ctx, &p)
 	if err != nil || res.JSON200 == nil {
@@ -422,8 +430,37 @@ func (c *mockVerifyCmd) Run(e *env) error {
 		want, ok = fmt.Sprintf("at least %d", *c.AtLeast), got >= *c.AtLeast
 	}
 	if !ok {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%d recorded requests match, want %s (the journal keeps the most recent ones)", got, want)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s match %s, want %s (the journal keeps the most recent ones)", requestCount(got), c.filter(), want)}
 	}
-	fmt.Fprintf(e.stderr, "phonenumbers: %d recorded requests match (%s)\n", got, want)
+	fmt.Fprintf(e.stderr, "phonenumbers: %s match %s (%s)\n", requestCount(got), c.filter(), want)
 	return nil
+}
+
+// requestCount writes n recorded requests, in the singular for one.
+func requestCount(n int) string {
+	if n == 1 {
+		return "1 recorded request"
+	}
+	return fmt.Sprintf("%d recorded requests", n)
+}
+
+// filter describes what verify asked for.
+func (c *mockVerifyCmd) filter() string {
+	var parts []string
+	if c.Method != "" {
+		parts = append(parts, "method "+textutil.Printable(textutil.Truncate(c.Method, 16), false))
+	}
+	if c.Operation != "" {
+		parts = append(parts, "operation "+textutil.QuoteID(c.Operation))
+	}
+	if c.Status != 0 {
+		parts = append(parts, fmt.Sprintf("status %d", c.Status))
+	}
+	if !c.Since.IsZero() {
+		parts = append(parts, "since "+c.Since.Format(time.RFC3339Nano))
+	}
+	if len(parts) == 0 {
+		return "(any request)"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -195,11 +195,12 @@ func TestMockVerify(t *testing.T) {
 		wantCode int
 		want     string
 	}{
-		{[]string{"--operation", "search-my-operation-id", "--count", "2"}, 0, "2 recorded requests match (exactly 2)"},
-		{[]string{"--operation", "search-my-operation-id", "--method", "get", "--status", "200"}, 0, "match (at least 1)"},
-		{[]string{"--operation", "search-my-operation-id", "--at-least", "3"}, 1, "2 recorded requests match, want at least 3"},
-		{[]string{"--operation", "other"}, 1, "0 recorded requests match, want at least 1"},
-		{[]string{"--method", "DELETE", "--count", "0"}, 0, "0 recorded requests match (exactly 0)"},
+		{[]string{"--operation", "search-my-operation-id", "--count", "2"}, 0, `2 recorded requests match operation "search-my-operation-id" (exactly 2)`},
+		{[]string{"--operation", "search-my-operation-id", "--method", "get", "--status", "200"}, 0, "match method get, operation"},
+		{[]string{"--operation", "search-my-operation-id", "--at-least", "3"}, 1, "2 recorded requests match operation \"search-my-operation-id\", want at least 3"},
+		{[]string{"--operation", "other"}, 1, "0 recorded requests match operation \"other\", want at least 1"},
+		{[]string{"--method", "DELETE", "--count", "0"}, 0, "0 recorded requests match method DELETE (exactly 0)"},
+		{[]string{"--since", "2999-01-01T00:00:00Z", "--count", "0"}, 0, "since 2999-01-01T00:00:00Z (exactly 0)"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, append([]string{"mock", "verify", "--endpoint", base}, tt.args...)...)

@@ -25,7 +25,7 @@ type OperationPollerOptions struct {
 	// PollUntilDone default). Zero means DefaultPollFrequency. azcore refuses less than one
 	// second; this poller allows it against a loopback endpoint only (a local mock such as
 	// `phonenumbers serve`, where a scripted lifecycle of a few polls would otherwise take
-	// seconds each) and returns an error for any other endpoint.
+	// seconds each); for any other endpoint PollUntilDone returns an error saying so.
 	Frequency time.Duration
 	// OnPoll, when set, is called with the operation after every successful poll, e.g. to
 	// report status changes. It runs on the polling goroutine.

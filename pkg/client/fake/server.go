@@ -11,10 +11,12 @@
 //	c, _ := client.NewClientWithKeyCredential("https://contoso.communication.azure.com", cred,
 //		&client.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: fake.NewServerTransport(&srv)}})
 //
-// Requests go through the client's whole pipeline (signing, retries, telemetry) before they
-// reach the fake, so a test sees what production sends; nothing goes over the network.
-// For the wire itself (status codes, headers, lifecycles, signatures) use
-// pkg/server/mock/mocktest, which runs the real mock in-process.
+// Requests go through the client's whole pipeline (signing, the retry policy, telemetry)
+// before they reach the fake, so a test sees what production sends; nothing goes over the
+// network. As with every azcore fake, an error responder's *azcore.ResponseError is final
+// (never retried) and carries no body, so AsCommunicationError finds no target, details or
+// innererror in it. For retries, error bodies and the wire itself (status codes, headers,
+// lifecycles, signatures) use pkg/server/mock/mocktest, which runs the real mock in-process.
 package fake
 
 import (

@@ -43,7 +43,8 @@ type Options struct {
 	// AccessKey, when set, is the base64 key requests must be signed with.
 	AccessKey string
 	// Now is the clock timelines run on (default time.Now): a test can step time instead
-	// of sleeping.
+	// of sleeping. The journal stamps requests with it too, so Query.Since is a time of
+	// this clock.
 	Now func() time.Time
 	// ClientOptions configure Client (its endpoint and credential are the mock's).
 	ClientOptions *client.ClientOptions
@@ -122,7 +123,7 @@ type Query struct {
 	Method string
 	// Status is the status the mock answered with.
 	Status int
-	// Since selects requests received at or after it.
+	// Since selects requests received at or after it, by the mock's clock (Options.Now).
 	Since time.Time
 }
 
@@ -157,7 +158,7 @@ func (s *Server) Requests(t testing.TB, q Query) []control.JournalEntry {
 func (s *Server) AssertRequests(t testing.TB, q Query, n int) {
 	t.Helper()
 	if got := s.Requests(t, q); len(got) != n {
-		t.Errorf("mocktest: %d requests match %s, want %d; the journal:\n%s", len(got), q, n, s.journalText(t))
+		t.Errorf("mocktest: %d requests match %s, want %d; the journal:\n%s", len(got), q, n, s.journalText(t, q))
 	}
 }
 
@@ -165,7 +166,7 @@ func (s *Server) AssertRequests(t testing.TB, q Query, n int) {
 func (s *Server) AssertAtLeast(t testing.TB, q Query, n int) {
 	t.Helper()
 	if got := s.Requests(t, q); len(got) < n {
-		t.Errorf("mocktest: %d requests match %s, want at least %d; the journal:\n%s", len(got), q, n, s.journalText(t))
+		t.Errorf("mocktest: %d requests match %s, want at least %d; the journal:\n%s", len(got), q, n, s.journalText(t, q))
 	}
 }
 
@@ -190,18 +191,43 @@ func (q Query) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// journalText is the whole journal, a line a request.
-func (s *Server) journalText(t testing.TB) string {
+// maxJournalLines is how many of the latest requests a failure lists.
+const maxJournalLines = 50
+
+// journalText is the journal's latest requests, a line each, those matching q marked.
+func (s *Server) journalText(t testing.TB, q Query) string {
+	all := s.Requests(t, Query{})
+	matching := map[string]bool{}
+	for _, e := range s.Requests(t, q) {
+		matching[entryKey(e)] = true
+	}
 	var b strings.Builder
-	for _, e := range s.Requests(t, Query{}) {
-		q := ""
+	if len(all) > maxJournalLines {
+		fmt.Fprintf(&b, "\t(%d earlier requests not shown)\n", len(all)-maxJournalLines)
+		all = all[len(all)-maxJournalLines:]
+	}
+	for _, e := range all {
+		query := ""
 		if e.Query != nil && *e.Query != "" {
-			q = "?" + *e.Query
+			query = "?" + *e.Query
 		}
-		fmt.Fprintf(&b, "\t%s %s %s%s -> %d\n", e.Time.Format("15:04:05.000"), e.Method, e.Path, q, e.Status)
+		mark := " "
+		if matching[entryKey(e)] {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "\t%s %s %s %s%s -> %d\n", mark, e.Time.Format("15:04:05.000"), e.Method, e.Path, query, e.Status)
 	}
 	if b.Len() == 0 {
 		return "\t(empty)\n"
 	}
-	return b.String()
+	return b.String() + "\t(* matches the query)\n"
+}
+
+// entryKey identifies a journal entry for marking.
+func entryKey(e control.JournalEntry) string {
+	q := ""
+	if e.Query != nil {
+		q = *e.Query
+	}
+	return fmt.Sprintf("%d|%s|%s|%s|%d", e.Time.UnixNano(), e.Method, e.Path, q, e.Status)
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
-	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
@@ -43,6 +42,11 @@ const mockTimeout = time.Minute
 // thousands of operations, so a server that keeps sending nextLink is not one to trust.
 const maxListPages = 200
 
+// maxControlAnswerBytes bounds one control-API answer. The journal is the largest: 1,000
+// entries of up to ~3.5 KiB of cut fields each, which JSON's escapes of control characters
+// can grow sixfold.
+const maxControlAnswerBytes = 32 << 20
+
 // maxListBytes bounds the pages mock list holds to print them as one list: the whole
 // default store (10,000 operations) is a few MiB.
 const maxListBytes = 64 << 20
@@ -61,7 +65,7 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 		return nil, "", err
 	}
 	// The same bounds as the API client: a few MiB per answer, and a deadline.
-	hc.Transport = httpguard.LimitBodies(hc.Transport, client.DefaultMaxResponseBytes)
+	hc.Transport = httpguard.LimitBodies(hc.Transport, maxControlAnswerBytes)
 	hc.Timeout = mockTimeout
 	var doer controlclient.HttpRequestDoer = hc
 	if t.auth == authKey {

@@ -2,9 +2,7 @@ package client
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
@@ -27,8 +25,8 @@ type CancelOperationResponse struct{}
 func (c *Client) CancelOperation(ctx context.Context, operationID string, _ *CancelOperationOptions) (_ CancelOperationResponse, err error) {
 	ctx, endSpan := runtime.StartSpan(ctx, "Client.CancelOperation", c.azClient.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	if strings.TrimSpace(operationID) == "" {
-		return CancelOperationResponse{}, errors.New("client: operationID must not be empty")
+	if err := checkOperationID(operationID); err != nil {
+		return CancelOperationResponse{}, err
 	}
 	resp, err := c.gen.PhoneNumbersCancelOperation(ctx, operationID, &types.PhoneNumbersCancelOperationParams{APIVersion: c.apiVersion})
 	if err != nil {

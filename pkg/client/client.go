@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -218,8 +217,8 @@ func (c *Client) GetOperation(ctx context.Context, operationID string, _ *GetOpe
 	// it: without StartSpan the pipeline would send the request untraced.
 	ctx, endSpan := runtime.StartSpan(ctx, "Client.GetOperation", c.azClient.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	if strings.TrimSpace(operationID) == "" {
-		return GetOperationResponse{}, errors.New("client: operationID must not be empty")
+	if err := checkOperationID(operationID); err != nil {
+		return GetOperationResponse{}, err
 	}
 	resp, err := c.gen.PhoneNumbersGetOperation(ctx, operationID, &types.PhoneNumbersGetOperationParams{APIVersion: c.apiVersion})
 	if err != nil {

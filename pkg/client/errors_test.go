@@ -135,3 +135,23 @@ func TestRetryBudgetExhausted(t *testing.T) {
 		t.Errorf("%d attempts, want 1 + 3 retries", n)
 	}
 }
+
+// TestDotIDsRefused: "." and ".." would be resolved as path segments (GET /phoneNumbers/),
+// so the client refuses them as it refuses an empty id.
+func TestDotIDsRefused(t *testing.T) {
+	c, err := client.NewClientWithNoCredential("http://127.0.0.1:1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"", " ", ".", ".."} {
+		if _, err := c.GetOperation(context.Background(), id, nil); err == nil || !strings.HasPrefix(err.Error(), "client: operationID") {
+			t.Errorf("GetOperation(%q) = %v", id, err)
+		}
+		if _, err := c.CancelOperation(context.Background(), id, nil); err == nil || !strings.HasPrefix(err.Error(), "client: operationID") {
+			t.Errorf("CancelOperation(%q) = %v", id, err)
+		}
+		if _, err := c.NewOperationPoller(id, nil); err == nil {
+			t.Errorf("NewOperationPoller(%q) accepted", id)
+		}
+	}
+}

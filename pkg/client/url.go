@@ -32,7 +32,7 @@ func (c *Client) operationIDFrom(ref string) (string, error) {
 		return "", errors.New("client: empty operation id or location")
 	}
 	if !strings.Contains(ref, "/") {
-		return ref, nil // a bare id
+		return ref, checkOperationID(ref) // a bare id
 	}
 	u, err := c.ResolveURL(ref)
 	if err != nil {
@@ -55,4 +55,16 @@ func hostWithoutDefaultPort(u *url.URL) string {
 		return strings.TrimSuffix(u.Host, ":"+port) // keeps the brackets of an IPv6 literal
 	}
 	return u.Host
+}
+
+// checkOperationID refuses ids that would not address one operation: an empty one, and "."
+// or "..", which URL resolution turns into path segments (GET /phoneNumbers/ instead).
+func checkOperationID(id string) error {
+	switch strings.TrimSpace(id) {
+	case "":
+		return errors.New("client: operationID must not be empty")
+	case ".", "..":
+		return fmt.Errorf("client: operationID %q is a path segment, not an id", id)
+	}
+	return nil
 }

@@ -56,13 +56,18 @@ const operationsPath = "/phoneNumbers/operations/"
 
 // Do answers req from the Server.
 func (t *ServerTransport) Do(req *http.Request) (*http.Response, error) {
-	_, rest, ok := strings.Cut(req.URL.EscapedPath(), operationsPath)
-	if !ok || rest == "" || strings.Contains(rest, "/") {
-		return nil, setupError(fmt.Sprintf("fake: no fake for %s %s", req.Method, req.URL.Path))
+	path := req.URL.EscapedPath()
+	i := strings.LastIndex(path, operationsPath) // the endpoint's own path may hold it too
+	rest := ""
+	if i >= 0 {
+		rest = path[i+len(operationsPath):]
+	}
+	if i < 0 || rest == "" || strings.Contains(rest, "/") {
+		return nil, setupError(fmt.Sprintf("fake: no fake for %s %s", req.Method, printablePath(path)))
 	}
 	id, err := url.PathUnescape(rest)
 	if err != nil {
-		return nil, setupError(fmt.Sprintf("fake: operation id in %s: %v", req.URL.Path, err))
+		return nil, setupError(fmt.Sprintf("fake: operation id in %s: %v", printablePath(path), err))
 	}
 	switch req.Method {
 	case http.MethodGet:
@@ -70,7 +75,15 @@ func (t *ServerTransport) Do(req *http.Request) (*http.Response, error) {
 	case http.MethodDelete:
 		return t.cancelOperation(req, id)
 	}
-	return nil, setupError(fmt.Sprintf("fake: no fake for %s %s", req.Method, req.URL.Path))
+	return nil, setupError(fmt.Sprintf("fake: no fake for %s %s", req.Method, printablePath(path)))
+}
+
+// printablePath is a request path for a message: escaped as sent, cut short.
+func printablePath(p string) string {
+	if len(p) > 256 {
+		p = p[:256] + "..."
+	}
+	return strings.ToValidUTF8(p, "?")
 }
 
 func (t *ServerTransport) getOperation(req *http.Request, id string) (*http.Response, error) {

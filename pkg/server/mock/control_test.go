@@ -218,3 +218,27 @@ func TestJournalQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestJournalAfterHostileRequests: requests with <, > and & in their paths do not grow the
+// journal answer sixfold, and parameters that would match by mistake are refused.
+func TestJournalAfterHostileRequests(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	path := "/" + strings.Repeat("<&>", 300)
+	for range 20 {
+		rec := httptest.NewRecorder()
+		f.Srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	r := f.Control(http.MethodGet, "/mock/journal", nil)
+	if r.Status != http.StatusOK || strings.Contains(string(r.Body), `\u003c`) || len(r.Body) > 20*(len(path)+600) {
+		t.Errorf("%d, %d bytes, escaped: %v", r.Status, len(r.Body), strings.Contains(string(r.Body), `\u003c`))
+	}
+	for _, q := range []string{"operation=", "method=", "operation=" + strings.Repeat("x", 300), "method=" + strings.Repeat("G", 20)} {
+		if r := f.Control(http.MethodGet, "/mock/journal?"+q, nil); r.Status != http.StatusBadRequest {
+			t.Errorf("?%.40s: %d", q, r.Status)
+		}
+	}
+	op := mock.Operation{ID: "..", OperationType: "search", Timeline: []mock.Step{{Status: "running"}}}
+	if err := mock.ValidateOperation(&op); err == nil || !strings.Contains(err.Error(), "must not be . or ..") {
+		t.Errorf("ValidateOperation(..) = %v", err)
+	}
+}

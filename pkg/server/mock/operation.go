@@ -279,6 +279,8 @@ func checkRules(o *Operation, index int) []*FieldError {
 		fe("id", fmt.Sprintf("is %d bytes, at most %d allowed", len(o.ID), types.MaxOperationIDLength))
 	case strings.ContainsAny(o.ID, "/?#"):
 		fe("id", "must not contain '/', '?' or '#'")
+	case o.ID == "." || o.ID == "..":
+		fe("id", "must not be . or .. (a URL would resolve it as a path segment)")
 	}
 	var lastAfter Duration
 	lastPolls := 0

@@ -23,6 +23,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
@@ -149,7 +150,7 @@ func (s *Server) Requests(t testing.TB, q Query) []control.JournalEntry {
 		t.Fatalf("mocktest: journal: %v", err)
 	}
 	if res.JSON200 == nil {
-		t.Fatalf("mocktest: journal: HTTP %d %s", res.StatusCode(), res.Body)
+		t.Fatalf("mocktest: journal: HTTP %d %s", res.StatusCode(), textutil.Printable(textutil.Truncate(string(res.Body), 1024), false))
 	}
 	return res.JSON200.Entries
 }
@@ -215,7 +216,9 @@ func (s *Server) journalText(t testing.TB, q Query) string {
 		if matching[entryKey(e)] {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "\t%s %s %s %s%s -> %d\n", mark, e.Time.Format("15:04:05.000"), e.Method, e.Path, query, e.Status)
+		// Escaped: a client's method or path must not forge journal lines or colour the log.
+		fmt.Fprintf(&b, "\t%s %s %s %s%s -> %d\n", mark, e.Time.Format("15:04:05.000"), textutil.Printable(e.Method, false),
+			textutil.Printable(e.Path, false), textutil.Printable(query, false), e.Status)
 	}
 	if b.Len() == 0 {
 		return "\t(empty)\n"

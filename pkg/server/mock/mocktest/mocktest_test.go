@@ -2,6 +2,7 @@ package mocktest_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,8 +16,10 @@ type recordingT struct {
 	errors []string
 }
 
-func (r *recordingT) Helper()                      {}
-func (r *recordingT) Errorf(f string, args ...any) { r.errors = append(r.errors, f) }
+func (r *recordingT) Helper() {}
+func (r *recordingT) Errorf(f string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(f, args...))
+}
 
 func TestMockAndVerify(t *testing.T) {
 	m := mocktest.New(t, &mocktest.Options{AccessKey: mocktest.TestKey})
@@ -57,5 +60,21 @@ func TestMockAndVerify(t *testing.T) {
 	}
 	if cs, err := m.Control.ListOperationsWithResponse(ctx, nil); err != nil || cs.JSON200 == nil || len(cs.JSON200.Operations) != 5 {
 		t.Errorf("control client: %v %v", err, cs)
+	}
+}
+
+// TestFailureListingIsEscaped: a client's path cannot forge journal lines or send escape
+// sequences into the test log.
+func TestFailureListingIsEscaped(t *testing.T) {
+	m := mocktest.New(t, nil)
+	res, err := http.Get(m.Endpoint + "/phoneNumbers/operations/x%0A%09FORGED%1b%5B31m?api-version=2022-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	rec := &recordingT{TB: t}
+	m.AssertRequests(rec, mocktest.Query{Operation: "nope"}, 1)
+	if len(rec.errors) != 1 || strings.Contains(rec.errors[0], "\x1b") || strings.Contains(rec.errors[0], "\n\tFORGED") || !strings.Contains(rec.errors[0], `FORGED\x1b[31m`) {
+		t.Fatalf("errors %q", rec.errors)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
@@ -379,8 +380,8 @@ type mockVerifyCmd struct {
 	Method    string    `help:"Only requests with this method (GET, DELETE, any case)."`
 	Status    int       `help:"Only requests answered with this status."`
 	Since     time.Time `help:"Only requests received at or after this time (RFC 3339, as the journal prints them)." placeholder:"TIME"`
-	Count     *int   `help:"Exactly this many must match." xor:"n"`
-	AtLeast   *int   `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
+	Count     *int      `help:"Exactly this many must match." xor:"n"`
+	AtLeast   *int      `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
 }
 
 // Help lists verify's exit codes.
@@ -397,20 +398,7 @@ func (c *mockVerifyCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	var p control.GetJournalParams
-	if c.Operation != "" {
-		p.Operation = &c.Operation
-	}
-	if c.Method != "" {
-		p.Method = &c.Method
-	}
-	if c.Status != 0 {
-		p.Status = &c.Status
-	}
-	if !c.Since.IsZero() {
-		p.Since = &c.Since
-	}
-	res, err := cl.GetJournalWithResponse(e.ctx, &p)
+	res, err := cl.GetJournalWithResponse(e.ctx, c.query().Params())
 	if err != nil || res.JSON200 == nil {
 		var body []byte
 		if res != nil {
@@ -434,9 +422,9 @@ func (c *mockVerifyCmd) Run(e *env) error {
 		want, ok = fmt.Sprintf("at least %d", *c.AtLeast), got >= *c.AtLeast
 	}
 	if !ok {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%s match %s, want %s (the journal keeps the most recent ones)", requestCount(got), c.filter(), want)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%s match %s, want %s (the journal keeps the most recent ones)", requestCount(got), c.query(), want)}
 	}
-	fmt.Fprintf(e.stderr, "phonenumbers: %s match %s (%s)\n", requestCount(got), c.filter(), want)
+	fmt.Fprintf(e.stderr, "phonenumbers: %s match %s (%s)\n", requestCount(got), c.query(), want)
 	return nil
 }
 
@@ -448,23 +436,7 @@ func requestCount(n int) string {
 	return fmt.Sprintf("%d recorded requests", n)
 }
 
-// filter describes what verify asked for.
-func (c *mockVerifyCmd) filter() string {
-	var parts []string
-	if c.Method != "" {
-		parts = append(parts, "method "+textutil.Printable(textutil.Truncate(c.Method, 16), false))
-	}
-	if c.Operation != "" {
-		parts = append(parts, "operation "+textutil.QuoteID(c.Operation))
-	}
-	if c.Status != 0 {
-		parts = append(parts, fmt.Sprintf("status %d", c.Status))
-	}
-	if !c.Since.IsZero() {
-		parts = append(parts, "since "+c.Since.Format(time.RFC3339Nano))
-	}
-	if len(parts) == 0 {
-		return "(any request)"
-	}
-	return strings.Join(parts, ", ")
+// query is what verify asks the journal for.
+func (c *mockVerifyCmd) query() mock.JournalQuery {
+	return mock.JournalQuery{Operation: c.Operation, Method: c.Method, Status: c.Status, Since: c.Since}
 }

@@ -242,3 +242,23 @@ func TestJournalAfterHostileRequests(t *testing.T) {
 		t.Errorf("ValidateOperation(..) = %v", err)
 	}
 }
+
+func TestJournalQueryString(t *testing.T) {
+	tests := []struct {
+		q    mock.JournalQuery
+		want string
+	}{
+		{mock.JournalQuery{}, "(any request)"},
+		{mock.JournalQuery{Method: "GET", Operation: "a", Status: 200}, `method GET, operation "a", status 200`},
+		{mock.JournalQuery{Method: "G\x1bT"}, `method G\x1bT`},
+	}
+	for _, tt := range tests {
+		if got := tt.q.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.q, got, tt.want)
+		}
+		p := tt.q.Params()
+		if (tt.q.Method != "") != (p.Method != nil) || (tt.q.Status != 0) != (p.Status != nil) {
+			t.Errorf("%+v: params %+v", tt.q, p)
+		}
+	}
+}

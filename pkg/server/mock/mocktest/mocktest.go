@@ -116,36 +116,14 @@ func newClient(endpoint, key string, opts *client.ClientOptions) (*client.Client
 	return client.NewClientWithKeyCredential(endpoint, azcore.NewKeyCredential(key), opts)
 }
 
-// Query selects journaled requests; the zero value selects every one.
-type Query struct {
-	// Operation is the operation id requested (GET or DELETE of its path).
-	Operation string
-	// Method is the HTTP method, any letter case.
-	Method string
-	// Status is the status the mock answered with.
-	Status int
-	// Since selects requests received at or after it, by the mock's clock (Options.Now).
-	Since time.Time
-}
+// Query selects journaled requests (mock.JournalQuery); the zero value selects every one.
+type Query = mock.JournalQuery
 
 // Requests returns the journaled requests q selects, oldest first (the journal keeps the
 // last 1000). A failure to ask ends the test.
 func (s *Server) Requests(t testing.TB, q Query) []control.JournalEntry {
 	t.Helper()
-	var p control.GetJournalParams
-	if q.Operation != "" {
-		p.Operation = &q.Operation
-	}
-	if q.Method != "" {
-		p.Method = &q.Method
-	}
-	if q.Status != 0 {
-		p.Status = &q.Status
-	}
-	if !q.Since.IsZero() {
-		p.Since = &q.Since
-	}
-	res, err := s.Control.GetJournalWithResponse(context.Background(), &p)
+	res, err := s.Control.GetJournalWithResponse(context.Background(), q.Params())
 	if err != nil {
 		t.Fatalf("mocktest: journal: %v", err)
 	}
@@ -169,27 +147,6 @@ func (s *Server) AssertAtLeast(t testing.TB, q Query, n int) {
 	if got := s.Requests(t, q); len(got) < n {
 		t.Errorf("mocktest: %d requests match %s, want at least %d; the journal:\n%s", len(got), q, n, s.journalText(t, q))
 	}
-}
-
-// String describes the query for a failure message.
-func (q Query) String() string {
-	var parts []string
-	if q.Method != "" {
-		parts = append(parts, "method "+q.Method)
-	}
-	if q.Operation != "" {
-		parts = append(parts, fmt.Sprintf("operation %q", q.Operation))
-	}
-	if q.Status != 0 {
-		parts = append(parts, fmt.Sprintf("status %d", q.Status))
-	}
-	if !q.Since.IsZero() {
-		parts = append(parts, "since "+q.Since.Format(time.RFC3339Nano))
-	}
-	if len(parts) == 0 {
-		return "(any request)"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // maxJournalLines is how many of the latest requests a failure lists.

@@ -1,0 +1,62 @@
+package mock
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+)
+
+// JournalQuery selects journaled requests, as GET /mock/journal's parameters do; the zero
+// value selects every one.
+type JournalQuery struct {
+	// Operation is the operation id requested (GET or DELETE of its path).
+	Operation string
+	// Method is the HTTP method, any letter case.
+	Method string
+	// Status is the status the mock answered with.
+	Status int
+	// Since selects requests received at or after it, by the mock's clock.
+	Since time.Time
+}
+
+// Params is the query as the control client's GetJournal parameters.
+func (q JournalQuery) Params() *control.GetJournalParams {
+	var p control.GetJournalParams
+	if q.Operation != "" {
+		p.Operation = &q.Operation
+	}
+	if q.Method != "" {
+		p.Method = &q.Method
+	}
+	if q.Status != 0 {
+		p.Status = &q.Status
+	}
+	if !q.Since.IsZero() {
+		p.Since = &q.Since
+	}
+	return &p
+}
+
+// String describes the query for a message: "method GET, operation "purchase_1"".
+func (q JournalQuery) String() string {
+	var parts []string
+	if q.Method != "" {
+		parts = append(parts, "method "+textutil.Printable(textutil.Truncate(q.Method, 16), false))
+	}
+	if q.Operation != "" {
+		parts = append(parts, "operation "+textutil.QuoteID(q.Operation))
+	}
+	if q.Status != 0 {
+		parts = append(parts, fmt.Sprintf("status %d", q.Status))
+	}
+	if !q.Since.IsZero() {
+		parts = append(parts, "since "+q.Since.Format(time.RFC3339Nano))
+	}
+	if len(parts) == 0 {
+		return "(any request)"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -24,14 +24,14 @@ func checkAPIVersions(versions []string) error {
 		if slices.Contains(known, v) {
 			continue
 		}
-		hint := ""
-		if s := textutil.Suggest(v, known); s != "" {
-			hint = fmt.Sprintf("; did you mean %s?", s)
+		near, hint := textutil.Suggest(v, known), ""
+		if near != "" {
+			hint = fmt.Sprintf("; did you mean %s?", near)
 		}
 		if !apiVersionShape.MatchString(v) {
 			return fmt.Errorf("--api-versions: %q is not an api-version (want YYYY-MM-DD, optionally with -preview...)%s", textutil.Truncate(v, 64), hint)
 		}
-		if s := textutil.Suggest(v, known); s != "" && editDistanceOne(v, s) {
+		if near != "" && editDistanceOne(v, near) {
 			return fmt.Errorf("--api-versions: %s has no known contract%s (a version the service really has, such as a preview, is served as 2022-12-01's: give it exactly; the known ones: %s)",
 				v, hint, strings.Join(known, ", "))
 		}

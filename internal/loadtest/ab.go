@@ -71,10 +71,9 @@ func abPair(c, ref config, tmp string, logs *os.File, label string, extra []stri
 	return report(label, base, cand, 0, c.minBusy), nil
 }
 
-// abSigned measures signed requests: wrk sends one fixed header set, so each server gets
-// the seed request signed for its own host, in alternating pairs as alternate does.
+// abSigned measures signed requests: each server gets the seed request signed for its own
+// host.
 func abSigned(c config, ref, cand *server, label string) ([]string, error) {
-	sb, sc := series{name: ref.name}, series{name: cand.name}
 	headers := map[*server]http.Header{}
 	for _, s := range []*server{ref, cand} {
 		h, err := signedHeader(strings.TrimPrefix(s.url, "http://"), testKey)
@@ -83,32 +82,9 @@ func abSigned(c config, ref, cand *server, label string) ([]string, error) {
 		}
 		headers[s] = h
 	}
-	measure := func(s *server, into *series) error {
-		r, err := wrkRun{url: s.url + seedPath, header: headers[s], connections: c.connections, duration: c.duration}.run(s)
-		if err == nil && into != nil {
-			into.results = append(into.results, r)
-		}
-		return err
+	base, got, err := c.alternateWith(ref, cand, func(s *server) http.Header { return headers[s] })
+	if err != nil {
+		return nil, err
 	}
-	for _, s := range []*server{ref, cand} {
-		if err := measure(s, nil); err != nil {
-			return nil, err
-		}
-	}
-	for i := range c.rounds {
-		order := []*server{ref, cand}
-		if i%2 == 1 {
-			order = []*server{cand, ref}
-		}
-		for _, s := range order {
-			into := &sb
-			if s == cand {
-				into = &sc
-			}
-			if err := measure(s, into); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return report(label, sb, sc, 0, c.minBusy), nil
+	return report(label, base, got, 0, c.minBusy), nil
 }

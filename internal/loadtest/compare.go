@@ -107,9 +107,15 @@ type series struct {
 // alternate measures base and cand in pairs, base first in even rounds and second in odd
 // ones, so that neither side always runs first, after a one-second warm-up of each.
 func (c config) alternate(base, cand *server, header http.Header) (series, series, error) {
+	return c.alternateWith(base, cand, func(*server) http.Header { return header })
+}
+
+// alternateWith is alternate with each server's own request headers (signed requests for
+// two servers on two ports carry two signatures: the host is signed).
+func (c config) alternateWith(base, cand *server, headerFor func(*server) http.Header) (series, series, error) {
 	sb, sc := series{name: base.name}, series{name: cand.name}
 	measure := func(s *server, into *series, d time.Duration) error {
-		r, err := wrkRun{url: s.url + seedPath, header: header, connections: c.connections, duration: d}.run(s)
+		r, err := wrkRun{url: s.url + seedPath, header: headerFor(s), connections: c.connections, duration: d}.run(s)
 		if err == nil && into != nil {
 			into.results = append(into.results, r)
 		}

@@ -256,7 +256,7 @@ func (cs *controlService) CreateOrReplaceOperation(ctx context.Context, req cont
 	}
 	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
 	// cannot make the operation vanish before it is answered.
-	st, err := cs.store.Put(op)
+	st, err := cs.store.putValid(op) // validated above
 	if errors.Is(err, ErrOperationTooLarge) {
 		return putError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
 			fmt.Sprintf("The operation encodes to more than %d bytes, the limit per operation; shorten its error messages and details.", cs.store.opts.MaxOperationBytes), "")), nil

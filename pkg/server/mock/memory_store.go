@@ -241,6 +241,12 @@ func (s *MemoryStore) Put(op Operation) (OperationState, error) {
 	if err := ValidateOperation(&op); err != nil {
 		return OperationState{}, err
 	}
+	return s.putValid(op)
+}
+
+// putValid stores op, which has been validated (the control API validates a body as it
+// decodes it: validating again would repeat the schema walk for every Put).
+func (s *MemoryStore) putValid(op Operation) (OperationState, error) {
 	op = cloneOperation(&op)
 	size, err := s.sizeOf(&op)
 	if err != nil {

@@ -2,13 +2,13 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -27,6 +27,22 @@ type Exchange struct {
 	Source string
 	// Elapsed is how long the exchange took (0 for recorded ones).
 	Elapsed time.Duration
+}
+
+// Bounds on one response body the checker decodes or validates: an operation holds a few
+// dozen values and nests 5 deep, and both decoding and kin-openapi's validation (an error
+// for each bad value) cost memory per value, so a body beyond them is reported, not read.
+const (
+	maxBodyValues = 10_000
+	maxBodyDepth  = 64
+)
+
+// bodyLimits bound one response body (see maxBodyValues).
+var bodyLimits = bounded.Limits{Values: maxBodyValues, Depth: maxBodyDepth}
+
+// decodeBody decodes a response body into v within bodyLimits.
+func decodeBody(ctx context.Context, body []byte, v any) error {
+	return bounded.DecodeJSON(ctx, "the response body", body, bodyLimits, v)
 }
 
 // info identifies the exchange's request in results, never with credentials.
@@ -108,7 +124,7 @@ func (v *Validator) checkErrorResponse(ctx context.Context, ex *Exchange, check,
 		out = append(out, fail(r, true, fmt.Sprintf("%s must answer 4xx, got %d", what, ex.Status)))
 	default:
 		var e types.CommunicationErrorResponse
-		if err := json.Unmarshal(ex.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+		if err := decodeBody(ctx, ex.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
 			out = append(out, fail(r, true, what+" must answer with a CommunicationErrorResponse",
 				Violation{Path: "/error", Message: "want {\"error\":{\"code\":...,\"message\":...}}; got " + snippet(ex.Body)}))
 		} else {
@@ -135,11 +151,11 @@ func snippet(b []byte) string {
 // operationRules checks a 200 answer to GET /phoneNumbers/operations/{id}: the body is
 // JSON, its id is the requested one, Location matches resourceLocation, error matches
 // status, and the service headers are present. Placeholders are treated as unknown.
-func operationRules(ex *Exchange, strict bool, requestedID string, clientRequestID string) []Result {
+func operationRules(ctx context.Context, ex *Exchange, strict bool, requestedID string, clientRequestID string) []Result {
 	var out []Result
 	r := ex.result("valid-json", Must)
 	var body map[string]any
-	if err := json.Unmarshal(ex.Body, &body); err != nil {
+	if err := decodeBody(ctx, ex.Body, &body); err != nil {
 		return append(out, fail(r, true, "the body is not valid JSON: "+textutil.FirstLine(err.Error())))
 	}
 	out = append(out, r)

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -394,7 +393,7 @@ func canonicalRequest(version string) *http.Request {
 // checkErrorBody says what is wrong with an error answer, or "".
 func (v *Validator) checkErrorBody(ctx context.Context, version string, ex *Exchange) string {
 	var e types.CommunicationErrorResponse
-	if err := json.Unmarshal(ex.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+	if err := decodeBody(ctx, ex.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
 		return "want a CommunicationErrorResponse {\"error\":{\"code\",\"message\"}}; got " + snippet(ex.Body)
 	}
 	if err := v.ValidateResponse(ctx, canonicalRequest(version), ex.Status, ex.Header, ex.Body); err != nil {
@@ -412,7 +411,7 @@ func (v *Validator) check200(ctx context.Context, c Case, ex *Exchange) string {
 	var op struct {
 		ID string `json:"id"`
 	}
-	_ = json.Unmarshal(ex.Body, &op)
+	_ = decodeBody(ctx, ex.Body, &op)
 	if op.ID != c.ID {
 		return fmt.Sprintf("asked for %q, got operation %q", snippet([]byte(c.ID)), snippet([]byte(op.ID)))
 	}

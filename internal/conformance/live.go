@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
@@ -327,6 +327,10 @@ func (l *live) preflight(ctx context.Context) error {
 	return nil
 }
 
+// pageLimits bound a control-API page read to discover operations: maxDiscovered of them,
+// whatever the server sends.
+var pageLimits = bounded.Limits{Values: maxDiscovered * 2 * maxBodyValues, Depth: maxBodyDepth}
+
 // maxDiscovered is how many listed operations a run checks when none was named.
 const maxDiscovered = 3
 
@@ -346,7 +350,7 @@ func (l *live) discover(ctx context.Context) error {
 			} `json:"operation"`
 		} `json:"operations"`
 	}
-	if json.Unmarshal(ex.Body, &page) != nil {
+	if bounded.DecodeJSON(ctx, "the control API's page", ex.Body, pageLimits, &page) != nil {
 		return nil
 	}
 	var ids []string
@@ -431,7 +435,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			return nil
 		}
 		l.add(r)
-		l.add(operationRules(ex, l.opts.Strict, id, reqID)...)
+		l.add(operationRules(ctx, ex, l.opts.Strict, id, reqID)...)
 		if !l.opts.Poll {
 			return nil
 		}
@@ -456,7 +460,7 @@ func bodyStatus(body []byte) types.PhoneNumberOperationStatus {
 	var op struct {
 		Status string `json:"status"`
 	}
-	_ = json.Unmarshal(body, &op)
+	_ = decodeBody(context.Background(), body, &op) // bounded by the body's 4 MiB
 	return types.ParsePhoneNumberOperationStatus(op.Status)
 }
 
@@ -468,7 +472,7 @@ func (l *live) diagnoseAuth(ex *Exchange, id string) {
 	r.Name = "auth/credentials-accepted"
 	said := ""
 	var e types.CommunicationErrorResponse
-	if json.Unmarshal(ex.Body, &e) == nil && e.Error.Message != "" {
+	if decodeBody(context.Background(), ex.Body, &e) == nil && e.Error.Message != "" {
 		said = " (the server said: " + snippet([]byte(e.Error.Message)) + ")"
 	}
 	if l.signer == nil {

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -33,6 +36,9 @@ const (
 	DefaultMaxRecordedBytes = 32 << 20
 	// MaxProxyResults bounds the results a proxy's report lists; later ones are counted.
 	MaxProxyResults = 10000
+	// MaxUpstreamHeaderBytes bounds the headers of one upstream answer (net/http's default
+	// is 10 MiB): the proxy holds them while it validates and records the exchange.
+	MaxUpstreamHeaderBytes = 64 << 10
 )
 
 // ProxyOptions configures [Validator.NewProxy].
@@ -79,8 +85,9 @@ type Proxy struct {
 	mu        sync.Mutex
 	report    *Report
 	exchanges int
-	recorded  []recordedJSON
-	kept      int64         // bytes kept for the recording
+	recorded   []json.RawMessage // encoded entries of the recording
+	kept       int64             // bytes kept for the recording
+	keptValues int               // JSON values kept for the recording
 	inFlight  chan struct{} // a slot per exchange in flight (MaxConcurrentExchanges)
 	dropped   int
 	start     time.Time
@@ -117,6 +124,7 @@ func (v *Validator) NewProxy(options *ProxyOptions) (*Proxy, error) {
 	// Redirects go back to the client, which follows them itself; one to another origin
 	// is refused, so that nobody is sent there under this proxy's name.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc.Transport = boundHeaders(hc.Transport)
 	p := &Proxy{v: v, opts: opts, upstream: up, client: hc, start: time.Now(), inFlight: make(chan struct{}, MaxConcurrentExchanges),
 		report: &Report{Target: up.Redacted(), SpecVersion: types.DefaultAPIVersion}}
 	if opts.AccessKey != "" {
@@ -129,18 +137,33 @@ func (v *Validator) NewProxy(options *ProxyOptions) (*Proxy, error) {
 	return p, nil
 }
 
+// boundHeaders returns rt with the upstream's headers bounded to MaxUpstreamHeaderBytes,
+// when rt is an *http.Transport (or nil, net/http's default); another RoundTripper is the
+// caller's to bound.
+func boundHeaders(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return rt
+	}
+	t = t.Clone()
+	if t.MaxResponseHeaderBytes <= 0 || t.MaxResponseHeaderBytes > MaxUpstreamHeaderBytes {
+		t.MaxResponseHeaderBytes = MaxUpstreamHeaderBytes
+	}
+	return t
+}
+
 // hopByHop are the headers that concern one connection, never forwarded (RFC 9110 7.6.1).
 var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-
-// secretHeaders never reach a recording: credentials, signatures and session state.
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Ms-Content-Sha256", "X-Ms-Hmac-String-To-Sign-Base64", "Cookie", "Set-Cookie", "Ocp-Apim-Subscription-Key"}
 
 // ServeHTTP forwards r upstream and the answer back, validating both.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// With a key, the proxy signs what it forwards: it must not be a signing service for
 	// anything but this API, nor answer pages of another site (DNS rebinding).
-	if !strings.HasPrefix(r.URL.Path, operationsPrefix) {
-		p.refuse(w, r, http.StatusNotFound, "NotFound", "the proxy forwards "+operationsPrefix+"{operationId} only")
+	if !strings.HasPrefix(r.URL.Path, operationsPrefix) || hasDotSegment(r.URL.Path) {
+		p.refuse(w, r, http.StatusNotFound, "NotFound", "the proxy forwards "+operationsPrefix+"{operationId} only (no . or .. segments)")
 		return
 	}
 	if !p.opts.AllowAnyHost && !netutil.IsLoopbackHost(r.Host) {
@@ -223,6 +246,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(resBody)
 }
 
+// hasDotSegment reports a "." or ".." segment in a (decoded) path: the upstream would
+// resolve it, so /phoneNumbers/operations/../../mock/reset would reach the control API
+// with the proxy's signature.
+func hasDotSegment(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
 // refuse answers the client itself, in the API's error shape, and counts a failure.
 func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	u := *r.URL
@@ -248,26 +283,82 @@ func (p *Proxy) finish(ex *Exchange, results []Result) {
 			p.opts.OnResult(r)
 		}
 	}
-	size := int64(len(ex.Body)) + 1024 // the body, and an allowance for URL and headers
-	if len(p.recorded) >= p.opts.MaxRecorded || p.kept+size > p.opts.MaxRecordedBytes {
+	entry, values := recordedEntryOf(ex)
+	if len(p.recorded) >= p.opts.MaxRecorded || p.kept+int64(len(entry)) > p.opts.MaxRecordedBytes ||
+		p.keptValues+values > maxRecordedValues {
 		p.dropped++
 		return
 	}
-	p.kept += size
-	p.recorded = append(p.recorded, recordedJSON{
-		Method: ex.Request.Method, URL: ex.info().URL, Status: ex.Status,
-		RequestHeaders: sanitize(ex.Request.Header), ResponseHeaders: sanitize(ex.Header), ResponseBody: jsonBody(ex.Body),
-	})
+	p.kept += int64(len(entry))
+	p.keptValues += values
+	p.recorded = append(p.recorded, entry)
 }
 
-// sanitize copies h without credentials, signatures or cookies.
-func sanitize(h http.Header) map[string][]string {
-	out := make(map[string][]string, len(h))
-	for k, v := range h {
-		out[k] = v
+// maxRecordedValues bounds the JSON values of a recording, so that conformance
+// --recordings reads back what the proxy writes (it reads at most recordingValues).
+const maxRecordedValues = recordingValues / 2
+
+// recordedEntryOf encodes ex as an entry of the normalized format, sanitized, and counts
+// its JSON values: what is kept is exactly what will be written.
+func recordedEntryOf(ex *Exchange) (json.RawMessage, int) {
+	entry, err := marshalCompact(recordedJSON{
+		Method: ex.Request.Method, URL: ex.info().URL, Status: ex.Status,
+		RequestHeaders: keepHeaders(ex.Request.Header, recordedRequestHeaders), ResponseHeaders: keepHeaders(ex.Header, recordedResponseHeaders),
+		ResponseBody: jsonBody(ex.Body),
+	})
+	if err != nil {
+		return nil, 0
 	}
-	for _, s := range secretHeaders {
-		delete(out, s)
+	b := bounded.NewBudget(bounded.Limits{})
+	_ = b.JSON(context.Background(), "", entry)
+	_, values := b.Spent()
+	return entry, values
+}
+
+// marshalCompact encodes v as JSON without HTML escaping (which makes '<' six bytes).
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Headers a recording keeps: an allow-list, so that no credential under an unforeseen
+// name (X-Api-Key, a cookie, a token) is written. Requests keep what says who asked and
+// how; answers keep what the live service sends.
+var (
+	recordedRequestHeaders = []string{"Accept", "Accept-Encoding", "Accept-Language", "Content-Length", "Content-Type",
+		"Date", "User-Agent", "X-Ms-Client-Request-Id", "X-Ms-Date", "X-Ms-Return-Client-Request-Id", "X-Ms-Useragent"}
+	recordedResponseHeaders = []string{"Access-Control-Expose-Headers", "Api-Supported-Versions", "Content-Length", "Content-Type",
+		"Date", "Location", "Ms-Cv", "Operation-Id", "Operation-Location", "Request-Context", "Retry-After", "Retry-After-Ms",
+		"Strict-Transport-Security", "X-Azure-Ref", "X-Cache", "X-Ms-Client-Request-Id", "X-Ms-Request-Id",
+		"X-Ms-Retry-After-Ms", "X-Processing-Time"}
+)
+
+// Bounds on the headers an entry keeps: values beyond them are cut, so that one exchange's
+// headers cost at most a few KiB of the recording whatever a peer sends.
+const (
+	maxRecordedHeaderValues = 4
+	maxRecordedHeaderValue  = 1024
+)
+
+// keepHeaders copies the allowed headers of h, each cut to its bounds.
+func keepHeaders(h http.Header, allowed []string) map[string][]string {
+	out := make(map[string][]string)
+	for _, name := range allowed {
+		vs := h.Values(name)
+		if len(vs) == 0 {
+			continue
+		}
+		vs = vs[:min(len(vs), maxRecordedHeaderValues)]
+		kept := make([]string, len(vs))
+		for i, v := range vs {
+			kept[i] = textutil.Truncate(v, maxRecordedHeaderValue)
+		}
+		out[name] = kept
 	}
 	return out
 }
@@ -318,12 +409,13 @@ func (p *Proxy) Counts() (exchanges, recorded int) {
 func (p *Proxy) WriteRecording(w io.Writer) error {
 	p.mu.Lock()
 	doc := struct {
-		Source  string         `json:"source"`
-		Dropped int            `json:"dropped,omitempty"`
-		Entries []recordedJSON `json:"entries"`
-	}{Source: "phonenumbers conformance proxy to " + p.upstream.Redacted(), Dropped: p.dropped, Entries: append([]recordedJSON{}, p.recorded...)}
+		Source  string            `json:"source"`
+		Dropped int               `json:"dropped,omitempty"`
+		Entries []json.RawMessage `json:"entries"`
+	}{Source: "phonenumbers conformance proxy to " + p.upstream.Redacted(), Dropped: p.dropped, Entries: append([]json.RawMessage{}, p.recorded...)}
 	p.mu.Unlock()
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", " ")
 	return enc.Encode(doc)
 }

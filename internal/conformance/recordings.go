@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -57,6 +58,7 @@ func ReadRecordings(path string) ([]Exchange, error) {
 	}
 	var out []Exchange
 	var total int64
+	budget := bounded.NewBudget(recordingLimits) // one for the run: values are what costs memory
 	for _, f := range files {
 		data, err := readRegularFile(f, maxRecordingBytes)
 		if err != nil {
@@ -65,7 +67,7 @@ func ReadRecordings(path string) ([]Exchange, error) {
 		if total += int64(len(data)); total > maxRecordingsTotalBytes {
 			return nil, fmt.Errorf("conformance: %s holds more than %d bytes of recordings; check a smaller directory", path, maxRecordingsTotalBytes)
 		}
-		exs, err := ParseRecording(filepath.Base(f), data)
+		exs, err := parseRecording(filepath.Base(f), data, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -113,18 +115,31 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// maxRecordingContainers bounds the JSON objects and arrays of one recording, counted
-// before it is decoded: an exchange takes a handful (entry, headers, body), so this allows
-// MaxRecordedExchanges of them and refuses a file of millions of tiny values at once.
-const maxRecordingContainers = 40 * MaxRecordedExchanges
+// recordingLimits bound what one run reads from recordings, the bodies inside their
+// strings included (HAR content.text, base64 content, a normalized responseBody string):
+// every value is decoded and validated, which costs memory per value. An exchange takes
+// about 40 values and a handful of objects (entry, headers, body); this allows 200 values
+// and 40 objects and lists for each of MaxRecordedExchanges. Deeper than 128
+// levels is no recording (the checker's bound on one body is lower still). Bytes count
+// the files and the bodies in their strings, each at most as long as its file.
+var recordingLimits = bounded.Limits{Bytes: 2 * maxRecordingsTotalBytes, Values: recordingValues, Containers: 40 * MaxRecordedExchanges, Depth: 128}
+
+// recordingValues is recordingLimits.Values.
+const recordingValues = 200 * MaxRecordedExchanges
 
 // ParseRecording parses one recording file; name is used in sources and errors.
 func ParseRecording(name string, data []byte) ([]Exchange, error) {
+	return parseRecording(name, data, bounded.NewBudget(recordingLimits))
+}
+
+// parseRecording parses one recording file within budget, which it charges for the file
+// and for every body held in a string.
+func parseRecording(name string, data []byte, budget *bounded.Budget) ([]Exchange, error) {
 	if len(data) > maxRecordingBytes {
 		return nil, fmt.Errorf("conformance: %s is larger than %d bytes", name, maxRecordingBytes)
 	}
-	if n := textutil.CountJSONContainers(data); n > maxRecordingContainers {
-		return nil, fmt.Errorf("conformance: %s holds %d JSON objects and lists, more than the %d a run of %d exchanges can need", name, n, maxRecordingContainers, MaxRecordedExchanges)
+	if err := budget.JSON(context.Background(), textutil.Printable(name, false), data); err != nil {
+		return nil, fmt.Errorf("conformance: %w (a run reads at most %d exchanges)", err, MaxRecordedExchanges)
 	}
 	var shape map[string]json.RawMessage
 	if err := json.Unmarshal(data, &shape); err != nil {
@@ -136,11 +151,11 @@ func ParseRecording(name string, data []byte) ([]Exchange, error) {
 	)
 	switch {
 	case shape["log"] != nil:
-		exs, err = parseHAR(name, shape["log"])
+		exs, err = parseHAR(name, shape["log"], budget)
 	case shape["Entries"] != nil:
-		exs, err = parseEntries(name, "Entries", shape["Entries"])
+		exs, err = parseEntries(name, "Entries", shape["Entries"], budget)
 	case shape["entries"] != nil:
-		exs, err = parseEntries(name, "entries", shape["entries"])
+		exs, err = parseEntries(name, "entries", shape["entries"], budget)
 	default:
 		return nil, fmt.Errorf("conformance: %s: unknown format: want HAR (log.entries), an Azure SDK test-proxy recording (Entries) or the normalized format (entries)", name)
 	}
@@ -196,17 +211,24 @@ func headerFromMap(m map[string]json.RawMessage) http.Header {
 }
 
 // bodyOf turns a recorded body into bytes: a JSON string is the body text, null or absent
-// is an empty body, anything else is the JSON itself.
-func bodyOf(raw json.RawMessage) []byte {
+// is an empty body, anything else is the JSON itself. A body held in a string escaped the
+// file's count, so it is charged to budget now.
+func bodyOf(raw json.RawMessage, budget *bounded.Budget) ([]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil
+		return nil, nil
 	}
 	var s string
 	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		return []byte(s)
+		return []byte(s), chargeBody(budget, []byte(s))
 	}
-	return raw
+	return raw, nil
+}
+
+// chargeBody charges a body read from a string (or base64) to the run's budget: the
+// checker decodes it as JSON, value by value.
+func chargeBody(budget *bounded.Budget, body []byte) error {
+	return budget.JSON(context.Background(), "the response body", body)
 }
 
 // recordedEntry reads an entry of the normalized format and of an Azure SDK test-proxy
@@ -226,7 +248,7 @@ type recordedEntry struct {
 
 // parseEntries reads the entries list of the normalized or test-proxy format; key names
 // the list in errors.
-func parseEntries(name, key string, raw json.RawMessage) ([]Exchange, error) {
+func parseEntries(name, key string, raw json.RawMessage, budget *bounded.Budget) ([]Exchange, error) {
 	var entries []recordedEntry
 	if err := json.Unmarshal(raw, &entries); err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
@@ -237,7 +259,11 @@ func parseEntries(name, key string, raw json.RawMessage) ([]Exchange, error) {
 		if key == "Entries" {
 			method, rawURL, status = e.RequestMethod, e.RequestURI, e.StatusCode
 		}
-		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), method, rawURL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), status, bodyOf(e.ResponseBody))
+		body, err := bodyOf(e.ResponseBody, budget)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i+1, err)
+		}
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), method, rawURL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), status, body)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
@@ -259,7 +285,7 @@ func harHeaders(hs []harHeader) http.Header {
 	return h
 }
 
-func parseHAR(name string, raw json.RawMessage) ([]Exchange, error) {
+func parseHAR(name string, raw json.RawMessage, budget *bounded.Budget) ([]Exchange, error) {
 	var log struct {
 		Entries []struct {
 			Request struct {
@@ -289,6 +315,9 @@ func parseHAR(name string, raw json.RawMessage) ([]Exchange, error) {
 				return nil, fmt.Errorf("entry %d: response content is not valid base64", i+1)
 			}
 			body = b
+		}
+		if err := chargeBody(budget, body); err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
 		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Request.Method, e.Request.URL, harHeaders(e.Request.Headers), harHeaders(e.Response.Headers), e.Response.Status, body)
 		if err != nil {
@@ -338,7 +367,7 @@ func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool
 	}
 	out := []Result{v.checkRequest(ctx, ex), v.checkSchema(ctx, ex)}
 	if ex.Status == http.StatusOK {
-		return append(out, operationRules(ex, strict, operationIDOf(ex.Request.URL), "")...)
+		return append(out, operationRules(ctx, ex, strict, operationIDOf(ex.Request.URL), "")...)
 	}
 	return append(out, checkNo5xx(ex))
 }

@@ -107,8 +107,13 @@ type Report struct {
 	// at most MaxProxyResults of them, so that its memory stays bounded.
 	Unlisted int `json:"unlisted,omitempty"`
 
-	names map[string]int // Name -> how many results carry it, to keep names unique
+	names      map[string]int // Name -> how many results carry it, to keep names unique
+	violations int            // violations kept in Results, at most maxReportViolations
 }
+
+// maxReportViolations bounds the violations a report keeps in all (each result keeps at
+// most maxResultViolations): a proxy or a long run checks exchanges without end.
+const maxReportViolations = 10_000
 
 // add appends results and updates the summary. A result without a name is named after
 // its check; a name already in the report gets a "#2", "#3"... suffix, so that JUnit test
@@ -167,8 +172,24 @@ func (r *Report) addBounded(max int, results ...Result) {
 			r.Unlisted++
 			continue
 		}
-		r.Results = append(r.Results, boundText(res))
+		res = boundText(res)
+		res.Violations = r.keepViolations(res.Violations)
+		r.Results = append(r.Results, res)
 	}
+}
+
+// keepViolations returns what of vs the report still has room for, with a last line
+// counting the rest, and counts what it keeps.
+func (r *Report) keepViolations(vs []Violation) []Violation {
+	room := maxReportViolations - r.violations
+	if len(vs) <= room {
+		r.violations += len(vs)
+		return vs
+	}
+	room = max(room, 0)
+	kept := append(vs[:room:room], Violation{Message: fmt.Sprintf("… %d violations not kept: the report keeps %d in all", len(vs)-room, maxReportViolations)})
+	r.violations += room
+	return kept
 }
 
 // Failed reports whether any check failed.

@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -86,11 +88,18 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request) erro
 }
 
 // ValidateResponse checks a response to req: the status is declared, the content type and
-// declared headers match, and the body matches the schema, formats included.
+// declared headers match, and the body matches the schema, formats included. A JSON body
+// beyond the checker's bounds (10,000 values, 64 levels) is reported as such, not
+// validated: kin-openapi decodes every value and makes an error of each bad one.
 func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) error {
 	route, params, err := v.route(req)
 	if err != nil {
 		return fmt.Errorf("no operation in the spec matches %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	if isJSON(header) {
+		if err := bounded.CheckJSON(ctx, "the response body", body, bodyLimits); err != nil {
+			return err
+		}
 	}
 	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
 	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
@@ -102,11 +111,24 @@ func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, sta
 	})
 }
 
+// isJSON reports whether a response says its body is JSON (or says nothing), which is
+// what kin-openapi decodes value by value.
+func isJSON(header http.Header) bool {
+	ct := strings.ToLower(header.Get("Content-Type"))
+	return ct == "" || strings.Contains(ct, "json")
+}
+
+// maxReadBytes bounds a body ValidateHTTPResponse reads, as the client bounds its own.
+const maxReadBytes = 4 << 20
+
 // ValidateHTTPResponse reads res's body, validates the exchange and returns the body.
 func (v *Validator) ValidateHTTPResponse(ctx context.Context, res *http.Response) ([]byte, error) {
-	body, err := io.ReadAll(res.Body)
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxReadBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read response body: %w", err)
+	}
+	if len(body) > maxReadBytes {
+		return nil, fmt.Errorf("read response body: longer than %d bytes, the limit", maxReadBytes)
 	}
 	return body, v.ValidateResponse(ctx, res.Request, res.StatusCode, res.Header, body)
 }

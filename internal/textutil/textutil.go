@@ -96,14 +96,6 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-// CountJSONContainers counts the JSON objects and arrays in data (outside strings) in one
-// pass, without allocating: decoding costs far more memory than the bytes (a 1 MiB list of
-// {} is a third of a million values), so a bound on values is checked before decoding.
-func CountJSONContainers(data []byte) int {
-	containers, _ := countJSON(data)
-	return containers
-}
-
 // Suggest returns the candidate got most likely misspells: one equal to it but for case,
 // else the closest within an edit distance of 2 (and less than half its length), else "".
 func Suggest(got string, candidates []string) string {
@@ -144,40 +136,4 @@ func EditDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// CountJSONValues bounds from above the JSON values in data, scalars, keys and containers
-// alike, in one pass without allocating: every value but the first follows a ',' or a ':'
-// or opens after a '[' (outside strings). A bound on values is checked before decoding,
-// which costs memory per value.
-func CountJSONValues(data []byte) int {
-	_, values := countJSON(data)
-	return values
-}
-
-// countJSON scans data once, outside strings: the objects and arrays, and an upper bound
-// of the values (one, plus one per ',', ':', '[' and '{').
-func countJSON(data []byte) (containers, values int) {
-	values = 1
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			if c == '\\' {
-				escaped = true
-			} else if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			containers++
-			values++
-		case c == ',' || c == ':':
-			values++
-		}
-	}
-	return containers, values
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -139,14 +140,9 @@ func (cs *controlService) validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		// Decoding costs far more memory than the bytes (a 1 MiB list of {} is a third of a
-		// million values): count the objects and lists first, without decoding.
-		if n := textutil.CountJSONContainers(raw); n > MaxOperationContainers {
-			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-				fmt.Sprintf("The operation has more than %d JSON objects and lists (timeline steps, errors, details), the limit.", MaxOperationContainers), "")
-		}
-		if n := textutil.CountJSONValues(raw); n > MaxOperationValues {
-			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-				fmt.Sprintf("The operation has more than %d JSON values (keys, strings, numbers), the limit; an operation needs far fewer.", MaxOperationValues), "")
+		// million values): count first, without decoding.
+		if err := bounded.CheckJSON(req.Context(), "The operation", raw, operationLimits); err != nil {
+			return tooLarge(err)
 		}
 		select { // decoding costs memory per value: a few bodies at a time
 		case cs.decoding <- struct{}{}:
@@ -165,6 +161,23 @@ func (cs *controlService) validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(req.WithContext(context.WithValue(req.Context(), parsedOperationKey{}, op)))
 		return next(c)
 	}
+}
+
+// operationLimits bound one control-API operation before it is decoded.
+var operationLimits = bounded.Limits{Values: MaxOperationValues, Containers: MaxOperationContainers, Depth: maxNesting}
+
+// tooLarge answers an operation over its limits: 413 naming the limit, or the context's
+// error when the client went away while it was counted.
+func tooLarge(err error) error {
+	var le *bounded.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	msg := le.Error() + "; an operation needs far fewer."
+	if le.Dimension == bounded.DimDepth {
+		msg = le.Error() + "; an operation nests 5 at most."
+	}
+	return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge, msg, "")
 }
 
 // jsonSyntax returns encoding/json's syntax error for raw, nil when raw is JSON: the body

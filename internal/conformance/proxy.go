@@ -82,15 +82,15 @@ type Proxy struct {
 	signer   *hmacauth.Signer
 	client   *http.Client
 
-	mu        sync.Mutex
-	report    *Report
-	exchanges int
+	mu         sync.Mutex
+	report     *Report
+	exchanges  int
 	recorded   []json.RawMessage // encoded entries of the recording
 	kept       int64             // bytes kept for the recording
 	keptValues int               // JSON values kept for the recording
-	inFlight  chan struct{} // a slot per exchange in flight (MaxConcurrentExchanges)
-	dropped   int
-	start     time.Time
+	inFlight   chan struct{}     // a slot per exchange in flight (MaxConcurrentExchanges)
+	dropped    int
+	start      time.Time
 }
 
 // errCrossOrigin marks a redirect that leaves the upstream's origin.

@@ -101,4 +101,3 @@ func TestJSONKind(t *testing.T) {
 		}
 	}
 }
-

@@ -160,6 +160,9 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, ste
 		if path == "" {
 			return nil
 		}
+		if flag&os.O_APPEND == 0 {
+			return writeFile(path, fn)
+		}
 		return openAndWrite(path, flag, fn)
 	}
 	const replace, appendTo = os.O_WRONLY | os.O_CREATE | os.O_TRUNC, os.O_WRONLY | os.O_CREATE | os.O_APPEND

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -118,12 +119,14 @@ func (c *proxyCmd) Run(e *env) error {
 	if werr != nil {
 		return werr
 	}
+	// A file that cannot be written is a failure of the run, not of its command line: the
+	// files already written stay, and the one that failed keeps its old content.
 	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return &exitError{code: exitFailure, err: err}
 	}
 	if c.Record != "" {
 		if err := writeFile(c.Record, p.WriteRecording); err != nil {
-			return &exitError{code: exitUsage, err: fmt.Errorf("--record: %w", err)}
+			return &exitError{code: exitFailure, err: fmt.Errorf("--record: %w", err)}
 		}
 	}
 	if rep.Failed() {
@@ -148,9 +151,35 @@ func printLive(w io.Writer, r conformance.Result) {
 	fmt.Fprintln(w, textutil.Printable(line, true))
 }
 
-// writeFile replaces path with what fn writes.
+// writeFile replaces path with what fn writes, atomically: fn writes a new file beside it,
+// renamed over path once complete, so that a failure (a full disk, a signal, running out of
+// memory) leaves the old file whole rather than truncated.
+//
+// A path that names something other than a regular file (/dev/stdout, a pipe) is written
+// in place: there is nothing to keep whole, and a rename would replace the device.
 func writeFile(path string, fn func(io.Writer) error) error {
-	return openAndWrite(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fn)
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return openAndWrite(path, os.O_WRONLY|os.O_TRUNC, fn)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = fn(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
 }
 
 // openAndWrite opens path with flag (mode 0644 when created), writes what fn writes and

@@ -1,0 +1,80 @@
+package mock_test
+
+import (
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+)
+
+// TestThirdAttackReviewControlScalars (issue 21, item 1): 1 MiB of scalars in a list under
+// an unknown field passed the container count and the YAML parse built ~524k nodes (~100 MB
+// a request; 48 at once reached 4.9 GB). Values of every kind are counted first now.
+func TestThirdAttackReviewControlScalars(t *testing.T) {
+	f := servertest.New(t, servertest.Opts{})
+	body := []byte(`{"id":"a","operationType":"search","timeline":[{"status":"running"}],"zz":[` +
+		strings.TrimSuffix(strings.Repeat("0,", 524_000), ",") + `]}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var wg sync.WaitGroup
+	statuses := make([]int, 48)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = f.Control(http.MethodPost, "/mock/operations", body).Status
+		}()
+	}
+	wg.Wait()
+	runtime.ReadMemStats(&after)
+	for i, st := range statuses {
+		if st != http.StatusRequestEntityTooLarge {
+			t.Fatalf("request %d: %d, want 413", i, st)
+		}
+	}
+	// The bodies themselves are read (48 MiB, buffered by the server and the test client).
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 300<<20 {
+		t.Errorf("48 requests allocated %d MB", alloc>>20)
+	}
+}
+
+// TestThirdAttackReviewFixtures (item 11): 64 MiB of [{},{},…] ran out of memory (7.6 GB);
+// block style took 8 GB and 18.8 s; a second top-level operations key dropped the first
+// list silently.
+func TestThirdAttackReviewFixtures(t *testing.T) {
+	const size = 64<<20 - 1024
+	flow := "operations: [" + strings.Repeat("{},", size/3) + "{}]\n"
+	block := "operations:\n" + strings.Repeat("- {}\n", size/5)
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"64 MiB flow", flow, "more than 1000000 values"},
+		{"64 MiB block", block, "more than 1000000 values"},
+		{"two operations keys", "operations:\n  - {id: a, operationType: search, timeline: [{status: running}]}\noperations:\n  - {id: b, operationType: search, timeline: [{status: running}]}\n",
+			`line 3: a second "operations" field; put every operation in one list (the first is on line 1)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := []byte(tt.doc)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			ops, err := mock.ParseFixtures("f.yaml", doc)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || ops != nil {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+				t.Errorf("refusing allocated %d MB", alloc>>20)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("refusing took %v", d)
+			}
+		})
+	}
+}

@@ -14,6 +14,10 @@ func FuzzParseRecording(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://h/phoneNumbers/operations/b?api-version=2022-12-01","headers":[]},"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"text":"eyJ9","encoding":"base64"}}}]}}`))
 	f.Add([]byte(`{"entries":[{"method":"","url":"::","status":0}]}`))
 	f.Add([]byte(`[]`))
+	// Bodies inside strings (issue 21): HAR text, base64 content, a normalized body string.
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"https://x/phoneNumbers/operations/a","headers":[]},"response":{"status":200,"headers":[],"content":{"text":"[1,1,1,[[[{}]]]]"}}}]}}`))
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"https://x/phoneNumbers/operations/a","headers":[]},"response":{"status":200,"headers":[],"content":{"text":"WzEsMSwxXQ==","encoding":"base64"}}}]}}`))
+	f.Add([]byte(`{"entries":[{"method":"GET","url":"https://x/phoneNumbers/operations/a","status":200,"responseBody":"{\"error\":{\"innererror\":{\"innererror\":{}}}}"}]}`))
 	v, err := NewValidator()
 	if err != nil {
 		f.Fatal(err)

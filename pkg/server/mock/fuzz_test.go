@@ -15,6 +15,9 @@ func FuzzFixtures(f *testing.F) {
 	f.Add([]byte(`{"operations":[{"id":"a","operationType":"purchase","timeline":[{"status":"failed","error":{"code":"X","message":"y"}}]}]}`))
 	f.Add([]byte("operations: [{id: a, operationType: search, timeline: [{status: running, afterPolls: -1}]}]"))
 	f.Add([]byte("- not a map"))
+	// Issue 21: a second operations key, and flow lists of empty objects.
+	f.Add([]byte("operations:\n  - {id: a, operationType: search, timeline: [{status: running}]}\noperations: []\n"))
+	f.Add([]byte("operations: [{}, {}, {}, [[[]]]]"))
 	f.Add([]byte("operations:\n  - &a {id: x}\n  - *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ops, err := mock.ParseFixtures("fuzz.yaml", data)

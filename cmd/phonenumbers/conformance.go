@@ -108,8 +108,8 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 }
 
 func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
-	if c.Cases < 0 {
-		return conformance.LiveOptions{}, fmt.Errorf("--cases must be 0 or more, got %d", c.Cases)
+	if c.Cases < 0 || c.Cases > conformance.MaxCases {
+		return conformance.LiveOptions{}, fmt.Errorf("--cases must be 0 to %d, got %d", conformance.MaxCases, c.Cases)
 	}
 	seed := randomSeed()
 	if c.Seed != nil {

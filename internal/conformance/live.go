@@ -147,6 +147,9 @@ func (l *live) addBlocked(method string, checks ...string) {
 	}
 }
 
+// MaxCases bounds the generated cases of one run: each is a request and a result kept.
+const MaxCases = 10_000
+
 // RunLive runs every live rule against a server and returns the report. The error is
 // non-nil only for unusable options or a *ConnectionError when the server never answered.
 func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report, error) {
@@ -183,8 +186,8 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	hc := *opts.HTTPClient
 	hc.CheckRedirect = httpguard.CheckRedirect
 	opts.HTTPClient = &hc
-	if opts.Cases < 0 {
-		return nil, fmt.Errorf("conformance: Cases must not be negative, got %d", opts.Cases)
+	if opts.Cases < 0 || opts.Cases > MaxCases {
+		return nil, fmt.Errorf("conformance: Cases must be 0 to %d, got %d", MaxCases, opts.Cases)
 	}
 	start := time.Now()
 	l := &live{v: v, opts: opts, base: base, defaulted: defaulted, report: &Report{Target: base.Redacted(), SpecVersion: opts.APIVersion}}

@@ -103,8 +103,9 @@ type Report struct {
 	Duration    time.Duration `json:"durationNs,omitempty"`  // how long the run took
 	Summary     Summary       `json:"summary"`               // counts by status
 	Results     []Result      `json:"results"`               // one per check, in the order run
-	// Unlisted counts results that are in the summary but not in Results: a proxy keeps
-	// at most MaxProxyResults of them, so that its memory stays bounded.
+	// Unlisted counts results that are in the summary but not in Results: a report keeps
+	// at most MaxReportResults of them (a proxy MaxProxyResults), so that its memory stays
+	// bounded.
 	Unlisted int `json:"unlisted,omitempty"`
 
 	names      map[string]int // Name -> how many results carry it, to keep names unique
@@ -119,8 +120,12 @@ const maxReportViolations = 10_000
 // its check; a name already in the report gets a "#2", "#3"... suffix, so that JUnit test
 // cases stay unique even when one scope runs a check twice.
 func (r *Report) add(results ...Result) {
-	r.addBounded(-1, results...)
+	r.addBounded(MaxReportResults, results...)
 }
+
+// MaxReportResults bounds the results a report lists (a long --poll of a fast server adds
+// a few per poll); later ones are counted in the summary and in Unlisted.
+const MaxReportResults = 50_000
 
 // Bounds on the text a result keeps: server text (headers, messages) reaches reasons and
 // violations, and a report must not grow with what a server sends.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -64,7 +65,7 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		}
 		rep = v.CheckRecordings(e.ctx, c.Recordings, exs, &conformance.RecordingsOptions{Strict: c.Strict})
 	default:
-		opts, err := c.liveOptions()
+		opts, err := c.liveOptions(e.ctx)
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
@@ -107,7 +108,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 	return &exitError{code: exitUsage, err: err}
 }
 
-func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
+func (c *conformanceCheckCmd) liveOptions(ctx context.Context) (conformance.LiveOptions, error) {
 	if c.Cases < 0 {
 		return conformance.LiveOptions{}, fmt.Errorf("--cases must be 0 or more, got %d", c.Cases)
 	}
@@ -132,7 +133,7 @@ func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
 	if t.auth == authNone {
 		key = ""
 	}
-	hc, err := c.httpClient()
+	hc, err := c.httpClient(ctx)
 	if err != nil {
 		return conformance.LiveOptions{}, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 
@@ -19,6 +19,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )
@@ -127,11 +128,11 @@ func chooseAuth(mode string, haveKey bool, u *url.URL) (string, error) {
 	return "", fmt.Errorf("--auth %q: want auto, key, entra or none", mode)
 }
 
-// httpClient returns the HTTP client the TLS flags ask for.
-func (f *connectionFlags) httpClient() (*http.Client, error) {
+// httpClient returns the HTTP client the TLS flags ask for; ctx bounds reading --ca-cert.
+func (f *connectionFlags) httpClient(ctx context.Context) (*http.Client, error) {
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.InsecureSkipVerify} //nolint:gosec // opt-in flag
 	if f.CACert != "" {
-		pool, err := loadCertPool(f.CACert)
+		pool, err := loadCertPool(ctx, f.CACert)
 		if err != nil {
 			return nil, err
 		}
@@ -142,9 +143,14 @@ func (f *connectionFlags) httpClient() (*http.Client, error) {
 	return &http.Client{Transport: transport, CheckRedirect: httpguard.CheckRedirect}, nil
 }
 
-// loadCertPool reads a PEM bundle for --ca-cert.
-func loadCertPool(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
+// maxCACertBytes bounds a --ca-cert bundle: the whole Mozilla root store is ~220 KiB.
+const maxCACertBytes = 1 << 20
+
+// loadCertPool reads a PEM bundle for --ca-cert (and PHONENUMBERS_CA_CERT, proxy
+// --ca-cert): a regular file of at most maxCACertBytes, by the safefile rules, so that
+// /dev/zero or a FIFO named there is refused rather than read forever or blocked on.
+func loadCertPool(ctx context.Context, path string) (*x509.CertPool, error) {
+	pem, err := safefile.ReadFile(ctx, path, maxCACertBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--ca-cert: %w", err)
 	}
@@ -157,12 +163,12 @@ func loadCertPool(path string) (*x509.CertPool, error) {
 
 // newClient builds the client the flags describe, sending apiVersion; every failed try
 // is reported on progress as it happens. Errors are usage errors (exit 2).
-func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*client.Client, error) {
+func (f *connectionFlags) newClient(ctx context.Context, apiVersion string, progress io.Writer) (*client.Client, error) {
 	t, err := f.resolve()
 	if err != nil {
 		return nil, err
 	}
-	hc, err := f.httpClient()
+	hc, err := f.httpClient(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -2,18 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -53,7 +52,7 @@ const maxControlAnswerBytes = 32 << 20
 const maxListBytes = 64 << 20
 
 // controlClient builds the typed control client the connection flags describe.
-func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, string, error) {
+func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.ClientWithResponses, string, error) {
 	t, err := f.resolve()
 	if err != nil {
 		return nil, "", err
@@ -61,7 +60,7 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 	if t.auth == authEntra && f.Auth == authEntra {
 		return nil, "", errors.New("the control API takes an access key or nothing; --auth entra is not supported")
 	}
-	hc, err := f.httpClient()
+	hc, err := f.httpClient(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -126,7 +125,7 @@ type mockListCmd struct {
 
 // Run lists all pages.
 func (c *mockListCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -203,7 +202,7 @@ type mockGetCmd struct {
 
 // Run shows one operation.
 func (c *mockGetCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -223,7 +222,7 @@ func (c *mockCreateCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -231,7 +230,6 @@ func (c *mockCreateCmd) Run(e *env) error {
 	return finish(e, endpoint, res, bodyOf(res, err), err)
 }
 
-// readMockInput reads a bounded JSON document from a regular file or standard input.
 // oneOperationExample is what mock create takes.
 const oneOperationExample = `{"id":"purchase_1","operationType":"purchase","timeline":[{"status":"running"},{"status":"succeeded","afterPolls":2}]}`
 
@@ -264,31 +262,26 @@ func checkOneOperation(name string, body []byte) error {
 	return fmt.Errorf("%s is not an operation; want one, e.g. %s", name, oneOperationExample)
 }
 
+// readMockInput reads a bounded JSON document from a regular file or standard input; both
+// reads end with the command's context (SIGINT, SIGTERM).
 func readMockInput(e *env, name string) ([]byte, error) {
-	var r io.Reader = e.stdin
-	if name != "-" {
-		// Opened non-blocking and checked on the open file: a FIFO swapped in after a
-		// stat would otherwise block the open.
-		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-		if err != nil {
-			return nil, err
+	var body []byte
+	var err error
+	if name == "-" {
+		body, err = readAllContext(e.ctx, e.stdin, maxMockInput)
+		if err != nil && e.ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted while reading standard input: %w", err)
 		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, err
+		if err == nil && len(body) > maxMockInput {
+			err = fmt.Errorf("standard input is larger than %d bytes", maxMockInput)
 		}
-		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file", name)
-		}
-		r = f
+	} else {
+		// A regular file only, opened non-blocking and checked on the open file: a FIFO
+		// swapped in after a stat would otherwise block the open.
+		body, err = safefile.ReadFile(e.ctx, name, maxMockInput)
 	}
-	body, err := io.ReadAll(io.LimitReader(r, maxMockInput+1))
 	if err != nil {
 		return nil, err
-	}
-	if len(body) > maxMockInput {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxMockInput)
 	}
 	return body, checkOneOperation(name, body)
 }
@@ -301,7 +294,7 @@ type mockDeleteCmd struct {
 
 // Run removes the operation.
 func (c *mockDeleteCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -320,7 +313,7 @@ type mockResetCmd struct {
 
 // Run resets the mock.
 func (c *mockResetCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -340,7 +333,7 @@ type mockJournalCmd struct {
 
 // Run prints or clears the journal.
 func (c *mockJournalCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -394,7 +387,7 @@ func (c *mockVerifyCmd) Run(e *env) error {
 	if (c.Count != nil && *c.Count < 0) || (c.AtLeast != nil && *c.AtLeast < 0) {
 		return &exitError{code: exitUsage, err: errors.New("--count and --at-least must not be negative")}
 	}
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

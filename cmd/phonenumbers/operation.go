@@ -53,7 +53,7 @@ func (f *oneCallFlags) call(e *env, verb string, fn func(ctx context.Context, cl
 	if f.Timeout <= 0 {
 		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
 	}
-	cl, err := f.newClient(f.APIVersion, e.stderr)
+	cl, err := f.newClient(e.ctx, f.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -126,7 +126,7 @@ func (c *operationWaitCmd) Run(e *env) error {
 	if strings.TrimSpace(c.Operation) == "" {
 		return &exitError{code: exitUsage, err: errors.New("the operation is empty; pass an id or an Operation-Location URL")}
 	}
-	cl, err := c.newClient(c.APIVersion, e.stderr)
+	cl, err := c.newClient(e.ctx, c.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

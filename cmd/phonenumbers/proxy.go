@@ -53,7 +53,7 @@ func (c *proxyCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	hc, err := (&connectionFlags{CACert: c.CACert, InsecureSkipVerify: c.InsecureSkipVerify}).httpClient()
+	hc, err := (&connectionFlags{CACert: c.CACert, InsecureSkipVerify: c.InsecureSkipVerify}).httpClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // conformanceCmd groups the conformance commands. "check" is the default, so that
@@ -99,7 +100,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 	var ce *conformance.ConnectionError
 	var me *conformance.MismatchError
 	if errors.As(err, &ce) || errors.As(err, &me) || errors.Is(err, errServerNotUp) {
-		rep := conformance.RunFailedReport(redactedEndpoint(opts.Endpoint), opts.APIVersion, err)
+		rep := conformance.RunFailedReport(netutil.RedactEndpoint(opts.Endpoint), opts.APIVersion, err)
 		_ = rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}) // the FAIL line and the summary, as for any run
 		if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}

@@ -88,15 +88,46 @@ func (f *connectionFlags) resolve() (target, error) {
 		}
 		return target{}, errNoEndpoint
 	}
-	u, err := url.Parse(t.endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return target{}, fmt.Errorf("--endpoint %q is not an http(s) URL such as http://127.0.0.1:8080", t.endpoint)
+	u, err := parseEndpointFlag("--endpoint (or PHONENUMBERS_ENDPOINT)", t.endpoint)
+	if err != nil {
+		return target{}, err
 	}
 	if err := checkAccessKeyFlag(t.key); err != nil {
 		return target{}, err
 	}
 	t.auth, err = chooseAuth(f.Auth, t.key != "", u)
+	if err == nil && t.auth == authKey {
+		err = checkSigningTransport(u)
+	}
 	return t, err
+}
+
+// parseEndpointFlag parses the URL given to flag and refuses what cannot be used, without
+// ever echoing a secret: a connection string (its access key) is not shown at all, a URL
+// only with its password redacted, and a URL carrying a user or password is refused (the
+// client would send them in clear, and pkg/client refuses them too).
+func parseEndpointFlag(flag, endpoint string) (*url.URL, error) {
+	if netutil.LooksLikeConnectionString(endpoint) {
+		return nil, fmt.Errorf("%s looks like a connection string (not shown: it holds the access key); pass it with --connection-string or COMMUNICATION_SERVICES_CONNECTION_STRING", flag)
+	}
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s %s is not an http(s) URL such as http://127.0.0.1:8080", flag, netutil.RedactEndpoint(endpoint))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%s %s carries a user name or password; leave them out and pass the access key with --access-key or PHONENUMBERS_ACCESS_KEY", flag, u.Redacted())
+	}
+	return u, nil
+}
+
+// checkSigningTransport refuses to sign requests to u over plain HTTP unless u is a
+// loopback host: the rule of pkg/client, applied before any command (operation, mock,
+// conformance, the proxy) sends a signature that could be read and replayed on the way.
+func checkSigningTransport(u *url.URL) error {
+	if netutil.CredentialAllowed(u) {
+		return nil
+	}
+	return fmt.Errorf("refusing to send access-key signatures over plain HTTP to %s, which is not a loopback host: anyone on the way could read and replay them; use an https:// endpoint (with --ca-cert for a self-signed certificate), or a loopback address for a local mock", u.Redacted())
 }
 
 // chooseAuth decides how to authenticate. Entra ID tokens never go over plain HTTP, and

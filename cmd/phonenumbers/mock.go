@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
@@ -74,7 +75,7 @@ func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.Cli
 		}
 	}
 	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(doer))
-	return c, t.endpoint, err
+	return c, netutil.RedactEndpoint(t.endpoint), err // the endpoint as messages show it
 }
 
 // answer is what every control response has in common.

@@ -49,6 +49,13 @@ func (c *proxyCmd) Run(e *env) error {
 	if err := checkAccessKeyFlag(c.AccessKey); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	upstream, err := parseEndpointFlag("--upstream", c.Upstream)
+	if err == nil && c.AccessKey != "" {
+		err = checkSigningTransport(upstream)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return err
@@ -88,7 +95,7 @@ func (c *proxyCmd) Run(e *env) error {
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	addr := ln.Addr().String()
 	outMu.Lock()
-	fmt.Fprintf(e.stderr, "phonenumbers: conformance proxy on http://%s -> %s; send your client there, stop with Ctrl-C\n", addr, textutil.Printable(c.Upstream, false))
+	fmt.Fprintf(e.stderr, "phonenumbers: conformance proxy on http://%s -> %s; send your client there, stop with Ctrl-C\n", addr, textutil.Printable(upstream.Redacted(), false))
 	outMu.Unlock()
 	if proxyReady != nil {
 		proxyReady(addr)

@@ -127,7 +127,7 @@ func optionsOrDefault(options *ClientOptions) ClientOptions {
 func parseEndpoint(endpoint string) (*url.URL, error) {
 	ep, err := normalizeEndpoint(endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("client: invalid endpoint %q: %w", endpoint, err)
+		return nil, fmt.Errorf("client: invalid endpoint %s: %w", netutil.RedactEndpoint(endpoint), err)
 	}
 	return url.Parse(ep)
 }

@@ -43,6 +43,10 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"failed","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op\u001b[2J","error":{"code":"X\u001b]0;pwned\u0007","message":"\u001b]8;;https://evil.example\u001b\\click\u001b]8;;\u001b\\"}}`)
 		},
+		"deep-chain": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, deepChainBody(9500))
+		},
 		"escape-status": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"run\u001b[2Jning","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op"}`)
@@ -65,6 +69,8 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 		{"get, stalled", "stall", []string{"operation", "get", "op", "--timeout", "300ms"}, "timed out after 300ms"},
 		{"wait, stalled", "stall", []string{"operation", "wait", "op", "--timeout", "300ms"}, "timed out after 300ms"},
 		{"wait, escapes in the error", "escapes", []string{"operation", "wait", "op"}, `\x1b]0;pwned`},
+		// Issue 21, item 8: the message grew by a copy per level (8.4 s, 1.49 GB).
+		{"wait, a 9,500-deep innererror chain", "deep-chain", []string{"operation", "wait", "op", "--timeout", "1s"}, "… and 9492 more inner errors"},
 		{"wait, escapes in the status", "escape-status", []string{"operation", "wait", "op", "--timeout", "300ms"}, `run\x1b[2Jning`},
 	}
 	for _, tt := range tests {
@@ -83,8 +89,22 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %s", d)
 			}
+			if len(stderr) > 16<<10 {
+				t.Errorf("stderr is %d bytes", len(stderr))
+			}
 		})
 	}
+}
+
+// deepChainBody is a failed operation whose error has depth inner errors under it.
+func deepChainBody(depth int) string {
+	var b strings.Builder
+	b.WriteString(`{"id":"op","operationType":"purchase","status":"failed","createdDateTime":"2023-07-14T19:48:16Z","resourceLocation":null,"error":`)
+	for i := 0; i <= depth; i++ {
+		b.WriteString(`{"code":"Nested","message":"level","innererror":`)
+	}
+	b.WriteString("null" + strings.Repeat("}", depth+2))
+	return b.String()
 }
 
 // TestUsageErrorsExit2: mistakes on the command line exit 2 with a message saying what to do.

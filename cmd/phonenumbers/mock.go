@@ -99,12 +99,11 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, body, "", "  ") != nil {
+	var out bytes.Buffer // written only once the whole answer is known to be JSON
+	if writeJSON(&out, body) != nil {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: the answer is not JSON", endpoint)}
 	}
-	pretty.WriteByte('\n')
-	_, err = e.stdout.Write(textutil.SafeJSON(pretty.Bytes())) // the server's text, on a terminal
+	_, err = e.stdout.Write(out.Bytes())
 	return err
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -165,15 +164,6 @@ func lastStatus(p *client.OperationPoller) string {
 	return "never fetched"
 }
 
-func printJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", textutil.SafeJSON(b)) // text from the server, printed on a terminal
-	return err
-}
-
 // describeError turns a service error into one line: status, code, message, target; and
 // a certificate error into one that names the flag that fixes it.
 func describeError(err error) error {
@@ -232,15 +222,26 @@ func describeFailure(f *client.OperationFailedError) error {
 	return fmt.Errorf("operation %s %s: %s: %s", f.Operation.ID, f.Operation.Status, f.Err.Code, communicationDetails(f.Err))
 }
 
+// communicationDetails is the service's error in one line: its message and target, then
+// the first client.MaxInnerErrorsShown inner errors and how many more there are. It is
+// built in one pass (it once grew a string per level: a 9,500-deep chain took 8.4 s and
+// 1.49 GB); the line is cut at maxErrorBytes when printed.
 func communicationDetails(ce *types.CommunicationError) string {
-	s := ce.Message
+	var b strings.Builder
+	b.WriteString(textutil.Truncate(ce.Message, maxErrorBytes))
 	if ce.Target != nil && *ce.Target != "" {
-		s += " (target " + *ce.Target + ")"
+		b.WriteString(" (target " + textutil.Truncate(*ce.Target, maxErrorBytes) + ")")
 	}
+	shown := 0
 	for inner := ce.Innererror; inner != nil; inner = inner.Innererror {
-		s += "; inner error " + inner.Code + ": " + inner.Message
+		if shown == client.MaxInnerErrorsShown {
+			fmt.Fprintf(&b, "; … and %d more inner errors", client.InnerErrorDepth(inner))
+			break
+		}
+		b.WriteString("; inner error " + textutil.Truncate(inner.Code, maxErrorBytes) + ": " + textutil.Truncate(inner.Message, maxErrorBytes))
+		shown++
 	}
-	return s
+	return b.String()
 }
 
 // statusReporter prints status changes on stderr: one line per change, or a live status

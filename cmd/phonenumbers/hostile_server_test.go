@@ -201,3 +201,38 @@ func TestMockCommandsAgainstHostileServers(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitAgainstHostileRetryAfter (issue 21, item 7): `operation wait` against a server
+// that stays running and asks for an overflowing or tiny delay (88,860 polls in 10 s) polls
+// a bounded number of times and ends at --timeout.
+func TestWaitAgainstHostileRetryAfter(t *testing.T) {
+	tests := []struct{ header, value string }{
+		{"retry-after-ms", "76480200929599801"},
+		{"x-ms-retry-after-ms", "76480200929599801"},
+		{"retry-after-ms", "1"},
+		{"Retry-After", "2147483647"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header+"="+tt.value, func(t *testing.T) {
+			var polls atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				polls.Add(1)
+				w.Header().Set(tt.header, tt.value)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"operationType":"purchase","status":"running","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op"}`)
+			}))
+			defer ts.Close()
+			start := time.Now()
+			code, _, stderr := runCLI(t, "operation", "wait", "op", "--endpoint", ts.URL, "--interval", "100ms", "--timeout", "500ms")
+			if code != exitFailure || !strings.Contains(stderr, "timed out after 500ms") {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+			if n := polls.Load(); n > 6 {
+				t.Errorf("%d polls in 500 ms", n)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %s", d)
+			}
+		})
+	}
+}

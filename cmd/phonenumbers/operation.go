@@ -110,7 +110,7 @@ type operationWaitCmd struct {
 	connectionFlags
 	apiVersionFlag
 	Operation string        `arg:"" name:"operation" help:"Operation id, or the Operation-Location URL (relative or absolute) a 202 returned."`
-	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s, azcore's minimum, except against a loopback endpoint such as a local mock)."`
+	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s, azcore's minimum, except against a loopback endpoint such as a local mock). A Retry-After is honoured within [min(interval, 1s), 1m]."`
 	Timeout   time.Duration `default:"10m" help:"Give up after this long."`
 }
 

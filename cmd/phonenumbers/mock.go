@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
 
@@ -36,21 +34,10 @@ type mockCmd struct {
 // maxMockInput bounds what `mock create` reads; the server refuses more than 1 MiB.
 const maxMockInput = 1 << 20
 
-// mockTimeout bounds each control-API request.
-const mockTimeout = time.Minute
-
-// maxListPages bounds the pages `mock list` follows: a store holds at most a few tens of
-// thousands of operations, so a server that keeps sending nextLink is not one to trust.
-const maxListPages = 200
-
 // maxControlAnswerBytes bounds one control-API answer. The journal is the largest: 1,000
 // entries of up to ~3.5 KiB of cut fields each, which JSON's escapes of control characters
 // can grow sixfold.
 const maxControlAnswerBytes = 32 << 20
-
-// maxListBytes bounds the pages mock list holds to print them as one list: the whole
-// default store (10,000 operations) is a few MiB.
-const maxListBytes = 64 << 20
 
 // controlClient builds the typed control client the connection flags describe.
 func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.ClientWithResponses, string, error) {
@@ -116,66 +103,6 @@ func controlErrorMessage(body []byte) string {
 		return "the answer carried no error details"
 	}
 	return er.Error.Code + ": " + er.Error.Message
-}
-
-type mockListCmd struct {
-	withExitCodes
-	connectionFlags
-}
-
-// Run lists all pages.
-func (c *mockListCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient(e.ctx)
-	if err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	all := control.OperationStateList{Operations: []control.OperationState{}}
-	params := &control.ListOperationsParams{}
-	total := 0                // bytes of the pages read
-	seen := map[string]bool{} // the after of every page asked for
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: more than %d pages of operations; stopped", endpoint, maxListPages)}
-		}
-		res, err := cl.ListOperationsWithResponse(e.ctx, params)
-		if err != nil || res.JSON200 == nil {
-			var body []byte
-			if res != nil {
-				body = res.Body
-			}
-			return finish(e, endpoint, statusOf(res), body, err)
-		}
-		if total += len(res.Body); total > maxListBytes {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the pages of operations add up to more than %d MiB; stopped (a store that large is for the control API's pages, limit and after)", endpoint, maxListBytes>>20)}
-		}
-		all.Operations = append(all.Operations, res.JSON200.Operations...)
-		after, ok := nextAfter(res.JSON200.NextLink)
-		if !ok {
-			break
-		}
-		if seen[after] {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the next page starts after %s again: the server's paging goes round; stopped", endpoint, textutil.QuoteID(after))}
-		}
-		seen[after] = true // at most maxListPages
-		params = &control.ListOperationsParams{After: &after}
-	}
-	body, err := json.Marshal(all)
-	if err != nil {
-		return err
-	}
-	return finish(e, endpoint, okStatus{}, body, nil)
-}
-
-// nextAfter reads the after parameter of a nextLink.
-func nextAfter(link *string) (string, bool) {
-	if link == nil || *link == "" {
-		return "", false
-	}
-	u, err := url.Parse(*link)
-	if err != nil || u.Query().Get("after") == "" {
-		return "", false
-	}
-	return u.Query().Get("after"), true
 }
 
 // okStatus stands for a successful answer assembled from several pages.

@@ -236,3 +236,26 @@ func TestWaitAgainstHostileRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestDotIDsRefusedByTheCLI (issue 21, item 20): operation get, cancel and wait refuse the
+// ids "." and ".." (and a location ending in %2e%2e) as usage errors, sending nothing: a
+// URL resolves them as path segments (GET or DELETE /phoneNumbers/).
+func TestDotIDsRefusedByTheCLI(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1) }))
+	defer ts.Close()
+	for _, args := range [][]string{
+		{"operation", "get", ".."}, {"operation", "get", "."}, {"operation", "cancel", ".."},
+		{"operation", "wait", ".."}, {"operation", "wait", "/phoneNumbers/operations/%2e%2e?api-version=2022-12-01"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, append(args, "--endpoint", ts.URL)...)
+			if code != exitUsage || !strings.Contains(stderr, "is a path segment, not an id") {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+		})
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests reached the server", n)
+	}
+}

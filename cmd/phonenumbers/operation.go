@@ -59,6 +59,10 @@ func (f *oneCallFlags) call(e *env, verb string, fn func(ctx context.Context, cl
 	ctx, cancel := context.WithTimeout(e.ctx, f.Timeout)
 	defer cancel()
 	if err := fn(ctx, cl, f.OperationID); err != nil {
+		var bad *client.InvalidOperationIDError
+		if errors.As(err, &bad) {
+			return &exitError{code: exitUsage, err: fmt.Errorf("%w; pass the id the service returned", err)}
+		}
 		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
 			err = timedOut(f.Timeout, f.lastFailure())
 		}

@@ -85,6 +85,9 @@ func (c *Client) ResumeOperationPoller(token string, options *OperationPollerOpt
 		if h.Kind != handlerKind || h.OperationID == "" {
 			return nil, errors.New("client: invalid resume token: not a phone number operation poller")
 		}
+		if err := checkOperationID(h.OperationID); err != nil {
+			return nil, fmt.Errorf("client: invalid resume token: %w", err)
+		}
 		return p, nil
 	})
 }

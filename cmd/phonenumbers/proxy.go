@@ -139,20 +139,22 @@ func (c *proxyCmd) Run(e *env) error {
 	return nil
 }
 
-// printLive prints one violation as it happens.
+// printLive prints one violation as it happens. Each field of server or client origin is
+// escaped onto its line (newlines included), so that none can print a line of its own.
 func printLive(w io.Writer, r conformance.Result) {
-	line := fmt.Sprintf("%-4s %-28s %s %s -> %d", strings.ToUpper(string(r.Status)), r.Check, r.Request.Method, r.Request.URL, r.ResponseStatus)
+	one := func(s string) string { return textutil.Printable(s, false) }
+	line := fmt.Sprintf("%-4s %-28s %s %s -> %d", strings.ToUpper(string(r.Status)), one(r.Check), one(r.Request.Method), one(r.Request.URL), r.ResponseStatus)
 	if r.Reason != "" {
-		line += ": " + r.Reason
+		line += ": " + one(r.Reason)
 	}
 	for i, v := range r.Violations {
 		if i == conformance.DefaultMaxViolations {
 			line += fmt.Sprintf("\n       … and %d more", len(r.Violations)-i)
 			break
 		}
-		line += "\n       " + v.Path + " " + v.Message
+		line += "\n       " + one(v.Path) + " " + one(v.Message)
 	}
-	fmt.Fprintln(w, textutil.Printable(line, true))
+	fmt.Fprintln(w, line)
 }
 
 // writeFile replaces path with what fn writes.

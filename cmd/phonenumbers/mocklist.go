@@ -32,6 +32,9 @@ const maxListBytes = 64 << 20
 // of {} once decoded into 1.4 million structs.
 const maxPageItems = mock.MaxListLimit
 
+// errTooManyBytes stops a listing past maxListBytes; page words it.
+var errTooManyBytes = errors.New("the pages add up to more than maxListBytes")
+
 type mockListCmd struct {
 	withExitCodes
 	connectionFlags
@@ -112,7 +115,7 @@ func (l *lister) page(ctx context.Context, get listPage, params *control.ListOpe
 	if err != nil && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err != nil && l.bytes > maxListBytes {
+	if errors.Is(err, errTooManyBytes) || (err != nil && l.bytes > maxListBytes) {
 		return nil, l.fail(fmt.Errorf("the pages of operations add up to more than %d MiB; stopped (a store that large is for the control API's pages, limit and after)", maxListBytes>>20))
 	}
 	if err != nil {
@@ -135,7 +138,10 @@ func (l *lister) decodePage(dec *json.Decoder) (*string, error) {
 		}
 		switch key {
 		case "operations":
-			err = l.decodeOperations(dec)
+			if err := l.decodeOperations(dec); err != nil {
+				return nil, err // worded there
+			}
+			continue
 		case "nextLink":
 			err = dec.Decode(&next)
 		default:
@@ -159,18 +165,20 @@ func (l *lister) decodeOperations(dec *json.Decoder) error {
 			return fmt.Errorf("a page lists more than %d operations, the most the control API sends; stopped", maxPageItems)
 		}
 		if l.bytes > maxListBytes {
-			return fmt.Errorf("past %d MiB", maxListBytes>>20)
+			return errTooManyBytes
 		}
 		var op json.RawMessage
 		if err := dec.Decode(&op); err != nil {
-			return err
+			return notAPage(err)
 		}
 		if err := l.print(op); err != nil {
 			return err
 		}
 	}
-	_, err := dec.Token() // ']'
-	return err
+	if _, err := dec.Token(); err != nil { // ']'
+		return notAPage(err)
+	}
+	return nil
 }
 
 // print writes one operation into the document, opening it before the first.

@@ -91,3 +91,16 @@ func TestInnerErrorTextIsBounded(t *testing.T) {
 		t.Fatalf("Error() is %d bytes", n)
 	}
 }
+
+// TestTooDeepBodyIsUnexpected: a body nested past encoding/json's 10,000 levels (within
+// the 4 MiB read limit) is an ErrUnexpectedResponse, not a crash or a hang.
+func TestTooDeepBodyIsUnexpected(t *testing.T) {
+	ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, deepFailedBody(10001))}}
+	c, err := client.NewClientWithNoCredential("http://127.0.0.1:1", &client.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: ft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetOperation(context.Background(), "op", nil); !errors.Is(err, client.ErrUnexpectedResponse) {
+		t.Fatalf("err %v, want ErrUnexpectedResponse", err)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // conformanceCmd groups the conformance commands. "check" is the default, so that
@@ -64,7 +66,7 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 		}
 		rep = v.CheckRecordings(e.ctx, c.Recordings, exs, &conformance.RecordingsOptions{Strict: c.Strict})
 	default:
-		opts, err := c.liveOptions()
+		opts, err := c.liveOptions(e.ctx)
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
@@ -98,7 +100,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 	var ce *conformance.ConnectionError
 	var me *conformance.MismatchError
 	if errors.As(err, &ce) || errors.As(err, &me) || errors.Is(err, errServerNotUp) {
-		rep := conformance.RunFailedReport(redactedEndpoint(opts.Endpoint), opts.APIVersion, err)
+		rep := conformance.RunFailedReport(netutil.RedactEndpoint(opts.Endpoint), opts.APIVersion, err)
 		_ = rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}) // the FAIL line and the summary, as for any run
 		if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
@@ -107,7 +109,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 	return &exitError{code: exitUsage, err: err}
 }
 
-func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
+func (c *conformanceCheckCmd) liveOptions(ctx context.Context) (conformance.LiveOptions, error) {
 	if c.Cases < 0 || c.Cases > conformance.MaxCases {
 		return conformance.LiveOptions{}, fmt.Errorf("--cases must be 0 to %d, got %d", conformance.MaxCases, c.Cases)
 	}
@@ -132,7 +134,7 @@ func (c *conformanceCheckCmd) liveOptions() (conformance.LiveOptions, error) {
 	if t.auth == authNone {
 		key = ""
 	}
-	hc, err := c.httpClient()
+	hc, err := c.httpClient(ctx)
 	if err != nil {
 		return conformance.LiveOptions{}, err
 	}

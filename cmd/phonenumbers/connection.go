@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 
@@ -19,6 +19,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/client"
 )
@@ -87,15 +88,46 @@ func (f *connectionFlags) resolve() (target, error) {
 		}
 		return target{}, errNoEndpoint
 	}
-	u, err := url.Parse(t.endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return target{}, fmt.Errorf("--endpoint %q is not an http(s) URL such as http://127.0.0.1:8080", t.endpoint)
+	u, err := parseEndpointFlag("--endpoint (or PHONENUMBERS_ENDPOINT)", t.endpoint)
+	if err != nil {
+		return target{}, err
 	}
 	if err := checkAccessKeyFlag(t.key); err != nil {
 		return target{}, err
 	}
 	t.auth, err = chooseAuth(f.Auth, t.key != "", u)
+	if err == nil && t.auth == authKey {
+		err = checkSigningTransport(u)
+	}
 	return t, err
+}
+
+// parseEndpointFlag parses the URL given to flag and refuses what cannot be used, without
+// ever echoing a secret: a connection string (its access key) is not shown at all, a URL
+// only with its password redacted, and a URL carrying a user or password is refused (the
+// client would send them in clear, and pkg/client refuses them too).
+func parseEndpointFlag(flag, endpoint string) (*url.URL, error) {
+	if netutil.LooksLikeConnectionString(endpoint) {
+		return nil, fmt.Errorf("%s looks like a connection string (not shown: it holds the access key); pass it with --connection-string or COMMUNICATION_SERVICES_CONNECTION_STRING", flag)
+	}
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s %s is not an http(s) URL such as http://127.0.0.1:8080", flag, netutil.RedactEndpoint(endpoint))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%s %s carries a user name or password; leave them out and pass the access key with --access-key or PHONENUMBERS_ACCESS_KEY", flag, u.Redacted())
+	}
+	return u, nil
+}
+
+// checkSigningTransport refuses to sign requests to u over plain HTTP unless u is a
+// loopback host: the rule of pkg/client, applied before any command (operation, mock,
+// conformance, the proxy) sends a signature that could be read and replayed on the way.
+func checkSigningTransport(u *url.URL) error {
+	if netutil.CredentialAllowed(u) {
+		return nil
+	}
+	return fmt.Errorf("refusing to send access-key signatures over plain HTTP to %s, which is not a loopback host: anyone on the way could read and replay them; use an https:// endpoint (with --ca-cert for a self-signed certificate), or a loopback address for a local mock", u.Redacted())
 }
 
 // chooseAuth decides how to authenticate. Entra ID tokens never go over plain HTTP, and
@@ -127,11 +159,11 @@ func chooseAuth(mode string, haveKey bool, u *url.URL) (string, error) {
 	return "", fmt.Errorf("--auth %q: want auto, key, entra or none", mode)
 }
 
-// httpClient returns the HTTP client the TLS flags ask for.
-func (f *connectionFlags) httpClient() (*http.Client, error) {
+// httpClient returns the HTTP client the TLS flags ask for; ctx bounds reading --ca-cert.
+func (f *connectionFlags) httpClient(ctx context.Context) (*http.Client, error) {
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.InsecureSkipVerify} //nolint:gosec // opt-in flag
 	if f.CACert != "" {
-		pool, err := loadCertPool(f.CACert)
+		pool, err := loadCertPool(ctx, f.CACert)
 		if err != nil {
 			return nil, err
 		}
@@ -142,9 +174,14 @@ func (f *connectionFlags) httpClient() (*http.Client, error) {
 	return &http.Client{Transport: transport, CheckRedirect: httpguard.CheckRedirect}, nil
 }
 
-// loadCertPool reads a PEM bundle for --ca-cert.
-func loadCertPool(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
+// maxCACertBytes bounds a --ca-cert bundle: the whole Mozilla root store is ~220 KiB.
+const maxCACertBytes = 1 << 20
+
+// loadCertPool reads a PEM bundle for --ca-cert (and PHONENUMBERS_CA_CERT, proxy
+// --ca-cert): a regular file of at most maxCACertBytes, by the safefile rules, so that
+// /dev/zero or a FIFO named there is refused rather than read forever or blocked on.
+func loadCertPool(ctx context.Context, path string) (*x509.CertPool, error) {
+	pem, err := safefile.ReadFile(ctx, path, maxCACertBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--ca-cert: %w", err)
 	}
@@ -157,12 +194,12 @@ func loadCertPool(path string) (*x509.CertPool, error) {
 
 // newClient builds the client the flags describe, sending apiVersion; every failed try
 // is reported on progress as it happens. Errors are usage errors (exit 2).
-func (f *connectionFlags) newClient(apiVersion string, progress io.Writer) (*client.Client, error) {
+func (f *connectionFlags) newClient(ctx context.Context, apiVersion string, progress io.Writer) (*client.Client, error) {
 	t, err := f.resolve()
 	if err != nil {
 		return nil, err
 	}
-	hc, err := f.httpClient()
+	hc, err := f.httpClient(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,10 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"failed","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op\u001b[2J","error":{"code":"X\u001b]0;pwned\u0007","message":"\u001b]8;;https://evil.example\u001b\\click\u001b]8;;\u001b\\"}}`)
 		},
+		"deep-chain": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, deepChainBody(9500))
+		},
 		"escape-status": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"operationType":"purchase","status":"run\u001b[2Jning","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op"}`)
@@ -65,6 +69,8 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 		{"get, stalled", "stall", []string{"operation", "get", "op", "--timeout", "300ms"}, "timed out after 300ms"},
 		{"wait, stalled", "stall", []string{"operation", "wait", "op", "--timeout", "300ms"}, "timed out after 300ms"},
 		{"wait, escapes in the error", "escapes", []string{"operation", "wait", "op"}, `\x1b]0;pwned`},
+		// Issue 21, item 8: the message grew by a copy per level (8.4 s, 1.49 GB).
+		{"wait, a 9,500-deep innererror chain", "deep-chain", []string{"operation", "wait", "op", "--timeout", "1s"}, "… and 9492 more inner errors"},
 		{"wait, escapes in the status", "escape-status", []string{"operation", "wait", "op", "--timeout", "300ms"}, `run\x1b[2Jning`},
 	}
 	for _, tt := range tests {
@@ -83,8 +89,22 @@ func TestOperationCommandsAgainstHostileServers(t *testing.T) {
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %s", d)
 			}
+			if len(stderr) > 16<<10 {
+				t.Errorf("stderr is %d bytes", len(stderr))
+			}
 		})
 	}
+}
+
+// deepChainBody is a failed operation whose error has depth inner errors under it.
+func deepChainBody(depth int) string {
+	var b strings.Builder
+	b.WriteString(`{"id":"op","operationType":"purchase","status":"failed","createdDateTime":"2023-07-14T19:48:16Z","resourceLocation":null,"error":`)
+	for i := 0; i <= depth; i++ {
+		b.WriteString(`{"code":"Nested","message":"level","innererror":`)
+	}
+	b.WriteString("null" + strings.Repeat("}", depth+2))
+	return b.String()
 }
 
 // TestUsageErrorsExit2: mistakes on the command line exit 2 with a message saying what to do.
@@ -179,5 +199,63 @@ func TestMockCommandsAgainstHostileServers(t *testing.T) {
 				t.Fatalf("exit %d, stderr:\n%s\nwant %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestWaitAgainstHostileRetryAfter (issue 21, item 7): `operation wait` against a server
+// that stays running and asks for an overflowing or tiny delay (88,860 polls in 10 s) polls
+// a bounded number of times and ends at --timeout.
+func TestWaitAgainstHostileRetryAfter(t *testing.T) {
+	tests := []struct{ header, value string }{
+		{"retry-after-ms", "76480200929599801"},
+		{"x-ms-retry-after-ms", "76480200929599801"},
+		{"retry-after-ms", "1"},
+		{"Retry-After", "2147483647"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header+"="+tt.value, func(t *testing.T) {
+			var polls atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				polls.Add(1)
+				w.Header().Set(tt.header, tt.value)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"operationType":"purchase","status":"running","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"op"}`)
+			}))
+			defer ts.Close()
+			start := time.Now()
+			code, _, stderr := runCLI(t, "operation", "wait", "op", "--endpoint", ts.URL, "--interval", "100ms", "--timeout", "500ms")
+			if code != exitFailure || !strings.Contains(stderr, "timed out after 500ms") {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+			if n := polls.Load(); n > 6 {
+				t.Errorf("%d polls in 500 ms", n)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %s", d)
+			}
+		})
+	}
+}
+
+// TestDotIDsRefusedByTheCLI (issue 21, item 20): operation get, cancel and wait refuse the
+// ids "." and ".." (and a location ending in %2e%2e) as usage errors, sending nothing: a
+// URL resolves them as path segments (GET or DELETE /phoneNumbers/).
+func TestDotIDsRefusedByTheCLI(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1) }))
+	defer ts.Close()
+	for _, args := range [][]string{
+		{"operation", "get", ".."}, {"operation", "get", "."}, {"operation", "cancel", ".."},
+		{"operation", "wait", ".."}, {"operation", "wait", "/phoneNumbers/operations/%2e%2e?api-version=2022-12-01"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, append(args, "--endpoint", ts.URL)...)
+			if code != exitUsage || !strings.Contains(stderr, "is a path segment, not an id") {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+		})
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests reached the server", n)
 	}
 }

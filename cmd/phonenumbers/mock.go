@@ -2,21 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/controlclient"
 )
 
@@ -36,24 +34,13 @@ type mockCmd struct {
 // maxMockInput bounds what `mock create` reads; the server refuses more than 1 MiB.
 const maxMockInput = 1 << 20
 
-// mockTimeout bounds each control-API request.
-const mockTimeout = time.Minute
-
-// maxListPages bounds the pages `mock list` follows: a store holds at most a few tens of
-// thousands of operations, so a server that keeps sending nextLink is not one to trust.
-const maxListPages = 200
-
 // maxControlAnswerBytes bounds one control-API answer. The journal is the largest: 1,000
 // entries of up to ~3.5 KiB of cut fields each, which JSON's escapes of control characters
 // can grow sixfold.
 const maxControlAnswerBytes = 32 << 20
 
-// maxListBytes bounds the pages mock list holds to print them as one list: the whole
-// default store (10,000 operations) is a few MiB.
-const maxListBytes = 64 << 20
-
 // controlClient builds the typed control client the connection flags describe.
-func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, string, error) {
+func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.ClientWithResponses, string, error) {
 	t, err := f.resolve()
 	if err != nil {
 		return nil, "", err
@@ -61,7 +48,7 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 	if t.auth == authEntra && f.Auth == authEntra {
 		return nil, "", errors.New("the control API takes an access key or nothing; --auth entra is not supported")
 	}
-	hc, err := f.httpClient()
+	hc, err := f.httpClient(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -75,7 +62,7 @@ func (f *connectionFlags) controlClient() (*controlclient.ClientWithResponses, s
 		}
 	}
 	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(doer))
-	return c, t.endpoint, err
+	return c, netutil.RedactEndpoint(t.endpoint), err // the endpoint as messages show it
 }
 
 // answer is what every control response has in common.
@@ -99,12 +86,11 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, body, "", "  ") != nil {
+	var out bytes.Buffer // written only once the whole answer is known to be JSON
+	if writeJSON(&out, body) != nil {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: the answer is not JSON", endpoint)}
 	}
-	pretty.WriteByte('\n')
-	_, err = e.stdout.Write(textutil.SafeJSON(pretty.Bytes())) // the server's text, on a terminal
+	_, err = e.stdout.Write(out.Bytes())
 	return err
 }
 
@@ -117,66 +103,6 @@ func controlErrorMessage(body []byte) string {
 		return "the answer carried no error details"
 	}
 	return er.Error.Code + ": " + er.Error.Message
-}
-
-type mockListCmd struct {
-	withExitCodes
-	connectionFlags
-}
-
-// Run lists all pages.
-func (c *mockListCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
-	if err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	all := control.OperationStateList{Operations: []control.OperationState{}}
-	params := &control.ListOperationsParams{}
-	total := 0                // bytes of the pages read
-	seen := map[string]bool{} // the after of every page asked for
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: more than %d pages of operations; stopped", endpoint, maxListPages)}
-		}
-		res, err := cl.ListOperationsWithResponse(e.ctx, params)
-		if err != nil || res.JSON200 == nil {
-			var body []byte
-			if res != nil {
-				body = res.Body
-			}
-			return finish(e, endpoint, statusOf(res), body, err)
-		}
-		if total += len(res.Body); total > maxListBytes {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the pages of operations add up to more than %d MiB; stopped (a store that large is for the control API's pages, limit and after)", endpoint, maxListBytes>>20)}
-		}
-		all.Operations = append(all.Operations, res.JSON200.Operations...)
-		after, ok := nextAfter(res.JSON200.NextLink)
-		if !ok {
-			break
-		}
-		if seen[after] {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%s: the next page starts after %s again: the server's paging goes round; stopped", endpoint, textutil.QuoteID(after))}
-		}
-		seen[after] = true // at most maxListPages
-		params = &control.ListOperationsParams{After: &after}
-	}
-	body, err := json.Marshal(all)
-	if err != nil {
-		return err
-	}
-	return finish(e, endpoint, okStatus{}, body, nil)
-}
-
-// nextAfter reads the after parameter of a nextLink.
-func nextAfter(link *string) (string, bool) {
-	if link == nil || *link == "" {
-		return "", false
-	}
-	u, err := url.Parse(*link)
-	if err != nil || u.Query().Get("after") == "" {
-		return "", false
-	}
-	return u.Query().Get("after"), true
 }
 
 // okStatus stands for a successful answer assembled from several pages.
@@ -203,7 +129,7 @@ type mockGetCmd struct {
 
 // Run shows one operation.
 func (c *mockGetCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -223,7 +149,7 @@ func (c *mockCreateCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -231,7 +157,6 @@ func (c *mockCreateCmd) Run(e *env) error {
 	return finish(e, endpoint, res, bodyOf(res, err), err)
 }
 
-// readMockInput reads a bounded JSON document from a regular file or standard input.
 // oneOperationExample is what mock create takes.
 const oneOperationExample = `{"id":"purchase_1","operationType":"purchase","timeline":[{"status":"running"},{"status":"succeeded","afterPolls":2}]}`
 
@@ -264,31 +189,26 @@ func checkOneOperation(name string, body []byte) error {
 	return fmt.Errorf("%s is not an operation; want one, e.g. %s", name, oneOperationExample)
 }
 
+// readMockInput reads a bounded JSON document from a regular file or standard input; both
+// reads end with the command's context (SIGINT, SIGTERM).
 func readMockInput(e *env, name string) ([]byte, error) {
-	var r io.Reader = e.stdin
-	if name != "-" {
-		// Opened non-blocking and checked on the open file: a FIFO swapped in after a
-		// stat would otherwise block the open.
-		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-		if err != nil {
-			return nil, err
+	var body []byte
+	var err error
+	if name == "-" {
+		body, err = readAllContext(e.ctx, e.stdin, maxMockInput)
+		if err != nil && e.ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted while reading standard input: %w", err)
 		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, err
+		if err == nil && len(body) > maxMockInput {
+			err = fmt.Errorf("standard input is larger than %d bytes", maxMockInput)
 		}
-		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file", name)
-		}
-		r = f
+	} else {
+		// A regular file only, opened non-blocking and checked on the open file: a FIFO
+		// swapped in after a stat would otherwise block the open.
+		body, err = safefile.ReadFile(e.ctx, name, maxMockInput)
 	}
-	body, err := io.ReadAll(io.LimitReader(r, maxMockInput+1))
 	if err != nil {
 		return nil, err
-	}
-	if len(body) > maxMockInput {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxMockInput)
 	}
 	return body, checkOneOperation(name, body)
 }
@@ -301,7 +221,7 @@ type mockDeleteCmd struct {
 
 // Run removes the operation.
 func (c *mockDeleteCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -320,7 +240,7 @@ type mockResetCmd struct {
 
 // Run resets the mock.
 func (c *mockResetCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -340,7 +260,7 @@ type mockJournalCmd struct {
 
 // Run prints or clears the journal.
 func (c *mockJournalCmd) Run(e *env) error {
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -394,7 +314,7 @@ func (c *mockVerifyCmd) Run(e *env) error {
 	if (c.Count != nil && *c.Count < 0) || (c.AtLeast != nil && *c.AtLeast < 0) {
 		return &exitError{code: exitUsage, err: errors.New("--count and --at-least must not be negative")}
 	}
-	cl, endpoint, err := c.controlClient()
+	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -53,13 +52,17 @@ func (f *oneCallFlags) call(e *env, verb string, fn func(ctx context.Context, cl
 	if f.Timeout <= 0 {
 		return &exitError{code: exitUsage, err: errors.New("--timeout must be positive")}
 	}
-	cl, err := f.newClient(f.APIVersion, e.stderr)
+	cl, err := f.newClient(e.ctx, f.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, f.Timeout)
 	defer cancel()
 	if err := fn(ctx, cl, f.OperationID); err != nil {
+		var bad *client.InvalidOperationIDError
+		if errors.As(err, &bad) {
+			return &exitError{code: exitUsage, err: fmt.Errorf("%w; pass the id the service returned", err)}
+		}
 		if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
 			err = timedOut(f.Timeout, f.lastFailure())
 		}
@@ -111,7 +114,7 @@ type operationWaitCmd struct {
 	connectionFlags
 	apiVersionFlag
 	Operation string        `arg:"" name:"operation" help:"Operation id, or the Operation-Location URL (relative or absolute) a 202 returned."`
-	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s, azcore's minimum, except against a loopback endpoint such as a local mock)."`
+	Interval  time.Duration `default:"2s" help:"Wait between polls when the service sends no Retry-After (at least 1s, azcore's minimum, except against a loopback endpoint such as a local mock). A Retry-After is honoured within [min(interval, 1s), 1m]."`
 	Timeout   time.Duration `default:"10m" help:"Give up after this long."`
 }
 
@@ -126,7 +129,7 @@ func (c *operationWaitCmd) Run(e *env) error {
 	if strings.TrimSpace(c.Operation) == "" {
 		return &exitError{code: exitUsage, err: errors.New("the operation is empty; pass an id or an Operation-Location URL")}
 	}
-	cl, err := c.newClient(c.APIVersion, e.stderr)
+	cl, err := c.newClient(e.ctx, c.APIVersion, e.stderr)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -163,15 +166,6 @@ func lastStatus(p *client.OperationPoller) string {
 		return string(op.Status)
 	}
 	return "never fetched"
-}
-
-func printJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", textutil.SafeJSON(b)) // text from the server, printed on a terminal
-	return err
 }
 
 // describeError turns a service error into one line: status, code, message, target; and
@@ -232,15 +226,26 @@ func describeFailure(f *client.OperationFailedError) error {
 	return fmt.Errorf("operation %s %s: %s: %s", f.Operation.ID, f.Operation.Status, f.Err.Code, communicationDetails(f.Err))
 }
 
+// communicationDetails is the service's error in one line: its message and target, then
+// the first client.MaxInnerErrorsShown inner errors and how many more there are. It is
+// built in one pass (it once grew a string per level: a 9,500-deep chain took 8.4 s and
+// 1.49 GB); the line is cut at maxErrorBytes when printed.
 func communicationDetails(ce *types.CommunicationError) string {
-	s := ce.Message
+	var b strings.Builder
+	b.WriteString(textutil.Truncate(ce.Message, maxErrorBytes))
 	if ce.Target != nil && *ce.Target != "" {
-		s += " (target " + *ce.Target + ")"
+		b.WriteString(" (target " + textutil.Truncate(*ce.Target, maxErrorBytes) + ")")
 	}
+	shown := 0
 	for inner := ce.Innererror; inner != nil; inner = inner.Innererror {
-		s += "; inner error " + inner.Code + ": " + inner.Message
+		if shown == client.MaxInnerErrorsShown {
+			fmt.Fprintf(&b, "; … and %d more inner errors", client.InnerErrorDepth(inner))
+			break
+		}
+		b.WriteString("; inner error " + textutil.Truncate(inner.Code, maxErrorBytes) + ": " + textutil.Truncate(inner.Message, maxErrorBytes))
+		shown++
 	}
-	return s
+	return b.String()
 }
 
 // statusReporter prints status changes on stderr: one line per change, or a live status

@@ -50,11 +50,18 @@ func (c *proxyCmd) Run(e *env) error {
 	if err := checkAccessKeyFlag(c.AccessKey); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	upstream, err := parseEndpointFlag("--upstream", c.Upstream)
+	if err == nil && c.AccessKey != "" {
+		err = checkSigningTransport(upstream)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return err
 	}
-	hc, err := (&connectionFlags{CACert: c.CACert, InsecureSkipVerify: c.InsecureSkipVerify}).httpClient()
+	hc, err := (&connectionFlags{CACert: c.CACert, InsecureSkipVerify: c.InsecureSkipVerify}).httpClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -89,7 +96,7 @@ func (c *proxyCmd) Run(e *env) error {
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	addr := ln.Addr().String()
 	outMu.Lock()
-	fmt.Fprintf(e.stderr, "phonenumbers: conformance proxy on http://%s -> %s; send your client there, stop with Ctrl-C\n", addr, textutil.Printable(c.Upstream, false))
+	fmt.Fprintf(e.stderr, "phonenumbers: conformance proxy on http://%s -> %s; send your client there, stop with Ctrl-C\n", addr, textutil.Printable(upstream.Redacted(), false))
 	outMu.Unlock()
 	if proxyReady != nil {
 		proxyReady(addr)
@@ -135,20 +142,22 @@ func (c *proxyCmd) Run(e *env) error {
 	return nil
 }
 
-// printLive prints one violation as it happens.
+// printLive prints one violation as it happens. Each field of server or client origin is
+// escaped onto its line (newlines included), so that none can print a line of its own.
 func printLive(w io.Writer, r conformance.Result) {
-	line := fmt.Sprintf("%-4s %-28s %s %s -> %d", strings.ToUpper(string(r.Status)), r.Check, r.Request.Method, r.Request.URL, r.ResponseStatus)
+	one := func(s string) string { return textutil.Printable(s, false) }
+	line := fmt.Sprintf("%-4s %-28s %s %s -> %d", strings.ToUpper(string(r.Status)), one(r.Check), one(r.Request.Method), one(r.Request.URL), r.ResponseStatus)
 	if r.Reason != "" {
-		line += ": " + r.Reason
+		line += ": " + one(r.Reason)
 	}
 	for i, v := range r.Violations {
 		if i == conformance.DefaultMaxViolations {
 			line += fmt.Sprintf("\n       … and %d more", len(r.Violations)-i)
 			break
 		}
-		line += "\n       " + v.Path + " " + v.Message
+		line += "\n       " + one(v.Path) + " " + one(v.Message)
 	}
-	fmt.Fprintln(w, textutil.Printable(line, true))
+	fmt.Fprintln(w, line)
 }
 
 // writeFile replaces path with what fn writes, atomically: fn writes a new file beside it,

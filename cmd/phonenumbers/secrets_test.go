@@ -101,3 +101,81 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointSecretsNeverEchoed (issue 21, item 9): a connection string passed as
+// --endpoint or PHONENUMBERS_ENDPOINT, or a URL with a password, is never printed: not by
+// operation, mock or conformance (which printed "... is not an http(s) URL" with the
+// access key), nor by the proxy (whose start-up line printed the upstream's password).
+func TestEndpointSecretsNeverEchoed(t *testing.T) {
+	const password = "Pa55w0rdXYZ"
+	connStr := "endpoint=https://contoso.communication.azure.com/;accesskey=" + testKey
+	withPassword := "http://user:" + password + "@127.0.0.1:1"
+	tests := []struct {
+		name string
+		env  string // PHONENUMBERS_ENDPOINT
+		args []string
+		want string
+	}{
+		{"operation get, connection string as --endpoint", "", []string{"operation", "get", "op", "--endpoint", connStr}, "looks like a connection string"},
+		{"operation wait, connection string in PHONENUMBERS_ENDPOINT", connStr, []string{"operation", "wait", "op"}, "looks like a connection string"},
+		{"mock list, connection string", "", []string{"mock", "list", "--endpoint", connStr}, "--connection-string"},
+		{"mock reset, connection string in PHONENUMBERS_ENDPOINT", connStr, []string{"mock", "reset"}, "looks like a connection string"},
+		{"conformance, connection string", "", []string{"conformance", "--endpoint", connStr}, "looks like a connection string"},
+		{"conformance, connection string in PHONENUMBERS_ENDPOINT", connStr, []string{"conformance"}, "looks like a connection string"},
+		{"operation get, URL password", "", []string{"operation", "get", "op", "--endpoint", withPassword}, "user:xxxxx@127.0.0.1:1"},
+		{"mock journal, URL password", "", []string{"mock", "journal", "--endpoint", withPassword}, "user:xxxxx@127.0.0.1:1"},
+		{"mock create, URL password", "", []string{"mock", "create", "-", "--endpoint", withPassword}, "user:xxxxx@127.0.0.1:1"},
+		{"conformance, URL password", "", []string{"conformance", "--endpoint", withPassword}, "user:xxxxx@127.0.0.1:1"},
+		{"proxy, connection string as --upstream", "", []string{"conformance", "proxy", "--listen", "127.0.0.1:0", "--upstream", connStr}, "looks like a connection string"},
+		{"proxy, URL password", "", []string{"conformance", "proxy", "--listen", "127.0.0.1:0", "--upstream", withPassword}, "user:xxxxx@127.0.0.1:1"},
+		{"a key pasted as --endpoint", "", []string{"operation", "get", "op", "--endpoint", testKey}, "not a URL, not shown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("PHONENUMBERS_ENDPOINT", tt.env)
+			if tt.env == "" {
+				os.Unsetenv("PHONENUMBERS_ENDPOINT")
+			}
+			var stdout, stderr bytes.Buffer
+			code := runIO(context.Background(), tt.args, strings.NewReader(oneOperationExample), &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != exitUsage || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, output %q; want exit %d and %q", code, out, exitUsage, tt.want)
+			}
+			for _, secret := range []string{testKey, password} {
+				if strings.Contains(out, secret) {
+					t.Errorf("the output shows a secret (%.6s...): %q", secret, out)
+				}
+			}
+		})
+	}
+}
+
+// TestSignaturesNeverCrossPlainHTTP (issue 21, item 14): with an access key, operation,
+// mock, conformance and the proxy refuse an http:// endpoint that is not loopback before
+// sending anything (mock, conformance and the proxy used to send replayable signatures in
+// clear), and say what to do.
+func TestSignaturesNeverCrossPlainHTTP(t *testing.T) {
+	remote := "http://phonenumbers.invalid:8080"
+	key := []string{"--access-key", testKey}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"operation get", append([]string{"operation", "get", "op", "--endpoint", remote}, key...)},
+		{"operation wait", append([]string{"operation", "wait", "op", "--endpoint", remote}, key...)},
+		{"mock list", append([]string{"mock", "list", "--endpoint", remote}, key...)},
+		{"mock reset", append([]string{"mock", "reset", "--endpoint", remote}, key...)},
+		{"mock, connection string", []string{"mock", "reset", "--connection-string", "endpoint=" + remote + "/;accesskey=" + testKey}},
+		{"conformance", append([]string{"conformance", "--endpoint", remote}, key...)},
+		{"conformance proxy", append([]string{"conformance", "proxy", "--listen", "127.0.0.1:0", "--upstream", remote}, key...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, "refusing to send access-key signatures over plain HTTP") || !strings.Contains(stderr, "use an https:// endpoint") {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -38,12 +37,4 @@ func waitForServer(ctx context.Context, hc *http.Client, endpoint string, d time
 		case <-time.After(waitRetry):
 		}
 	}
-}
-
-// redactedEndpoint is endpoint without credentials in its userinfo, for reports.
-func redactedEndpoint(endpoint string) string {
-	if u, err := url.Parse(endpoint); err == nil {
-		return u.Redacted()
-	}
-	return "(the endpoint)"
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -47,8 +48,13 @@ type LiveOptions struct {
 	// Endpoint is the server's base URL, e.g. "http://127.0.0.1:8080" (required).
 	Endpoint string
 	// AccessKey is the base64 access key; when set, requests are HMAC-SHA256 signed and
-	// the authentication rules run.
+	// the authentication rules run. Signed requests go over HTTPS, or plain HTTP to a
+	// loopback host only, unless InsecureAllowCredentialWithHTTP is set.
 	AccessKey string
+	// InsecureAllowCredentialWithHTTP allows signing requests to an http:// endpoint that
+	// is not loopback, as client.ClientOptions' field of that name does: such signatures
+	// cross the network in clear and can be replayed.
+	InsecureAllowCredentialWithHTTP bool
 	// APIVersion is the api-version the probes send, and whose contract answers are held
 	// to. Default 2022-12-01 (types.DefaultAPIVersion); versions without a known contract
 	// (openapi.KnownVersions) are refused.
@@ -85,6 +91,10 @@ type LiveOptions struct {
 	// The zero value uses the CLI's flags (--access-key, --operation-id, --api-version).
 	Names SettingNames
 }
+
+// ErrCredentialOverHTTP is wrapped by RunLive's error for an access key and an http://
+// endpoint that is not loopback: its signatures would cross the network in clear.
+var ErrCredentialOverHTTP = errors.New("conformance: refusing to send access-key signatures over plain HTTP to a non-loopback host (anyone on the path could replay them); use https, or a loopback address for a local server")
 
 // ConnectionError means the target could not be reached at all (as opposed to answering
 // wrongly). The CLI exits 2 on it.
@@ -160,7 +170,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	opts.Names = opts.Names.orCLI()
 	base, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %q", opts.Endpoint)
+		return nil, fmt.Errorf("conformance: the endpoint must be an http(s) URL, got %s", netutil.RedactEndpoint(opts.Endpoint))
 	}
 	defaulted := len(opts.OperationIDs) == 0
 	if defaulted {
@@ -192,6 +202,9 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	start := time.Now()
 	l := &live{v: v, opts: opts, base: base, defaulted: defaulted, report: &Report{Target: base.Redacted(), SpecVersion: opts.APIVersion}}
 	if opts.AccessKey != "" {
+		if !opts.InsecureAllowCredentialWithHTTP && !netutil.CredentialAllowed(base) {
+			return nil, fmt.Errorf("%w: %s", ErrCredentialOverHTTP, base.Redacted())
+		}
 		key, err := hmacauth.DecodeKey(opts.AccessKey)
 		if err != nil {
 			return nil, fmt.Errorf("conformance: %w", err)

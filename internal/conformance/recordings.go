@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/textproto"
@@ -18,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
@@ -87,32 +87,12 @@ const MaxRecordedExchanges = 10000
 const maxRecordingsTotalBytes = 256 << 20
 
 // readRegularFile reads path if it is a regular file (after following links) of at most
-// limit bytes. Devices such as /dev/zero, FIFOs (whose open blocks) and sockets are
-// refused before they are opened, and the read itself is bounded, in case the file grows.
+// limit bytes, by the shared safefile rules: devices such as /dev/zero, FIFOs and sockets
+// are refused before they are opened, the open is non-blocking and re-checked (a FIFO
+// swapped in after the stat must not block it), and the read is bounded, in case the file
+// grows. Nothing here can block, so no context is needed.
 func readRegularFile(path string, limit int64) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, info.Mode().Type())
-	}
-	if info.Size() > limit {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %d allowed", path, info.Size(), limit)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s grew past the %d bytes allowed while being read", path, limit)
-	}
-	return data, nil
+	return safefile.ReadFile(context.Background(), path, limit)
 }
 
 // recordingLimits bound what one run reads from recordings, the bodies inside their

@@ -118,7 +118,7 @@ func TestReadRecordingsRefusesHostileFiles(t *testing.T) {
 		{"link to /dev/zero in a directory", dir, "not a regular file"},
 		{"link to /dev/zero", zero, "not a regular file"},
 		{"FIFO", fifo, "not a regular file"},
-		{"sparse 1 GiB file", big, "more than the"},
+		{"sparse 1 GiB file", big, "larger than the limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

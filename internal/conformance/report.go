@@ -224,7 +224,7 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		limit = DefaultMaxViolations
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "conformance of %s against the Phone Numbers Get Operation spec (api-version %s)\n", r.Target, r.SpecVersion)
+	fmt.Fprintf(&b, "conformance of %s against the Phone Numbers Get Operation spec (api-version %s)\n", oneLine(r.Target), oneLine(r.SpecVersion))
 	if r.Seed != nil {
 		fmt.Fprintf(&b, "%d generated cases, seed %d (--seed %d reproduces them)\n", r.Cases, *r.Seed, *r.Seed)
 	}
@@ -232,31 +232,7 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		if opts.Quiet && res.Status == StatusSkip {
 			continue
 		}
-		fmt.Fprintf(&b, "%-4s %-28s %s %s", strings.ToUpper(string(res.Status)), res.Check, res.Request.Method, res.Request.URL)
-		if res.ResponseStatus != 0 {
-			fmt.Fprintf(&b, " -> %d", res.ResponseStatus)
-		}
-		if res.Note != "" {
-			fmt.Fprintf(&b, " (%s)", res.Note)
-		}
-		if res.Source != "" {
-			fmt.Fprintf(&b, " [%s]", res.Source)
-		}
-		if res.Reason != "" {
-			fmt.Fprintf(&b, ": %s", res.Reason)
-		}
-		b.WriteByte('\n')
-		for i, v := range res.Violations {
-			if limit > 0 && i == limit {
-				fmt.Fprintf(&b, "       … and %d more\n", len(res.Violations)-limit)
-				break
-			}
-			if v.Path != "" {
-				fmt.Fprintf(&b, "       at %s: %s\n", v.Path, v.Message)
-			} else {
-				fmt.Fprintf(&b, "       %s\n", v.Message)
-			}
-		}
+		writeResultText(&b, res, limit)
 	}
 	fmt.Fprintf(&b, "%d passed, %d failed, %d warnings, %d skipped", r.Summary.Passed, r.Summary.Failed, r.Summary.Warnings, r.Summary.Skipped)
 	if r.Summary.Blocked > 0 {
@@ -266,11 +242,46 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		fmt.Fprintf(&b, " (%d results counted but not listed)", r.Unlisted)
 	}
 	b.WriteByte('\n')
-	// Reasons and violations quote what servers sent: escape anything a terminal would
-	// execute (cursor moves, window titles, hidden links).
-	_, err := io.WriteString(w, textutil.Printable(b.String(), true))
+	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// writeResultText writes one result's line and its violations, at most limit of them
+// (limit <= 0: all). Every field but the report's own words is passed through oneLine.
+func writeResultText(b *strings.Builder, res Result, limit int) {
+	fmt.Fprintf(b, "%-4s %-28s %s %s", strings.ToUpper(string(res.Status)), oneLine(res.Check), oneLine(res.Request.Method), oneLine(res.Request.URL))
+	if res.ResponseStatus != 0 {
+		fmt.Fprintf(b, " -> %d", res.ResponseStatus)
+	}
+	if res.Note != "" {
+		fmt.Fprintf(b, " (%s)", oneLine(res.Note))
+	}
+	if res.Source != "" {
+		fmt.Fprintf(b, " [%s]", oneLine(res.Source))
+	}
+	if res.Reason != "" {
+		fmt.Fprintf(b, ": %s", oneLine(res.Reason))
+	}
+	b.WriteByte('\n')
+	for i, v := range res.Violations {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(b, "       … and %d more\n", len(res.Violations)-limit)
+			break
+		}
+		if v.Path != "" {
+			fmt.Fprintf(b, "       at %s: %s\n", oneLine(v.Path), oneLine(v.Message))
+		} else {
+			fmt.Fprintf(b, "       %s\n", oneLine(v.Message))
+		}
+	}
+}
+
+// oneLine escapes a field for the text report: a server's reason or message, a URL, a
+// recording's file name. Newlines and carriage returns become \n and \r, so that no field
+// can start a line of its own (a forged "PASS ..." line), and every other control
+// character is escaped as well (cursor moves, window titles, hidden links): the report's
+// own structure is the only line break.
+func oneLine(s string) string { return textutil.Printable(s, false) }
 
 // RunFailedReport is the report of a run that could not check anything: the server at
 // target could not be reached, or speaks another scheme or api-version (err says which).

@@ -39,3 +39,12 @@ func IsCertificateError(err error) bool {
 	)
 	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verification)
 }
+
+// CredentialAllowed reports whether a credential (an HMAC signature, a token) may be sent
+// to u without an explicit opt-in: over HTTPS, or to a loopback host, where the traffic
+// never leaves the machine. Over plain HTTP to any other host a signature can be read and
+// replayed (within the server's clock-skew window) by anyone on the path. The client, the
+// control client, the conformance checker and the proxy all apply this one rule.
+func CredentialAllowed(u *url.URL) bool {
+	return u.Scheme == "https" || IsLoopback(u)
+}

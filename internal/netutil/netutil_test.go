@@ -32,3 +32,21 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactEndpoint (issue 21, item 9): no message shows a URL password or a connection
+// string's access key.
+func TestRedactEndpoint(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"http://user:s3cret@host:8080/x", "http://user:xxxxx@host:8080/x"},
+		{"endpoint=https://x.communication.azure.com/;accesskey=S3CRET==", "(a connection string, not shown: it holds the access key)"},
+		{"ENDPOINT=https://x/;AccessKey=S3CRET", "(a connection string, not shown: it holds the access key)"},
+		{"S3CRET+/base64key==", "(not a URL, not shown: it may hold a secret)"},
+		{"ftp://files.example", "ftp://files.example"},
+	}
+	for _, tt := range tests {
+		if got := RedactEndpoint(tt.in); got != tt.want {
+			t.Errorf("RedactEndpoint(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -49,6 +49,7 @@ type Client struct {
 	// ClientOptions.TracingProvider produce spans.
 	azClient *azcore.Client
 	gen      *generated.Client
+	now      func() time.Time // ClientOptions.now: dates signatures and HTTP-date Retry-After
 }
 
 // NewClient returns a client that authenticates with Microsoft Entra ID. endpoint is the
@@ -127,7 +128,7 @@ func optionsOrDefault(options *ClientOptions) ClientOptions {
 func parseEndpoint(endpoint string) (*url.URL, error) {
 	ep, err := normalizeEndpoint(endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("client: invalid endpoint %q: %w", endpoint, err)
+		return nil, fmt.Errorf("client: invalid endpoint %s: %w", netutil.RedactEndpoint(endpoint), err)
 	}
 	return url.Parse(ep)
 }
@@ -150,7 +151,7 @@ func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, er
 	azOpts.Transport = boundedTransport(azOpts.Transport, o.MaxResponseBytes)
 	azClient, err := azcore.NewClient(moduleName, buildinfo.Version(), runtime.PipelineOptions{
 		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
-		PerRetry:       auth,
+		PerRetry:       append([]policy.Policy{retryAfterPolicy{now: o.now}}, auth...),
 		AllowedHeaders: loggedHeaders,
 		Tracing:        runtime.TracingOptions{Namespace: tracingNamespace},
 	}, &azOpts)
@@ -161,7 +162,7 @@ func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, er
 	if err != nil {
 		return nil, err
 	}
-	return &Client{endpoint: ep, apiVersion: o.APIVersion, azClient: azClient, gen: gen}, nil
+	return &Client{endpoint: ep, apiVersion: o.APIVersion, azClient: azClient, gen: gen, now: o.now}, nil
 }
 
 // Endpoint returns the endpoint the client calls, without a trailing slash.

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -48,17 +50,48 @@ type OperationFailedError struct {
 	response *azcore.ResponseError
 }
 
-// Error describes the failure, including the inner error chain.
+// MaxInnerErrorsShown bounds the innererror levels an error message shows; deeper levels
+// are counted ("… and 9492 more inner errors"). The chain itself is kept whole in
+// OperationFailedError.Err for errors.As and for callers that walk it.
+const MaxInnerErrorsShown = 8
+
+// maxErrorTextBytes bounds the text of one level (code, message, target) in a message:
+// the server chooses it, and a chain repeats it at every level.
+const maxErrorTextBytes = 1024
+
+// Error describes the failure with the first MaxInnerErrorsShown levels of the inner error
+// chain, each cut at 1 KiB. It is built in one pass: a chain thousands of levels deep (a
+// 4 MiB body holds ~100,000) costs time and memory in proportion to what is shown.
 func (e *OperationFailedError) Error() string {
-	msg := fmt.Sprintf("client: operation %q %s", e.Operation.ID, e.Operation.Status)
+	var b strings.Builder
+	fmt.Fprintf(&b, "client: operation %q %s", textutil.Truncate(e.Operation.ID, maxErrorTextBytes), textutil.Truncate(string(e.Operation.Status), maxErrorTextBytes))
 	if e.Err == nil {
-		return msg + " without error details"
+		b.WriteString(" without error details")
+		return b.String()
 	}
-	msg += ": " + e.Err.Error()
+	b.WriteString(": ")
+	b.WriteString(textutil.Truncate(e.Err.Error(), maxErrorTextBytes))
+	shown := 0
 	for inner := e.Err.Innererror; inner != nil; inner = inner.Innererror {
-		msg += " (inner: " + inner.Error() + ")"
+		if shown == MaxInnerErrorsShown {
+			fmt.Fprintf(&b, " (… and %d more inner errors)", InnerErrorDepth(inner))
+			break
+		}
+		b.WriteString(" (inner: ")
+		b.WriteString(textutil.Truncate(inner.Error(), maxErrorTextBytes))
+		b.WriteString(")")
+		shown++
 	}
-	return msg
+	return b.String()
+}
+
+// InnerErrorDepth counts ce and the inner errors under it, in one walk.
+func InnerErrorDepth(ce *types.CommunicationError) int {
+	n := 0
+	for ; ce != nil; ce = ce.Innererror {
+		n++
+	}
+	return n
 }
 
 // Unwrap exposes the CommunicationError and the azcore.ResponseError.

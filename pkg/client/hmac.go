@@ -100,7 +100,7 @@ func (p *hmacPolicy) Do(req *policy.Request) (*http.Response, error) {
 	if key == "" {
 		return nil, &SigningError{"client: no access key to sign the request with"}
 	}
-	if raw.URL.Scheme != "https" && !p.allowHTTP && !netutil.IsLoopback(raw.URL) {
+	if !p.allowHTTP && !netutil.CredentialAllowed(raw.URL) {
 		return nil, errHTTPCredential
 	}
 	signer, err := p.signer(key)

@@ -85,6 +85,9 @@ func (c *Client) ResumeOperationPoller(token string, options *OperationPollerOpt
 		if h.Kind != handlerKind || h.OperationID == "" {
 			return nil, errors.New("client: invalid resume token: not a phone number operation poller")
 		}
+		if err := checkOperationID(h.OperationID); err != nil {
+			return nil, fmt.Errorf("client: invalid resume token: %w", err)
+		}
 		return p, nil
 	})
 }
@@ -112,16 +115,14 @@ func (c *Client) newPoller(h *operationHandler, options *OperationPollerOptions,
 // PollUntilDone polls until the operation is terminal, the context ends or polling fails.
 // With nil options or a zero Frequency it waits the poller's frequency (default
 // DefaultPollFrequency) between polls; Retry-After, retry-after-ms and x-ms-retry-after-ms
-// sent by the service take precedence. Cancelling ctx stops it at once. A frequency under
-// one second is allowed against a loopback endpoint only (see
-// OperationPollerOptions.Frequency); those polls go through Poll, without azcore's
-// PollUntilDone span.
+// sent by the service take precedence, within a range: at most MaxServerDelay (1 minute),
+// at least the frequency or one second, whichever is shorter. Cancelling ctx stops it at
+// once. A frequency under one second is allowed against a loopback endpoint only (see
+// OperationPollerOptions.Frequency). Polls go through Poll, in the same span azcore's
+// PollUntilDone makes; azcore's own loop is not used, since it sleeps for whatever a
+// server asks.
 func (p *OperationPoller) PollUntilDone(ctx context.Context, options *runtime.PollUntilDoneOptions) (types.PhoneNumberOperation, error) {
-	frequency := p.pollFrequency(options)
-	if frequency < azcoreMinFrequency {
-		return p.pollUntilDoneFast(ctx, frequency)
-	}
-	return p.Poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: frequency})
+	return p.pollUntilDone(ctx, p.pollFrequency(options))
 }
 
 // OperationID returns the id of the operation being polled.

@@ -46,7 +46,7 @@ func (c *Client) operationIDFrom(ref string) (string, error) {
 	if !ok || id == "" || strings.Contains(id, "/") {
 		return "", fmt.Errorf("client: %q is not an operation location (want %s{operationId})", ref, operationsPath)
 	}
-	return id, nil
+	return id, checkOperationID(id) // %2e%2e decodes to ".."
 }
 
 // hostWithoutDefaultPort returns u's host, dropping the port when it is the scheme's default.
@@ -57,14 +57,28 @@ func hostWithoutDefaultPort(u *url.URL) string {
 	return u.Host
 }
 
-// checkOperationID refuses ids that would not address one operation: an empty one, and "."
-// or "..", which URL resolution turns into path segments (GET /phoneNumbers/ instead).
+// InvalidOperationIDError is returned, before anything is sent, for an operation id that
+// would not address one operation: an empty one, and "." or "..", which URL resolution
+// turns into path segments (GET or DELETE /phoneNumbers/ instead), whether given as an id,
+// in an operation location (%2e%2e) or in a resume token.
+type InvalidOperationIDError struct {
+	// ID is the id as given.
+	ID string
+}
+
+// Error says what is wrong with the id.
+func (e *InvalidOperationIDError) Error() string {
+	if strings.TrimSpace(e.ID) == "" {
+		return "client: operationID must not be empty"
+	}
+	return fmt.Sprintf("client: operationID %q is a path segment, not an id", e.ID)
+}
+
+// checkOperationID refuses ids that would not address one operation.
 func checkOperationID(id string) error {
 	switch strings.TrimSpace(id) {
-	case "":
-		return errors.New("client: operationID must not be empty")
-	case ".", "..":
-		return fmt.Errorf("client: operationID %q is a path segment, not an id", id)
+	case "", ".", "..":
+		return &InvalidOperationIDError{ID: id}
 	}
 	return nil
 }

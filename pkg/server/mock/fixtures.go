@@ -5,19 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
@@ -59,59 +57,16 @@ func LoadFixtures(path string) ([]Operation, error) {
 	return ParseFixtures(path, data)
 }
 
-// readFixtureFile reads a regular file of at most maxFixtureBytes.
+// readFixtureFile reads a regular file of at most maxFixtureBytes, through the shared
+// safefile rules (kind checked before and after a non-blocking open, size capped while
+// reading). Loading takes no context: nothing in it can block.
 func readFixtureFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path) // follows links: the target is what gets read
-	if err != nil {
-		return nil, err
+	data, err := safefile.ReadFile(context.Background(), path, maxFixtureBytes)
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) {
+		return nil, fmt.Errorf("%w; want a regular YAML or JSON file", err)
 	}
-	if err := checkFixtureFileInfo(fi); err != nil {
-		return nil, err
-	}
-	// O_NONBLOCK: should the path be swapped for a FIFO after the Stat, opening it must not
-	// block; the Stat of the open file below catches the swap.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if err := checkFixtureFileInfo(fi); err != nil {
-		return nil, err
-	}
-	// The size may change while reading: read through a limit all the same.
-	data, err := io.ReadAll(io.LimitReader(f, maxFixtureBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFixtureBytes {
-		return nil, fmt.Errorf("file grew beyond %d bytes (64 MiB) while being read", maxFixtureBytes)
-	}
-	return data, nil
-}
-
-// checkFixtureFileInfo refuses anything but a regular file of at most maxFixtureBytes.
-func checkFixtureFileInfo(fi os.FileInfo) error {
-	if !fi.Mode().IsRegular() {
-		kind := "not a regular file"
-		switch m := fi.Mode(); {
-		case m.IsDir():
-			kind = "a directory"
-		case m&os.ModeNamedPipe != 0:
-			kind = "a named pipe (FIFO)"
-		case m&os.ModeDevice != 0 || m&os.ModeCharDevice != 0:
-			kind = "a device"
-		case m&os.ModeSocket != 0:
-			kind = "a socket"
-		}
-		return fmt.Errorf("is %s; want a regular YAML or JSON file", kind)
-	}
-	if fi.Size() > maxFixtureBytes {
-		return fmt.Errorf("file is %d bytes, larger than the limit of %d bytes (64 MiB)", fi.Size(), maxFixtureBytes)
-	}
-	return nil
+	return data, err
 }
 
 // ParseFixtures parses and validates fixtures (YAML or JSON); name is used in errors.

@@ -2,12 +2,14 @@ package controlclient
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // maxSignedBody bounds a request body the doer reads to hash; the server refuses larger
@@ -20,7 +22,17 @@ type SigningDoer struct {
 	signer *hmacauth.Signer
 	// Next sends the signed request. Default http.DefaultClient.
 	Next HttpRequestDoer
+	// InsecureAllowCredentialWithHTTP allows signing requests sent over plain HTTP to hosts
+	// other than loopback ones, as client.ClientOptions' field of that name does. Without
+	// it such a request is refused with ErrCredentialOverHTTP: its signature could be read
+	// on the way and replayed.
+	InsecureAllowCredentialWithHTTP bool
 }
+
+// ErrCredentialOverHTTP is returned by SigningDoer.Do, before anything is sent, for a
+// request over plain HTTP to a host that is not loopback (see
+// SigningDoer.InsecureAllowCredentialWithHTTP).
+var ErrCredentialOverHTTP = errors.New("controlclient: refusing to send an access-key signature over plain HTTP to a non-loopback host; use https, or a loopback address for a local mock")
 
 // NewSigningDoer returns a doer signing with the base64 access key; next sends the
 // requests (nil: http.DefaultClient). The error never contains the key.
@@ -37,6 +49,12 @@ func NewSigningDoer(accessKey string, next HttpRequestDoer) (*SigningDoer, error
 
 // Do signs req (its body is read, hashed and put back) and sends it.
 func (d *SigningDoer) Do(req *http.Request) (*http.Response, error) {
+	if !d.InsecureAllowCredentialWithHTTP && !netutil.CredentialAllowed(req.URL) {
+		if req.Body != nil {
+			req.Body.Close() // Do owns the body, as http.Client.Do does
+		}
+		return nil, ErrCredentialOverHTTP
+	}
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(io.LimitReader(req.Body, maxSignedBody+1))

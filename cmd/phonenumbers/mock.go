@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
@@ -94,12 +95,20 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	return err
 }
 
+// Bounds on JSON the mock commands decode: an error answer of the control API, and an
+// operation read from a file before it is sent (the server's own bounds, so that what it
+// would refuse is refused here with the same words).
+var (
+	controlAnswerLimits = bounded.Limits{Values: 100_000, Depth: 64}
+	operationLimits     = bounded.Limits{Values: mock.MaxOperationValues, Containers: mock.MaxOperationContainers, Depth: 64}
+)
+
 // controlErrorMessage extracts code and message from a CommunicationErrorResponse body.
 func controlErrorMessage(body []byte) string {
 	var er struct {
 		Error struct{ Code, Message string } `json:"error"`
 	}
-	if json.Unmarshal(body, &er) != nil || er.Error.Code == "" {
+	if bounded.DecodeJSON(context.Background(), "the answer", body, controlAnswerLimits, &er) != nil || er.Error.Code == "" {
 		return "the answer carried no error details"
 	}
 	return er.Error.Code + ": " + er.Error.Message
@@ -165,9 +174,12 @@ const oneOperationExample = `{"id":"purchase_1","operationType":"purchase","time
 func checkOneOperation(name string, body []byte) error {
 	trimmed := bytes.TrimSpace(body)
 	var probe any
-	err := json.Unmarshal(trimmed, &probe)
+	err := bounded.DecodeJSON(context.Background(), name, trimmed, operationLimits, &probe)
 	var se *json.SyntaxError
+	var le *bounded.LimitError
 	switch {
+	case errors.As(err, &le):
+		return fmt.Errorf("%w; the server refuses it too: one operation needs far fewer", err)
 	case errors.As(err, &se):
 		hint := ""
 		if !bytes.HasPrefix(trimmed, []byte("{")) && !bytes.HasPrefix(trimmed, []byte("[")) {

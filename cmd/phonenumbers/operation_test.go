@@ -171,6 +171,8 @@ func TestCheckOneOperation(t *testing.T) {
 		{"operations:\n  - id: a\n", "a YAML fixtures file of many operations is for serve --fixtures"},
 		{`[{"id":"a"}]`, "is a list; mock create takes one operation"},
 		{`{"operations":[]}`, "is a fixtures file"},
+		// 1 MiB of {}: counted, not decoded into a third of a million maps (issue 21).
+		{`{"id":"a","timeline":[` + strings.Repeat(`{},`, 300_000) + `{}]}`, "holds more than 1000 objects and lists, the limit; the server refuses it too"},
 		{`"x"`, "is not an operation"},
 	}
 	for _, tt := range tests {

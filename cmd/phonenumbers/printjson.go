@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
@@ -27,7 +29,7 @@ func printJSON(w io.Writer, v any) error {
 // writeJSON writes the JSON text b as printJSON does; b that is not JSON is an error.
 func writeJSON(w io.Writer, b []byte) error {
 	var out bytes.Buffer
-	if jsonDepth(b) <= maxIndentDepth {
+	if bounded.CheckJSON(context.Background(), "", b, bounded.Limits{Depth: maxIndentDepth}) == nil {
 		if err := json.Indent(&out, b, "", "  "); err != nil {
 			return err
 		}
@@ -37,32 +39,4 @@ func writeJSON(w io.Writer, b []byte) error {
 	out.WriteByte('\n')
 	_, err := w.Write(textutil.SafeJSON(out.Bytes()))
 	return err
-}
-
-// jsonDepth is the deepest nesting of objects and arrays in b, in one pass (strings
-// skipped); it does not check that b is JSON.
-func jsonDepth(b []byte) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			deepest = max(deepest, depth)
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return deepest
 }

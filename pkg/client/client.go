@@ -150,7 +150,7 @@ func newClient(ep *url.URL, o ClientOptions, auth ...policy.Policy) (*Client, er
 	// the caller's is used as given, with the body limit around it.
 	azOpts.Transport = boundedTransport(azOpts.Transport, o.MaxResponseBytes)
 	azClient, err := azcore.NewClient(moduleName, buildinfo.Version(), runtime.PipelineOptions{
-		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}},
+		PerCall:        []policy.Policy{runtime.NewRequestIDPolicy(), returnRequestIDPolicy{}, jsonBoundsPolicy{}},
 		PerRetry:       append([]policy.Policy{retryAfterPolicy{now: o.now}}, auth...),
 		AllowedHeaders: loggedHeaders,
 		Tracing:        runtime.TracingOptions{Namespace: tracingNamespace},

@@ -1,7 +1,7 @@
 package client
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -32,7 +33,7 @@ func AsCommunicationError(err error) (*types.CommunicationError, bool) {
 		return nil, false
 	}
 	var ce types.CommunicationErrorResponse
-	if json.Unmarshal(body, &ce) != nil || ce.Error.Code == "" {
+	if bounded.DecodeJSON(context.Background(), "the error body", body, responseLimits, &ce) != nil || ce.Error.Code == "" {
 		return nil, false
 	}
 	return &ce.Error, true

@@ -27,7 +27,9 @@ const (
 // once a flush held the lock; now lines beyond maxLogPendingBytes are dropped, counted,
 // and reported through onDrop once the output takes lines again (and at Close).
 type bufferedLog struct {
-	w io.Writer
+	w            io.Writer
+	closeTimeout time.Duration // logCloseTimeout; shorter in tests
+	maxPending   int           // maxLogPendingBytes; smaller in tests
 
 	mu      sync.Mutex
 	pending []byte // lines not yet handed to w
@@ -44,7 +46,7 @@ type bufferedLog struct {
 }
 
 func newBufferedLog(w io.Writer) *bufferedLog {
-	b := &bufferedLog{w: w, wake: make(chan struct{}, 1), flushes: make(chan chan struct{}),
+	b := &bufferedLog{w: w, closeTimeout: logCloseTimeout, maxPending: maxLogPendingBytes, wake: make(chan struct{}, 1), flushes: make(chan chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
@@ -62,7 +64,7 @@ func (b *bufferedLog) setOnDrop(f func(n uint64)) {
 // waits for the output. A line that does not fit is dropped and counted.
 func (b *bufferedLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	if len(b.pending)+len(p) > maxLogPendingBytes {
+	if len(b.pending)+len(p) > b.maxPending {
 		b.dropped++
 		b.mu.Unlock()
 		b.total.Add(1)
@@ -87,7 +89,7 @@ func (b *bufferedLog) Dropped() uint64 { return b.total.Load() }
 // is written (the start-up lines are wanted at once).
 func (b *bufferedLog) flush() {
 	ack := make(chan struct{})
-	timer := time.NewTimer(logCloseTimeout)
+	timer := time.NewTimer(b.closeTimeout)
 	defer timer.Stop()
 	select {
 	case b.flushes <- ack:
@@ -145,7 +147,7 @@ func (b *bufferedLog) writeBatch() {
 // an output that blocks: a shutdown never hangs on its log.
 func (b *bufferedLog) Close() error {
 	b.closing.Do(func() { close(b.stop) })
-	timer := time.NewTimer(logCloseTimeout)
+	timer := time.NewTimer(b.closeTimeout)
 	defer timer.Stop()
 	select {
 	case <-b.done:

@@ -83,6 +83,8 @@ type serveHooks struct {
 	drainTimeout time.Duration
 	// newConnGrace, when set, replaces newConnGrace (see connLimiter).
 	newConnGrace time.Duration
+	// logPendingBytes, when set, replaces maxLogPendingBytes.
+	logPendingBytes int
 }
 
 // Run starts the server and blocks until the context is cancelled, then drains.
@@ -110,6 +112,9 @@ func (s *serveCmd) Run(e *env) error {
 
 func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks) error {
 	logBuf := newBufferedLog(logOut)
+	if hooks.logPendingBytes > 0 {
+		logBuf.maxPending = hooks.logPendingBytes // before any Write
+	}
 	defer logBuf.Close()
 	logger, err := newLogger(logBuf, s.LogFormat, s.LogLevel)
 	if err != nil {

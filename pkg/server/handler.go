@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,6 +157,11 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && c.Request().Context().Err() != nil {
+		// The request ended (its client left, or the server is shutting down) while it
+		// waited: nothing failed, so no 500 and no error line.
+		return BusyError("and the request ended before it was served")
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

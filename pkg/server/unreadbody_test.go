@@ -2,8 +2,11 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/servertest"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 )
 
 // countingListener counts the bytes the server reads from its connections.
@@ -109,4 +113,45 @@ func TestThirdAttackReview_RefusedBodiesAreNotDrained(t *testing.T) {
 func isReset(err error) bool {
 	var ne *net.OpError
 	return errors.As(err, &ne) && strings.Contains(err.Error(), "reset")
+}
+
+// waitingService gives up as a handler waiting for a bounded resource does when its
+// request ends.
+type waitingService struct{ fixedService }
+
+func (waitingService) PhoneNumbersGetOperation(ctx context.Context, _ server.PhoneNumbersGetOperationRequestObject) (server.PhoneNumbersGetOperationResponseObject, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestThirdAttackReview_EndedWaitIs503 (item 16): a handler that returns its request's
+// context error was answered and logged as 500 InternalError; it is 503
+// ServiceUnavailable, and no error is logged.
+func TestThirdAttackReview_EndedWaitIs503(t *testing.T) {
+	var logs bytes.Buffer
+	srv, err := server.New(nil, &server.Options{Service: waitingService{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		ctx    func() context.Context
+		status int
+	}{
+		{"cancelled", func() context.Context { c, cancel := context.WithCancel(context.Background()); cancel(); return c }, http.StatusServiceUnavailable},
+		{"deadline", func() context.Context { c, cancel := context.WithTimeout(context.Background(), 0); _ = cancel; return c }, http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs.Reset()
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequestWithContext(tt.ctx(), http.MethodGet, servertest.OpURL("x"), nil))
+			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), `"ServiceUnavailable"`) {
+				t.Fatalf("got %d %s", rec.Code, rec.Body)
+			}
+			if strings.Contains(logs.String(), "request failed") || strings.Contains(logs.String(), "status=500") {
+				t.Errorf("logged as a failure:\n%s", logs.String())
+			}
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 // trackedBody records whether a request body was read to its end.
 type trackedBody struct {
 	io.ReadCloser
+	req *http.Request // the request net/http handed over, whose Body it replaced
 	eof bool
 }
 
@@ -30,7 +31,7 @@ func trackBody(req *http.Request) *trackedBody {
 	if req.ContentLength == 0 || req.Body == nil || req.Body == http.NoBody {
 		return nil
 	}
-	b := &trackedBody{ReadCloser: req.Body}
+	b := &trackedBody{ReadCloser: req.Body, req: req}
 	req.Body = b
 	return b
 }
@@ -44,8 +45,16 @@ var pastDeadline = time.Unix(1, 0)
 // waits for it up to the read timeout (30 s) when the client announced a body and sent
 // none. The answer says Connection: close instead, and a read deadline in the past makes
 // any read of the rest fail at once, so the connection is closed right after the answer.
+//
+// It also puts net/http's body back in place: net/http looks at the request's Body after
+// the handler (to wait a moment before closing a connection whose body it left unread,
+// so that the client reads the answer before a reset), and must find its own type there.
 func leaveBodyUnread(c echo.Context, b *trackedBody) {
-	if b == nil || b.eof {
+	if b == nil {
+		return
+	}
+	b.req.Body = b.ReadCloser
+	if b.eof {
 		return
 	}
 	res := c.Response()

@@ -29,7 +29,7 @@ type connLimiter struct {
 
 	mu    sync.Mutex
 	conns map[*limitedConn]struct{}
-	freed chan struct{} // signalled (capacity 1) when a slot frees
+	changed chan struct{} // signalled (capacity 1) when a slot frees or a connection turns idle
 	done  chan struct{} // closed by Close
 	once  sync.Once
 }
@@ -40,7 +40,7 @@ func newConnLimiter(ln net.Listener, max int, grace time.Duration, now func() ti
 		now = time.Now
 	}
 	return &connLimiter{Listener: ln, max: max, grace: grace, now: now,
-		conns: make(map[*limitedConn]struct{}, min(max, 1024)), freed: make(chan struct{}, 1), done: make(chan struct{})}
+		conns: make(map[*limitedConn]struct{}, min(max, 1024)), changed: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // limitedConn is a connection holding a slot until it is closed.
@@ -92,11 +92,31 @@ func (l *connLimiter) admit(c *limitedConn) error {
 			victim.Close() // frees its slot at once; its server goroutine then ends
 			continue
 		}
-		select { // every connection is busy: wait for one to end
-		case <-l.freed:
-		case <-l.done:
-			return net.ErrClosed
+		if err := l.wait(); err != nil {
+			return err
 		}
+	}
+}
+
+// wait waits until a slot frees, a connection turns idle, or grace has passed (a silent
+// new connection may have outlived its grace by then): every connection was busy.
+func (l *connLimiter) wait() error {
+	timer := time.NewTimer(max(l.grace, time.Millisecond))
+	defer timer.Stop()
+	select {
+	case <-l.changed:
+	case <-timer.C:
+	case <-l.done:
+		return net.ErrClosed
+	}
+	return nil
+}
+
+// signal wakes a waiting admit.
+func (l *connLimiter) signal() {
+	select {
+	case l.changed <- struct{}{}:
+	default: // a wake-up is already pending
 	}
 }
 
@@ -119,10 +139,7 @@ func (l *connLimiter) release(c *limitedConn) {
 	l.mu.Lock()
 	delete(l.conns, c)
 	l.mu.Unlock()
-	select {
-	case l.freed <- struct{}{}:
-	default: // a wake-up is already pending
-	}
+	l.signal()
 }
 
 // setState is http.Server.ConnState: it records when each connection turns idle or
@@ -136,9 +153,12 @@ func (l *connLimiter) setState(nc net.Conn, state http.ConnState) {
 		return
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if _, tracked := l.conns[c]; tracked {
 		c.state, c.since = state, l.now()
+	}
+	l.mu.Unlock()
+	if state == http.StateIdle {
+		l.signal()
 	}
 }
 

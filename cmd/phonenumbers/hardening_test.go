@@ -155,28 +155,3 @@ func TestSIGTERMExitsZero(t *testing.T) {
 		t.Errorf("log lacks the shutdown lines:\n%s", strings.Join(log, "\n"))
 	}
 }
-
-// TestConnectionLimit: beyond --max-connections, a new connection waits to be accepted
-// instead of costing the server memory; it is served once a slot frees.
-func TestConnectionLimit(t *testing.T) {
-	base, _ := startServe(t, serveCmd{MaxConnections: 1})
-	first := &http.Client{Transport: &http.Transport{}}
-	res, err := first.Get(base + "/healthz") // holds the only slot, kept alive
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, res.Body) // read to the end, so the connection stays open
-	res.Body.Close()
-	second := &http.Client{Transport: &http.Transport{}, Timeout: 300 * time.Millisecond}
-	if _, err := second.Get(base + "/healthz"); err == nil {
-		t.Fatal("a second connection was served while the only slot was held")
-	}
-	first.CloseIdleConnections()
-	second.Timeout = 10 * time.Second
-	res, err = second.Get(base + "/healthz")
-	if err != nil {
-		t.Fatalf("after the slot freed: %v", err)
-	}
-	res.Body.Close()
-	second.CloseIdleConnections()
-}

@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/netutil"
-
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/gcfloor"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
@@ -33,9 +31,16 @@ const (
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 120 * time.Second
-	// maxHeaderBytes bounds a request's headers. A signed request's are well under 2 KiB;
-	// 16 KiB leaves room and keeps what a connection can hold before authentication small.
-	maxHeaderBytes = 16 << 10
+	// maxRequestHeadBytes bounds a request's line and headers together. A signed request's
+	// are well under 2 KiB; 16 KiB leaves room and keeps what a connection can hold before
+	// authentication small.
+	maxRequestHeadBytes = 16 << 10
+	// maxHeaderBytes is http.Server.MaxHeaderBytes for maxRequestHeadBytes: net/http reads
+	// up to MaxHeaderBytes plus 4096 bytes of slack (http.Server.initialReadLimitSize)
+	// before answering 431, so the slack is taken off here for the documented bound to hold.
+	maxHeaderBytes = maxRequestHeadBytes - netHTTPHeaderSlack
+	// netHTTPHeaderSlack is the slack net/http adds to MaxHeaderBytes.
+	netHTTPHeaderSlack = 4096
 	// maxGCFloorMiB bounds --gc-floor-mib (4 GiB): a floor is garbage the heap may hold.
 	maxGCFloorMiB = 4 << 10
 	// defaultMaxConnections is --max-connections' default.
@@ -74,6 +79,12 @@ type serveHooks struct {
 	wrap func(http.Handler) http.Handler
 	// headerTimeout, when set, replaces readHeaderTimeout.
 	headerTimeout time.Duration
+	// drainTimeout, when set, replaces drainTimeout.
+	drainTimeout time.Duration
+	// newConnGrace, when set, replaces newConnGrace (see connLimiter).
+	newConnGrace time.Duration
+	// logPendingBytes, when set, replaces maxLogPendingBytes.
+	logPendingBytes int
 }
 
 // Run starts the server and blocks until the context is cancelled, then drains.
@@ -82,6 +93,9 @@ func (s *serveCmd) Run(e *env) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--gc-floor-mib must be from 0 to %d, got %d", maxGCFloorMiB, s.GCFloorMiB)}
 	}
 	if err := checkAPIVersions(splitList(s.APIVersions)); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if err := checkClockSkew(s.MaxClockSkew); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if s.GCFloorMiB > 0 && e.getenv("GOGC") == "" {
@@ -98,11 +112,19 @@ func (s *serveCmd) Run(e *env) error {
 
 func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks) error {
 	logBuf := newBufferedLog(logOut)
+	if hooks.logPendingBytes > 0 {
+		logBuf.maxPending = hooks.logPendingBytes // before any Write
+	}
 	defer logBuf.Close()
 	logger, err := newLogger(logBuf, s.LogFormat, s.LogLevel)
 	if err != nil {
 		return err
 	}
+	// Lines the output could not take are dropped, never waited for: say so once it
+	// takes lines again.
+	logBuf.setOnDrop(func(n uint64) {
+		logger.Warn("the log output is not keeping up: lines dropped", "dropped", n, "dropped_total", logBuf.Dropped())
+	})
 	ops := mock.DefaultOperations()
 	source := "built-in defaults"
 	if s.Fixtures != "" {
@@ -146,9 +168,16 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	case maxConns == 0:
 		maxConns = defaultMaxConnections
 	}
-	// Each connection can hold up to maxHeaderBytes and a goroutine before it is
-	// authenticated: the count bounds that memory (4096 x ~40 KB).
-	ln = netutil.LimitListener(ln, maxConns)
+	// Each connection can hold up to maxRequestHeadBytes and a goroutine before it is
+	// authenticated: the count bounds that memory (4096 x ~40 KB). At the limit, an idle
+	// keep-alive connection (or one that has sent nothing for newConnGrace) is closed to
+	// admit the next one, so that one client cannot hold every slot by idling.
+	grace := newConnGrace
+	if hooks.newConnGrace > 0 {
+		grace = hooks.newConnGrace
+	}
+	limiter := newConnLimiter(ln, maxConns, grace, hooks.now)
+	ln = limiter
 	if s.PProf != "" {
 		pctx, stopPprof := context.WithCancel(ctx)
 		defer stopPprof()
@@ -178,6 +207,11 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ConnState:         limiter.setState,
+		// net/http answers OPTIONS * itself, 200 without calling the handler, so without
+		// authentication: the handler answers it like any other request (401 unsigned,
+		// else 404 NotFound).
+		DisableGeneralOptionsHandler: true,
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
 	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
@@ -198,16 +232,49 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: draining in-flight requests", "timeout", drainTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	drain := drainTimeout
+	if hooks.drainTimeout > 0 {
+		drain = hooks.drainTimeout
+	}
+	if err := drainServer(srv, drain, logger); err != nil {
+		return err
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	if n := logBuf.Dropped(); n > 0 {
+		logger.Warn("stopped", "log_lines_dropped", n)
+		return nil
+	}
 	logger.Info("stopped")
+	return nil
+}
+
+// drainServer lets in-flight requests finish for up to timeout, then closes the
+// connections still open. A drain that runs out of time is the documented end of a
+// shutdown, not a failure: serve still exits 0, and the log says what was cut.
+func drainServer(srv *http.Server, timeout time.Duration, logger *slog.Logger) error {
+	logger.Info("shutting down: draining in-flight requests", "timeout", timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		logger.Warn("shutting down: the drain timed out; closing the connections still open", "timeout", timeout)
+		err = srv.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// checkClockSkew refuses a --max-clock-skew that is not positive: the verifier reads zero
+// as its default (15 minutes), so 0s or a negative value would silently mean 15 minutes,
+// the opposite of what whoever typed it meant.
+func checkClockSkew(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("--max-clock-skew must be positive (e.g. 15m, 30s), got %s", d)
+	}
 	return nil
 }
 

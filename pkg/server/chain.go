@@ -37,7 +37,11 @@ const operationsRoute = "/phoneNumbers/operations/:operationId"
 func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := ch.log.now()
+		body := trackBody(c.Request())
 		msCV, err := ch.guarded(c, next, start)
+		// A body the server did not read (a refused request's) is not read after the
+		// answer either: the signature is checked before the body, and so it stays.
+		leaveBodyUnread(c, body)
 		if err != nil {
 			c.Error(err) // write the answer now, so the log has its status
 		}

@@ -22,6 +22,7 @@ const (
 	CodeBadRequest                 = "BadRequest"
 	CodeUnsupportedMediaType       = "UnsupportedMediaType"
 	CodeInternalError              = "InternalError"
+	CodeServiceUnavailable         = "ServiceUnavailable"
 )
 
 // APIError is an error the server answers with a CommunicationErrorResponse. Handlers and
@@ -55,6 +56,15 @@ func NotFoundError(id string) *APIError {
 // internalError is the only thing a client learns about an unexpected failure.
 func internalError() *APIError {
 	return NewAPIError(http.StatusInternalServerError, CodeInternalError, "The server encountered an internal error.", "")
+}
+
+// BusyError is the 503 ServiceUnavailable answer for a request that waited for a bounded
+// resource (a slot to build a large answer, to decode a body) and gave up, or found it
+// full: the request was not served, and nothing failed. A waiter whose client went away
+// is answered (and logged) so, not as a 500.
+func BusyError(what string) *APIError {
+	return NewAPIError(http.StatusServiceUnavailable, CodeServiceUnavailable,
+		"The server is busy "+what+"; retry later.", "")
 }
 
 // writeAPIError writes e as a CommunicationErrorResponse with Content-Type application/json

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,7 +39,8 @@ type Options struct {
 	// AccessKey is the base64 access key. When set, every request except /healthz must
 	// carry a valid HMAC-SHA256 signature. Empty means the server is open.
 	AccessKey string
-	// MaxClockSkew is how far a signed request's date may be off. Default 15 minutes.
+	// MaxClockSkew is how far a signed request's date may be off. Zero means the default,
+	// 15 minutes; a negative value is an error.
 	MaxClockSkew time.Duration
 	// APIVersions are the supported api-versions. Default: openapi.GAVersions(), every
 	// stable version whose contract is 2022-12-01's or only adds enum values.
@@ -61,7 +63,9 @@ type Options struct {
 	Register func(r EchoRouter)
 }
 
-// Server is the reference server as an http.Handler. Build it with [New].
+// Server is the reference server as an http.Handler. Build it with [New]. An
+// http.Server serving it should set DisableGeneralOptionsHandler, as serve does:
+// otherwise net/http answers OPTIONS * with 200 itself, before authentication.
 type Server struct {
 	echo   *echo.Echo
 	chain  *chain
@@ -84,6 +88,9 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	}
 	if o.Service == nil {
 		o.Service = NewService(store)
+	}
+	if o.MaxClockSkew < 0 {
+		return nil, fmt.Errorf("server: MaxClockSkew must not be negative (0 means 15 minutes), got %s", o.MaxClockSkew)
 	}
 	if len(o.APIVersions) == 0 {
 		o.APIVersions = openapi.GAVersions()
@@ -156,6 +163,11 @@ func (s *Server) toAPIError(err error, c echo.Context) *APIError {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && c.Request().Context().Err() != nil {
+		// The request ended (its client left, or the server is shutting down) while it
+		// waited: nothing failed, so no 500 and no error line.
+		return BusyError("and the request ended before it was served")
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

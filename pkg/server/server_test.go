@@ -227,6 +227,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "not base64!") {
 		t.Errorf("bad key: err = %v (must fail without echoing the key)", err)
 	}
+	if _, err := server.New(store, &server.Options{MaxClockSkew: -time.Minute}); err == nil {
+		t.Error("a negative MaxClockSkew was accepted (it meant 15 minutes)")
+	}
 }
 
 func (p panicky) PhoneNumbersCancelOperation(context.Context, server.PhoneNumbersCancelOperationRequestObject) (server.PhoneNumbersCancelOperationResponseObject, error) {

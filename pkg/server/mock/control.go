@@ -26,7 +26,7 @@ import (
 type controlService struct {
 	store    *MemoryStore
 	journal  *Journal
-	listing  chan struct{} // a slot per page being built (maxConcurrentLists)
+	answers  *largeAnswers // pages and journals: built a few at once, held within a byte bound
 	decoding chan struct{} // a slot per body being decoded (maxConcurrentDecodes)
 }
 
@@ -54,20 +54,6 @@ const (
 	maxConcurrentLists = 2
 )
 
-// oneOfFewReaders lets at most maxConcurrentLists large answers (pages, the journal) be
-// built and written at once; further requests wait for a slot or their context.
-func (cs *controlService) oneOfFewReaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		select {
-		case cs.listing <- struct{}{}:
-			defer func() { <-cs.listing }()
-		case <-c.Request().Context().Done():
-			return c.Request().Context().Err()
-		}
-		return next(c)
-	}
-}
-
 // baseURLKey is the context key of the scheme and host a request was sent to.
 type baseURLKey struct{}
 
@@ -88,15 +74,15 @@ func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, 
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
-	cs := &controlService{store: store, journal: journal, listing: make(chan struct{}, maxConcurrentLists),
+	cs := &controlService{store: store, journal: journal, answers: newLargeAnswers(maxConcurrentLists, maxHeldAnswerBytes),
 		decoding: make(chan struct{}, maxConcurrentDecodes)}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"CreateOrReplaceOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
-			// A page or the journal is held until it is written, however slowly the client
-			// reads: the slot is taken around the whole answer, not only its building.
-			"ListOperations": {cs.oneOfFewReaders, withBaseURL},
-			"GetJournal":     {cs.oneOfFewReaders},
+			// A page or the journal is built under a slot, which is released before the
+			// answer is written: a client that does not read holds no slot.
+			"ListOperations": {cs.answers.middleware, withBaseURL},
+			"GetJournal":     {cs.answers.middleware},
 		},
 	})
 }
@@ -147,8 +133,8 @@ func (cs *controlService) validateBody(next echo.HandlerFunc) echo.HandlerFunc {
 		select { // decoding costs memory per value: a few bodies at a time
 		case cs.decoding <- struct{}{}:
 			defer func() { <-cs.decoding }()
-		case <-req.Context().Done():
-			return req.Context().Err()
+		case <-req.Context().Done(): // not a failure: 503, not 500
+			return server.BusyError("decoding other operations, and the request ended while it waited")
 		}
 		if err := jsonSyntax(raw); err != nil {
 			return server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body is not valid JSON: "+err.Error()+".", "")

@@ -37,9 +37,10 @@ func TestThirdAttackReviewControlScalars(t *testing.T) {
 			t.Fatalf("request %d: %d, want 413", i, st)
 		}
 	}
-	// The bodies themselves are read (48 MiB, buffered by the server and the test client).
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 300<<20 {
-		t.Errorf("48 requests allocated %d MB", alloc>>20)
+	// Each body is still read and buffered (1 MiB, copied a few times by the test client,
+	// net/http and the server; more under -race); decoding it cost ~100 MB.
+	if alloc := (after.TotalAlloc - before.TotalAlloc) / 48; alloc > 16<<20 {
+		t.Errorf("a request allocated %d MB", alloc>>20)
 	}
 }
 

@@ -347,7 +347,7 @@ func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool
 	}
 	out := []Result{v.checkRequest(ctx, ex), v.checkSchema(ctx, ex)}
 	if ex.Status == http.StatusOK {
-		return append(out, operationRules(ctx, ex, strict, operationIDOf(ex.Request.URL), "")...)
+		return append(out, operationRules(ctx, ex, strict, operationIDOf(ex.Request.URL))...)
 	}
 	return append(out, checkNo5xx(ex))
 }

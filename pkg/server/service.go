@@ -34,18 +34,24 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	if len(id) > types.MaxOperationIDLength {
 		return errorResponse(tooLongID(id)), nil
 	}
-	if s.encoded != nil {
+	version := req.Params.APIVersion
+	order2021 := profileFor(version).order2021
+	if s.encoded != nil && !order2021 {
 		enc, err := s.encoded.GetEncodedOperation(ctx, id)
 		if err != nil {
 			return s.storeError(id, err)
 		}
-		return EncodedOperationResponse(enc), nil
+		return EncodedOperationResponse(echoAPIVersion(enc, version)), nil
 	}
 	op, err := s.store.GetOperation(ctx, id)
 	if err != nil {
 		return s.storeError(id, err)
 	}
-	return OperationResponse{Operation: op}, nil
+	if op.ResourceLocation != nil {
+		loc := withAPIVersion(*op.ResourceLocation, version)
+		op.ResourceLocation = &loc
+	}
+	return OperationResponse{Operation: op, order2021: order2021}, nil
 }
 
 // PhoneNumbersCancelOperation cancels the operation through the store's

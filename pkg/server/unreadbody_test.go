@@ -139,7 +139,11 @@ func TestThirdAttackReview_EndedWaitIs503(t *testing.T) {
 		status int
 	}{
 		{"cancelled", func() context.Context { c, cancel := context.WithCancel(context.Background()); cancel(); return c }, http.StatusServiceUnavailable},
-		{"deadline", func() context.Context { c, cancel := context.WithTimeout(context.Background(), 0); _ = cancel; return c }, http.StatusServiceUnavailable},
+		{"deadline", func() context.Context {
+			c, cancel := context.WithTimeout(context.Background(), 0)
+			_ = cancel
+			return c
+		}, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,11 +27,11 @@ type connLimiter struct {
 	grace time.Duration
 	now   func() time.Time
 
-	mu    sync.Mutex
-	conns map[*limitedConn]struct{}
+	mu      sync.Mutex
+	conns   map[*limitedConn]struct{}
 	changed chan struct{} // signalled (capacity 1) when a slot frees or a connection turns idle
-	done  chan struct{} // closed by Close
-	once  sync.Once
+	done    chan struct{} // closed by Close
+	once    sync.Once
 }
 
 // newConnLimiter limits ln to max connections; now is the clock (nil: time.Now).

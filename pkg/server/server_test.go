@@ -140,8 +140,8 @@ func TestSeedOperationAndHeaders(t *testing.T) {
 	}
 	const loc = "/availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"
 	checks := map[string]string{
-		"Content-Type":           "application/json; charset=utf-8",
-		"Location":               loc,
+		"Content-Type":                  "application/json; charset=utf-8",
+		"Location":                      loc,
 		"Api-Supported-Versions":        openapi.LiveSupportedVersions(),
 		"Access-Control-Expose-Headers": "Location",
 		"X-Cache":                       "CONFIG_NOCACHE",

@@ -54,8 +54,8 @@ func IsOperationExchange(ex *Exchange) bool {
 	if ex.Request == nil || ex.Request.URL == nil || (ex.Request.Method != http.MethodGet && ex.Request.Method != http.MethodDelete) {
 		return false
 	}
-	id := operationIDOf(ex.Request.URL)
-	return id != "" && !strings.Contains(id, "/")
+	id, ok := strings.CutPrefix(ex.Request.URL.EscapedPath(), "/phoneNumbers/operations/")
+	return ok && id != "" && !strings.Contains(id, "/")
 }
 
 // Diff replays every recorded operation exchange (see [IsOperationExchange]) against the

@@ -280,13 +280,58 @@ func compactJSON(raw json.RawMessage) string {
 	return b.String()
 }
 
-// jsonEqual reports whether two JSON values mean the same (numbers compared as float64).
+// jsonEqual reports whether two JSON values mean the same: numbers compared as float64,
+// and two strings that are RFC 3339 date-times of the same instant equal however written
+// ("2023-07-14T19:48:16.3397741+00:00" and "2023-07-14T19:48:16.3397741Z").
 func jsonEqual(a, b json.RawMessage) bool {
 	var x, y any
 	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
 		return false
 	}
-	return reflect.DeepEqual(x, y)
+	return sameJSON(x, y)
+}
+
+// sameJSON compares decoded JSON values as jsonEqual does. Its recursion is bounded by
+// the depth bodyLimits allows.
+func sameJSON(x, y any) bool {
+	switch xv := x.(type) {
+	case string:
+		yv, ok := y.(string)
+		if !ok {
+			return false
+		}
+		if xv == yv {
+			return true
+		}
+		tx, err1 := time.Parse(time.RFC3339Nano, xv)
+		ty, err2 := time.Parse(time.RFC3339Nano, yv)
+		return err1 == nil && err2 == nil && tx.Equal(ty)
+	case map[string]any:
+		yv, ok := y.(map[string]any)
+		if !ok || len(xv) != len(yv) {
+			return false
+		}
+		for k, v := range xv {
+			w, ok := yv[k]
+			if !ok || !sameJSON(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		yv, ok := y.([]any)
+		if !ok || len(xv) != len(yv) {
+			return false
+		}
+		for i := range xv {
+			if !sameJSON(xv[i], yv[i]) {
+				return false
+			}
+		}
+		return true
+	default: // float64, bool, nil
+		return x == y
+	}
 }
 
 // scoreBody compares the body: a recorded JSON object field by field plus the order of
@@ -347,10 +392,13 @@ func scoreBody(ctx context.Context, rec *Exchange, got *diffAnswer) []diffItem {
 	} else {
 		w, g := commonOrder(want.keys, gotObj), commonOrder(gotObj.keys, want)
 		order.got = strings.Join(gotObj.keys, ",")
-		order.reproduced = reflect.DeepEqual(w, g)
-		order.exact = order.reproduced
-		if !order.reproduced {
+		switch {
+		case len(want.keys) > 0 && len(w) == 0:
+			order.reason = "none of the recorded fields was sent"
+		case !reflect.DeepEqual(w, g):
 			order.reason = "the fields come in another order"
+		default:
+			order.reproduced, order.exact = true, true
 		}
 	}
 	return append(out, order)

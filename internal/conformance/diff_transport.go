@@ -143,19 +143,16 @@ func (c *capturingConn) Read(p []byte) (int, error) {
 // newDiffTransport returns the HTTP/1.1 transport Diff sends with: a connection per
 // request (no keep-alive, so that each connection carries exactly one answer to capture),
 // no proxy (a proxy's bytes are not the server's), heads bounded at maxDiffHead, and each
-// connection wrapped below TLS, so that the capture sees the head as the server wrote it.
-// tlsConfig (nil: the defaults) verifies https endpoints.
+// connection's plaintext captured: for https above TLS (dial, handshake, then wrap), since
+// below it the bytes are ciphertext. tlsConfig (nil: the defaults) verifies https
+// endpoints.
 func newDiffTransport(tlsConfig *tls.Config) *http.Transport {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dialer.DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
+	capture := func(ctx context.Context, conn net.Conn) net.Conn {
 		if c, ok := ctx.Value(headCaptureKey{}).(*headCapture); ok {
-			return &capturingConn{Conn: conn, capture: c}, nil
+			return &capturingConn{Conn: conn, capture: c}
 		}
-		return conn, nil
+		return conn
 	}
 	base := &tls.Config{MinVersion: tls.VersionTLS12}
 	if tlsConfig != nil {
@@ -163,10 +160,16 @@ func newDiffTransport(tlsConfig *tls.Config) *http.Transport {
 	}
 	base.NextProtos = []string{"http/1.1"}
 	return &http.Transport{
-		Proxy:       nil,
-		DialContext: dial,
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return capture(ctx, conn), nil
+		},
 		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dial(ctx, network, addr)
+			conn, err := dialer.DialContext(ctx, network, addr)
 			if err != nil {
 				return nil, err
 			}
@@ -183,7 +186,7 @@ func newDiffTransport(tlsConfig *tls.Config) *http.Transport {
 				conn.Close()
 				return nil, err
 			}
-			return tc, nil
+			return capture(ctx, tc), nil
 		},
 		DisableKeepAlives:      true,
 		DisableCompression:     true,
@@ -191,6 +194,5 @@ func newDiffTransport(tlsConfig *tls.Config) *http.Transport {
 		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{},
 		MaxResponseHeaderBytes: maxDiffHead,
 		TLSHandshakeTimeout:    10 * time.Second,
-		ResponseHeaderTimeout:  0, // the request's context bounds it
 	}
 }

@@ -102,10 +102,10 @@ func (r *DiffReport) WriteText(w io.Writer, opts *DiffTextOptions) error {
 		fmt.Fprintf(&b, "%s %9d %9d %9d %9d %12d\n", name(f.Name), f.Recorded, f.Present, f.Value, f.Exact, f.Placeholder)
 	}
 	if r.FieldOrder.Recorded > 0 {
-		fmt.Fprintf(&b, "%s %9d %29d\n", name("(field order)"), r.FieldOrder.Recorded, r.FieldOrder.Reproduced)
+		fmt.Fprintf(&b, "%s %9d %19d\n", name("(field order)"), r.FieldOrder.Recorded, r.FieldOrder.Reproduced)
 	}
 	if r.WholeBodies.Recorded > 0 {
-		fmt.Fprintf(&b, "%s %9d %29d\n", name("(whole body, not an object)"), r.WholeBodies.Recorded, r.WholeBodies.Reproduced)
+		fmt.Fprintf(&b, "%s %9d %19d\n", name("(whole body, not an object)"), r.WholeBodies.Recorded, r.WholeBodies.Reproduced)
 	}
 	b.WriteByte('\n')
 

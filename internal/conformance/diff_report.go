@@ -103,9 +103,12 @@ type DiffExchanges struct {
 // "exact" when it is also byte for byte live's (the header spelled as recorded with the
 // same value bytes, the field's value written the same).
 type DiffTotals struct {
-	Items      int `json:"items"`
+	// Items is how many items were compared.
+	Items int `json:"items"`
+	// Reproduced is how many of them the server reproduced.
 	Reproduced int `json:"reproduced"`
-	Exact      int `json:"exact"`
+	// Exact is how many it reproduced byte for byte.
+	Exact int `json:"exact"`
 	// ReproducedShare is Reproduced/Items, a fraction (0 when there are no items).
 	ReproducedShare float64 `json:"reproducedShare"`
 	// ExactShare is Exact/Items, a fraction.
@@ -114,8 +117,11 @@ type DiffTotals struct {
 
 // DiffStatusStat counts the exchanges recorded with one status code.
 type DiffStatusStat struct {
-	Status     int `json:"status"`
-	Recorded   int `json:"recorded"`
+	// Status is the recorded status code.
+	Status int `json:"status"`
+	// Recorded is how many replayed exchanges were recorded with it.
+	Recorded int `json:"recorded"`
+	// Reproduced is how many of them the server answered with it.
 	Reproduced int `json:"reproduced"`
 }
 
@@ -164,7 +170,9 @@ type DiffFieldStat struct {
 
 // DiffItemStat counts one kind of item.
 type DiffItemStat struct {
-	Recorded   int `json:"recorded"`
+	// Recorded is how many such items the replayed exchanges had.
+	Recorded int `json:"recorded"`
+	// Reproduced is how many the server reproduced (for these, also byte for byte).
 	Reproduced int `json:"reproduced"`
 }
 
@@ -183,9 +191,10 @@ type DiffMismatch struct {
 	// Item names what was compared: "status", "header MS-CV", "body /createdDateTime",
 	// "body field order" or "body".
 	Item string `json:"item"`
-	// Want is the recorded value, Got the server's (each escaped, cut at 200 bytes).
+	// Want is the recorded value (escaped, cut at 200 bytes).
 	Want string `json:"want"`
-	Got  string `json:"got"`
+	// Got is the server's value (escaped, cut at 200 bytes; empty when absent).
+	Got string `json:"got"`
 	// Reason says how they differ.
 	Reason string `json:"reason"`
 }

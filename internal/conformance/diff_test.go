@@ -111,7 +111,9 @@ func mapLines(a *answer, f func(name, value string) (string, string)) {
 // (and in several at once): canonical names, Z dates, URL-safe MS-CV, fresh volatile
 // values, a header or the field order lost, another status.
 func TestDiffPartialShares(t *testing.T) {
-	canonical := func(a *answer) { mapLines(a, func(n, v string) (string, string) { return http.CanonicalHeaderKey(n), v }) }
+	canonical := func(a *answer) {
+		mapLines(a, func(n, v string) (string, string) { return http.CanonicalHeaderKey(n), v })
+	}
 	zDates := func(a *answer) { a.body = bytes.ReplaceAll(a.body, []byte("+00:00"), []byte("Z")) }
 	urlSafeCV := func(a *answer) {
 		mapLines(a, func(n, v string) (string, string) {

@@ -21,6 +21,11 @@ type Exchange struct {
 	Status int
 	// Header holds the response headers, canonicalised.
 	Header http.Header
+	// HeaderNames maps each response header's canonical name to its name as recorded (its
+	// wire spelling, such as "MS-CV" or "api-supported-versions"; the first when a
+	// recording spells one name two ways); nil for live exchanges. [Validator.Diff]
+	// compares a server's spelling with it.
+	HeaderNames map[string]string
 	// Body is the complete response body.
 	Body []byte
 	// Source names where a recorded exchange came from; empty for live ones.

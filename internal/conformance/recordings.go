@@ -253,6 +253,22 @@ type recordedEntry struct {
 	RequestHeaders  map[string]json.RawMessage `json:"requestHeaders"`
 	ResponseHeaders map[string]json.RawMessage `json:"responseHeaders"`
 	ResponseBody    json.RawMessage            `json:"responseBody"`
+	// APIVersion is the normalized format's api-version of the exchange: some recorders
+	// (nock) dropped the query string, and the version is known from elsewhere.
+	APIVersion string `json:"apiVersion"`
+}
+
+// withAPIVersion returns rawURL with an api-version query parameter of version when it has
+// none: the request that was answered carried one, the recorder dropped it.
+func withAPIVersion(rawURL, version string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || version == "" || u.Query().Has("api-version") {
+		return rawURL
+	}
+	q := u.Query()
+	q.Set("api-version", version)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // parseEntries reads the entries list of the normalized or test-proxy format; key names
@@ -264,7 +280,7 @@ func parseEntries(name, key string, raw json.RawMessage, budget *bounded.Budget)
 	}
 	out := make([]Exchange, 0, len(entries))
 	for i, e := range entries {
-		method, rawURL, status := e.Method, e.URL, e.Status
+		method, rawURL, status := e.Method, withAPIVersion(e.URL, e.APIVersion), e.Status
 		if key == "Entries" {
 			method, rawURL, status = e.RequestMethod, e.RequestURI, e.StatusCode
 		}

@@ -162,3 +162,51 @@ func errorResponse(e *APIError) PhoneNumbersGetOperationdefaultJSONResponse {
 		Body:       types.CommunicationErrorResponse{Error: e.Body},
 	}
 }
+
+// order2021Keys is the property order of 2021's answers.
+var order2021Keys = []string{"status", "resourceLocation", "createdDateTime", "id", "operationType", "lastActionDateTime"}
+
+// reorder returns the JSON object body with the keys in order first, then the others in
+// their order, each value's bytes unchanged; body as it is when it is not an object.
+func reorder(body []byte, order []string) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return body
+	}
+	var keys []string
+	values := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		var v json.RawMessage
+		if err != nil || !ok || dec.Decode(&v) != nil {
+			return body
+		}
+		keys = append(keys, key)
+		values[key] = v
+	}
+	var out bytes.Buffer
+	out.WriteByte('{')
+	write := func(k string) {
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		out.Write(kb)
+		out.WriteByte(':')
+		out.Write(values[k])
+		delete(values, k)
+	}
+	for _, k := range order {
+		if _, ok := values[k]; ok {
+			write(k)
+		}
+	}
+	for _, k := range keys {
+		if _, ok := values[k]; ok {
+			write(k)
+		}
+	}
+	out.WriteString("}\n")
+	return out.Bytes()
+}

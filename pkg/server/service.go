@@ -36,12 +36,16 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	}
 	version := req.Params.APIVersion
 	order2021 := profileFor(version).order2021
-	if s.encoded != nil && !order2021 {
+	if s.encoded != nil {
 		enc, err := s.encoded.GetEncodedOperation(ctx, id)
 		if err != nil {
 			return s.storeError(id, err)
 		}
-		return EncodedOperationResponse(echoAPIVersion(enc, version)), nil
+		enc = echoAPIVersion(enc, version)
+		if order2021 {
+			enc.Body = reorder(enc.Body, order2021Keys)
+		}
+		return EncodedOperationResponse(enc), nil
 	}
 	op, err := s.store.GetOperation(ctx, id)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 type conformanceCmd struct {
 	Check conformanceCheckCmd `cmd:"" default:"withargs" help:"Check a server, or recorded traffic, against the spec (the default)."`
 	Proxy proxyCmd            `cmd:"" help:"Forward traffic to a server, validating every exchange against the spec as it passes, and record it."`
+	Diff  conformanceDiffCmd  `cmd:"" help:"Replay recorded live operation exchanges against a server and measure what it reproduces of live's answers."`
 }
 
 type conformanceCheckCmd struct {

@@ -159,15 +159,24 @@ func chooseAuth(mode string, haveKey bool, u *url.URL) (string, error) {
 	return "", fmt.Errorf("--auth %q: want auto, key, entra or none", mode)
 }
 
-// httpClient returns the HTTP client the TLS flags ask for; ctx bounds reading --ca-cert.
-func (f *connectionFlags) httpClient(ctx context.Context) (*http.Client, error) {
-	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.InsecureSkipVerify} //nolint:gosec // opt-in flag
+// tlsConfig is the TLS configuration --ca-cert and --insecure-skip-verify describe.
+func (f *connectionFlags) tlsConfig(ctx context.Context) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: f.InsecureSkipVerify} //nolint:gosec // opt-in flag
 	if f.CACert != "" {
 		pool, err := loadCertPool(ctx, f.CACert)
 		if err != nil {
 			return nil, err
 		}
-		tlsConfig.RootCAs = pool
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// httpClient returns the HTTP client the TLS flags ask for; ctx bounds reading --ca-cert.
+func (f *connectionFlags) httpClient(ctx context.Context) (*http.Client, error) {
+	tlsConfig, err := f.tlsConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsConfig

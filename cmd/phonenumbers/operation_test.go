@@ -37,7 +37,7 @@ func TestOperationCommands(t *testing.T) {
 		{"get seed", append([]string{"operation", "get", "search-my-operation-id"}, conn...), 0, "succeeded",
 			[]string{"Location: /availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"}, ""},
 		{"get unknown", append([]string{"operation", "get", "nope"}, conn...), 1, "",
-			[]string{"HTTP 404 NotFound", `Operation "nope" cannot be found`, "target operationid"}, ""},
+			[]string{"HTTP 404 NotFound", `Input operationId nope cannot be found`, "target operationid"}, ""},
 		{"get with wrong key", []string{"operation", "get", "search-my-operation-id", "--endpoint", base, "--access-key", "d3Jvbmcta2V5"}, 1, "",
 			[]string{"HTTP 401 Unauthorized", "signature does not match", "x-ms-date); the server requires a valid credential"}, "d3Jvbmcta2V5"},
 		{"get via connection string", []string{"operation", "get", "search-my-operation-id", "--connection-string", "endpoint=" + base + "/;accesskey=" + testKey}, 0, "succeeded", nil, ""},

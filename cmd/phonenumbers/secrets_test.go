@@ -169,6 +169,7 @@ func TestSignaturesNeverCrossPlainHTTP(t *testing.T) {
 		{"mock, connection string", []string{"mock", "reset", "--connection-string", "endpoint=" + remote + "/;accesskey=" + testKey}},
 		{"conformance", append([]string{"conformance", "--endpoint", remote}, key...)},
 		{"conformance proxy", append([]string{"conformance", "proxy", "--listen", "127.0.0.1:0", "--upstream", remote}, key...)},
+		{"conformance diff", append([]string{"conformance", "diff", "--recordings", filepath.Join("..", "..", "testdata", "recordings"), "--endpoint", remote}, key...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,23 +49,25 @@ const (
 )
 
 type serveCmd struct {
-	Addr           string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
-	AccessKey      string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
-	Fixtures       string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
-	APIVersions    []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
-	MaxClockSkew   time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
-	MaxOperations  int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
-	MaxConnections int           `default:"4096" env:"PHONENUMBERS_MAX_CONNECTIONS" help:"Most connections served at once; more wait to be accepted. Bounds what unauthenticated clients can hold."`
-	JournalSize    int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
-	GCFloorMiB     int           `name:"gc-floor-mib" default:"16" env:"PHONENUMBERS_GC_FLOOR_MIB" help:"Keep the garbage collector's heap goal at least this many MiB (0: the Go runtime's default). Ignored when GOGC is set."`
-	LastAction     string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
-	LogFormat      string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
-	LogLevel       string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
-	NoControlAPI   bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
-	TLSCert        string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
-	TLSKey         string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
-	PProf          string        `name:"pprof" env:"PHONENUMBERS_PPROF" placeholder:"ADDR" help:"Serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060), apart from the API. Off by default."`
-	TLSSelfSigned  string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
+	Addr               string        `default:"127.0.0.1:8080" env:"PHONENUMBERS_ADDR" help:"Address to listen on."`
+	AccessKey          string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
+	Fixtures           string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
+	Recordings         string        `env:"PHONENUMBERS_RECORDINGS" type:"existingpath" placeholder:"PATH" help:"Recordings file or folder (the format of testdata/recordings, HAR, or what conformance proxy records): serve every recorded operation too, answering each poll as the live service answered it, in order."`
+	RecordedStatesOnly bool          `name:"recorded-states-only" help:"With --recordings: replay the recorded states, not the recorded headers (the server's own headers are then measured by conformance diff)."`
+	APIVersions        []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
+	MaxClockSkew       time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
+	MaxOperations      int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
+	MaxConnections     int           `default:"4096" env:"PHONENUMBERS_MAX_CONNECTIONS" help:"Most connections served at once; more wait to be accepted. Bounds what unauthenticated clients can hold."`
+	JournalSize        int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
+	GCFloorMiB         int           `name:"gc-floor-mib" default:"16" env:"PHONENUMBERS_GC_FLOOR_MIB" help:"Keep the garbage collector's heap goal at least this many MiB (0: the Go runtime's default). Ignored when GOGC is set."`
+	LastAction         string        `default:"live" enum:"live,step" env:"PHONENUMBERS_LAST_ACTION" help:"lastActionDateTime: live (0001-01-01, as the service sends) or step (when the current step was reached)."`
+	LogFormat          string        `default:"text" enum:"text,json" env:"PHONENUMBERS_LOG_FORMAT" help:"Log format: text or json."`
+	LogLevel           string        `default:"info" enum:"debug,info,warn,error" env:"PHONENUMBERS_LOG_LEVEL" help:"Log level: debug, info, warn or error."`
+	NoControlAPI       bool          `name:"no-control-api" env:"PHONENUMBERS_NO_CONTROL_API" help:"Disable the /mock control API."`
+	TLSCert            string        `name:"tls-cert" env:"PHONENUMBERS_TLS_CERT" type:"existingfile" help:"PEM certificate; serve HTTPS (with --tls-key)."`
+	TLSKey             string        `name:"tls-key" env:"PHONENUMBERS_TLS_KEY" type:"existingfile" help:"PEM private key for --tls-cert."`
+	PProf              string        `name:"pprof" env:"PHONENUMBERS_PPROF" placeholder:"ADDR" help:"Serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060), apart from the API. Off by default."`
+	TLSSelfSigned      string        `name:"tls-self-signed" env:"PHONENUMBERS_TLS_SELF_SIGNED" placeholder:"DIR" help:"Serve HTTPS with a new self-signed localhost certificate, written to DIR/cert.pem."`
 }
 
 // serveHooks let tests observe and steer a running server; the zero value is production.
@@ -132,6 +134,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 			return err
 		}
 		source = s.Fixtures
+	}
+	if s.Recordings != "" {
+		if ops, err = withRecordings(ops, s.Recordings, s.RecordedStatesOnly, logger); err != nil {
+			return err
+		}
+		source += " and the recordings in " + s.Recordings
 	}
 	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{
 		MaxOperations: s.MaxOperations, Now: hooks.now, LastAction: mock.LastActionMode(s.LastAction),

@@ -97,8 +97,8 @@ func TestServeSeedThroughClient(t *testing.T) {
 		t.Errorf("Location = %q, want %q", got, wantLocation)
 	}
 	want := map[string]any{
-		"status": "succeeded", "resourceLocation": wantLocation, "createdDateTime": "2020-11-19T16:31:49.048Z",
-		"id": "search-my-operation-id", "operationType": "search", "lastActionDateTime": "2020-11-19T22:31:49.048Z",
+		"status": "succeeded", "resourceLocation": wantLocation, "createdDateTime": "2020-11-19T16:31:49.048+00:00",
+		"id": "search-my-operation-id", "operationType": "search", "lastActionDateTime": "2020-11-19T22:31:49.048+00:00",
 	}
 	var got map[string]any
 	if err := json.Unmarshal(body, &got); err != nil {

@@ -429,7 +429,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			l.addBlocked(http.MethodGet, "operation-exists")
 			return nil
 		}
-		ex, reqID, err := l.read(ctx, id)
+		ex, _, err := l.read(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -451,7 +451,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			return nil
 		}
 		l.add(r)
-		l.add(operationRules(ctx, ex, l.opts.Strict, id, reqID)...)
+		l.add(operationRules(ctx, ex, l.opts.Strict, id)...)
 		if !l.opts.Poll {
 			return nil
 		}

@@ -146,7 +146,7 @@ func parseRecording(name string, data []byte, budget *bounded.Budget) ([]Exchang
 }
 
 // newExchange builds an exchange from recorded parts.
-func newExchange(source, method, rawURL string, reqHeader, resHeader http.Header, status int, body []byte) (Exchange, error) {
+func newExchange(source, method, rawURL string, reqHeader http.Header, res recordedHeader, status int, body []byte) (Exchange, error) {
 	if method == "" || rawURL == "" {
 		return Exchange{}, errors.New("an entry lacks its method or URL")
 	}
@@ -167,23 +167,52 @@ func newExchange(source, method, rawURL string, reqHeader, resHeader http.Header
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	return Exchange{Request: req, Status: status, Header: resHeader, Body: body, Source: source}, nil
+	if res.header == nil {
+		res.header = http.Header{}
+	}
+	return Exchange{Request: req, Status: status, Header: res.header, HeaderNames: res.names, Body: body, Source: source}, nil
 }
 
-// headerFromMap canonicalises recorded header names (some recorders lower-case them).
-func headerFromMap(m map[string]json.RawMessage) http.Header {
-	h := http.Header{}
-	for k, raw := range m {
-		name := textproto.CanonicalMIMEHeaderKey(k)
+// recordedHeader is a recorded header block: the values under canonical names, and the
+// names as recorded.
+type recordedHeader struct {
+	header http.Header
+	names  map[string]string // canonical name -> name as recorded (the first one)
+}
+
+// add adds one recorded header line.
+func (r *recordedHeader) add(name, value string) {
+	if r.header == nil {
+		r.header, r.names = http.Header{}, map[string]string{}
+	}
+	key := textproto.CanonicalMIMEHeaderKey(name)
+	if _, ok := r.names[key]; !ok {
+		r.names[key] = name
+	}
+	r.header.Add(key, value)
+}
+
+// headerFromMap canonicalises recorded header names (some recorders lower-case them),
+// keeping the names as recorded beside. Names are read in sorted order, so that one
+// spelled two ways gives the same result every time.
+func headerFromMap(m map[string]json.RawMessage) recordedHeader {
+	var h recordedHeader
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		raw := m[k]
 		var one string
 		if json.Unmarshal(raw, &one) == nil {
-			h.Add(name, one)
+			h.add(k, one)
 			continue
 		}
 		var many []string
 		if json.Unmarshal(raw, &many) == nil {
 			for _, v := range many {
-				h.Add(name, v)
+				h.add(k, v)
 			}
 		}
 	}
@@ -224,6 +253,22 @@ type recordedEntry struct {
 	RequestHeaders  map[string]json.RawMessage `json:"requestHeaders"`
 	ResponseHeaders map[string]json.RawMessage `json:"responseHeaders"`
 	ResponseBody    json.RawMessage            `json:"responseBody"`
+	// APIVersion is the normalized format's api-version of the exchange: some recorders
+	// (nock) dropped the query string, and the version is known from elsewhere.
+	APIVersion string `json:"apiVersion"`
+}
+
+// withAPIVersion returns rawURL with an api-version query parameter of version when it has
+// none: the request that was answered carried one, the recorder dropped it.
+func withAPIVersion(rawURL, version string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || version == "" || u.Query().Has("api-version") {
+		return rawURL
+	}
+	q := u.Query()
+	q.Set("api-version", version)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // parseEntries reads the entries list of the normalized or test-proxy format; key names
@@ -235,7 +280,7 @@ func parseEntries(name, key string, raw json.RawMessage, budget *bounded.Budget)
 	}
 	out := make([]Exchange, 0, len(entries))
 	for i, e := range entries {
-		method, rawURL, status := e.Method, e.URL, e.Status
+		method, rawURL, status := e.Method, withAPIVersion(e.URL, e.APIVersion), e.Status
 		if key == "Entries" {
 			method, rawURL, status = e.RequestMethod, e.RequestURI, e.StatusCode
 		}
@@ -243,7 +288,7 @@ func parseEntries(name, key string, raw json.RawMessage, budget *bounded.Budget)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
-		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), method, rawURL, headerFromMap(e.RequestHeaders), headerFromMap(e.ResponseHeaders), status, body)
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), method, rawURL, headerFromMap(e.RequestHeaders).header, headerFromMap(e.ResponseHeaders), status, body)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
@@ -257,10 +302,10 @@ type harHeader struct {
 	Value string `json:"value"`
 }
 
-func harHeaders(hs []harHeader) http.Header {
-	h := http.Header{}
+func harHeaders(hs []harHeader) recordedHeader {
+	var h recordedHeader
 	for _, x := range hs {
-		h.Add(textproto.CanonicalMIMEHeaderKey(x.Name), x.Value)
+		h.add(x.Name, x.Value)
 	}
 	return h
 }
@@ -299,7 +344,7 @@ func parseHAR(name string, raw json.RawMessage, budget *bounded.Budget) ([]Excha
 		if err := chargeBody(budget, body); err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
-		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Request.Method, e.Request.URL, harHeaders(e.Request.Headers), harHeaders(e.Response.Headers), e.Response.Status, body)
+		ex, err := newExchange(fmt.Sprintf("%s#%d", name, i+1), e.Request.Method, e.Request.URL, harHeaders(e.Request.Headers).header, harHeaders(e.Response.Headers), e.Response.Status, body)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i+1, err)
 		}
@@ -347,7 +392,7 @@ func (v *Validator) checkExchange(ctx context.Context, ex *Exchange, strict bool
 	}
 	out := []Result{v.checkRequest(ctx, ex), v.checkSchema(ctx, ex)}
 	if ex.Status == http.StatusOK {
-		return append(out, operationRules(ctx, ex, strict, operationIDOf(ex.Request.URL), "")...)
+		return append(out, operationRules(ctx, ex, strict, operationIDOf(ex.Request.URL))...)
 	}
 	return append(out, checkNo5xx(ex))
 }

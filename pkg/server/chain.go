@@ -54,7 +54,7 @@ func (ch *chain) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 // into a 500.
 func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc, start time.Time) (msCV string, err error) {
 	defer recoverPanic(c, ch.log.logger, &err)
-	msCV = setServiceHeaders(c, ch.supported)
+	msCV = setServiceHeaders(c, ch.supported, profileFor(ch.apiVersion(c)), ch.log.now().Sub(start))
 	if err := checkURI(c.Request(), ch.maxURI); err != nil {
 		return msCV, err
 	}
@@ -71,6 +71,14 @@ func (ch *chain) guarded(c echo.Context, next echo.HandlerFunc, start time.Time)
 		}
 	}
 	return msCV, next(c)
+}
+
+// apiVersion returns the request's api-version, "" when it has none.
+func (ch *chain) apiVersion(c echo.Context) string {
+	if v := ch.queries.Values(c)["api-version"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // validator returns the operations route's validator for method, nil for other methods

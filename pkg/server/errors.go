@@ -32,6 +32,9 @@ type APIError struct {
 	Status int
 	// Body is what the client sees.
 	Body types.CommunicationError
+
+	raw         []byte   // when set, the body as sent (an answer of another shape than Body's)
+	contentType []string // when set, the Content-Type sent with raw
 }
 
 // Error returns the message the client sees.
@@ -46,11 +49,12 @@ func NewAPIError(status int, code, message, target string) *APIError {
 	return e
 }
 
-// NotFoundError is the 404 NotFound answer for an unknown operation id, worded as the
-// live service words it.
+// NotFoundError is the 404 NotFound answer for an unknown operation id. No recording holds
+// one from this endpoint; it follows the nearest recorded one (an unknown search id:
+// "Input searchId <id> cannot be found.", target lower-cased).
 func NotFoundError(id string) *APIError {
 	return NewAPIError(http.StatusNotFound, CodeNotFound,
-		fmt.Sprintf("Operation %s cannot be found.", textutil.QuoteID(id)), "operationid")
+		fmt.Sprintf("Input operationId %s cannot be found.", textutil.Printable(textutil.Truncate(id, 256), false)), "operationid")
 }
 
 // internalError is the only thing a client learns about an unexpected failure.
@@ -70,13 +74,22 @@ func BusyError(what string) *APIError {
 // writeAPIError writes e as a CommunicationErrorResponse with Content-Type application/json
 // (no charset, as the live service sends on errors).
 func writeAPIError(w http.ResponseWriter, e *APIError) {
+	h := w.Header()
+	h.Del("Location")
+	if e.raw != nil {
+		h["Content-Type"] = e.contentType
+		w.WriteHeader(e.Status)
+		_, _ = w.Write(e.raw)
+		return
+	}
 	body, err := json.Marshal(types.CommunicationErrorResponse{Error: e.Body})
 	if err != nil { // cannot happen for this type; keep the shape anyway
 		body = []byte(`{"error":{"code":"InternalError","message":"The server encountered an internal error."}}`)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Del("Location")
+	h["Content-Type"] = jsonNoCharset
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(append(body, '\n'))
 }
+
+// jsonNoCharset is the Content-Type of the live service's error answers.
+var jsonNoCharset = []string{"application/json"}

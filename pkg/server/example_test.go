@@ -49,6 +49,6 @@ func ExampleNew() {
 		fmt.Printf("%d %s", res.StatusCode, body)
 	}
 	// Output:
-	// 200 {"operationType":"search","status":"running","resourceLocation":null,"createdDateTime":"2026-11-26T09:00:00Z","id":"op-1"}
-	// 404 {"error":{"code":"NotFound","message":"Operation \"op-2\" cannot be found.","target":"operationid"}}
+	// 200 {"operationType":"search","status":"running","resourceLocation":null,"createdDateTime":"2026-11-26T09:00:00+00:00","id":"op-1","lastActionDateTime":"0001-01-01T00:00:00+00:00"}
+	// 404 {"error":{"code":"NotFound","message":"Input operationId op-2 cannot be found.","target":"operationid"}}
 }

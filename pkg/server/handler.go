@@ -31,8 +31,8 @@ const DefaultMaxBodyBytes = 1 << 20
 const DefaultMaxURIBytes = 8 << 10
 
 // Options configures [New]. The zero value serves the store openly, validates requests,
-// supports every stable api-version with 2022-12-01's contract (openapi.GAVersions: 2021-03-07
-// to 2025-06-01) and logs nothing.
+// answers every api-version the live service answers (openapi.DefaultVersions) and logs
+// nothing.
 type Options struct {
 	// Service answers PhoneNumbers_GetOperation. Default: NewService(store).
 	Service StrictServerInterface
@@ -42,8 +42,10 @@ type Options struct {
 	// MaxClockSkew is how far a signed request's date may be off. Zero means the default,
 	// 15 minutes; a negative value is an error.
 	MaxClockSkew time.Duration
-	// APIVersions are the supported api-versions. Default: openapi.GAVersions(), every
-	// stable version whose contract is 2022-12-01's or only adds enum values.
+	// APIVersions are the supported api-versions, listed in the api-supported-versions
+	// header. Default: openapi.DefaultVersions(), every version the live service answers
+	// (previews included) and every stable one with a known contract; the header then
+	// carries openapi.LiveSupportedVersions(), the list as the live service sends it.
 	APIVersions []string
 	// Logger receives one line per request and every 5xx cause. Default: discard.
 	Logger *slog.Logger
@@ -92,8 +94,9 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 	if o.MaxClockSkew < 0 {
 		return nil, fmt.Errorf("server: MaxClockSkew must not be negative (0 means 15 minutes), got %s", o.MaxClockSkew)
 	}
+	supportedHeader := strings.Join(o.APIVersions, ", ")
 	if len(o.APIVersions) == 0 {
-		o.APIVersions = openapi.GAVersions()
+		o.APIVersions, supportedHeader = openapi.DefaultVersions(), openapi.LiveSupportedVersions()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -117,7 +120,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		queries:   querycache.New(o.APIVersions),
 		versions:  o.APIVersions,
 		log:       newRequestLogger(o.Logger, o.Observe, o.Now),
-		supported: []string{strings.Join(o.APIVersions, ", ")},
+		supported: []string{supportedHeader},
 		maxURI:    o.MaxURIBytes,
 	}
 	if o.AccessKey != "" {

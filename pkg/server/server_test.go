@@ -28,18 +28,19 @@ func TestErrors(t *testing.T) {
 		wantCode, wantTarget string
 		wantInMessage        string
 	}{
-		{"unknown id", "GET", servertest.OpURL("nope"), 404, "NotFound", "operationid", `"nope"`},
-		{"missing api-version", "GET", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", "api-version"},
-		{"empty api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=", 400, "MissingApiVersionParameter", "api-version", ""},
-		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2019-01-01", 400, "UnsupportedApiVersion", "api-version", "2019-01-01"},
+		{"unknown id", "GET", servertest.OpURL("nope"), 404, "NotFound", "operationid", "Input operationId nope cannot be found."},
+		{"missing api-version", "GET", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "", "An API version is required, but was not specified."},
+		{"empty api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=", 400, "MissingApiVersionParameter", "", ""},
+		{"unsupported api-version", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2019-01-01", 400, "UnsupportedApiVersion", "",
+			"The HTTP resource that matches the request URI 'http://example.com/phoneNumbers/operations/search-my-operation-id' does not support the API version '2019-01-01'."},
 		{"id too long", "GET", servertest.OpURL(long), 400, "InvalidParameter", "operationId", "256"},
 		{"unknown route", "GET", "/phoneNumbers/nothing-here", 404, "NotFound", "", "/phoneNumbers/nothing-here"},
 		{"root", "GET", "/", 404, "NotFound", "", ""},
 		{"POST", "POST", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "POST"},
 		{"PUT", "PUT", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PUT"},
 		{"PATCH", "PATCH", servertest.OpURL("search-my-operation-id"), 405, "MethodNotAllowed", "", "PATCH"},
-		{"DELETE unknown id", "DELETE", servertest.OpURL("nope"), 404, "NotFound", "operationid", `"nope"`},
-		{"DELETE without api-version", "DELETE", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "api-version", ""},
+		{"DELETE unknown id", "DELETE", servertest.OpURL("nope"), 404, "NotFound", "operationid", "nope"},
+		{"DELETE without api-version", "DELETE", "/phoneNumbers/operations/search-my-operation-id", 400, "MissingApiVersionParameter", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,18 +140,31 @@ func TestSeedOperationAndHeaders(t *testing.T) {
 	}
 	const loc = "/availablePhoneNumbers/searchResults/378ddf60-81be-452a-ba4f-613198ea6c28"
 	checks := map[string]string{
-		"Content-Type":           "application/json; charset=utf-8",
-		"Location":               loc,
-		"Api-Supported-Versions": strings.Join(openapi.GAVersions(), ", "),
-		"X-Ms-Client-Request-Id": "3f1c2a3b-0000-4000-8000-000000000001",
+		"Content-Type":                  "application/json; charset=utf-8",
+		"Location":                      loc,
+		"Api-Supported-Versions":        openapi.LiveSupportedVersions(),
+		"Access-Control-Expose-Headers": "Location",
+		"X-Cache":                       "CONFIG_NOCACHE",
+		"X-Ms-Client-Request-Id":        "", // the live service never echoes it
 	}
 	for h, want := range checks {
 		if got := r.Header.Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}
 	}
-	if !regexp.MustCompile(`^[A-Za-z0-9_-]{22}\.0$`).MatchString(r.Header.Get("Ms-Cv")) {
-		t.Errorf("MS-CV = %q, want 22 base64url characters and .0", r.Header.Get("Ms-Cv"))
+	if !regexp.MustCompile(`^[A-Za-z0-9+/]{22}\.0$`).MatchString(r.Header.Get("Ms-Cv")) {
+		t.Errorf("MS-CV = %q, want 22 base64 characters and .0", r.Header.Get("Ms-Cv"))
+	}
+	if !regexp.MustCompile(`^0[A-Za-z0-9+/]+=*$`).MatchString(r.Header.Get("X-Azure-Ref")) || !regexp.MustCompile(`^\d+ms$`).MatchString(r.Header.Get("X-Processing-Time")) {
+		t.Errorf("X-Azure-Ref %q, X-Processing-Time %q", r.Header.Get("X-Azure-Ref"), r.Header.Get("X-Processing-Time"))
+	}
+	for _, name := range []string{"api-supported-versions", "MS-CV", "X-Azure-Ref", "X-Processing-Time", "X-Cache"} {
+		if _, ok := r.RawHeader[name]; !ok {
+			t.Errorf("%s is not spelled as the live service spells it: %v", name, r.RawHeader)
+		}
+	}
+	if r.Header.Get("Strict-Transport-Security") != "" || r.Header.Get("Request-Context") != "" {
+		t.Errorf("HSTS over plain HTTP, or Request-Context at 2022-12-01: %v", r.Header)
 	}
 	if *op.ResourceLocation != loc {
 		t.Errorf("resourceLocation = %q", *op.ResourceLocation)
@@ -172,7 +186,7 @@ func TestLocationOnlyWithResourceLocation(t *testing.T) {
 	if !strings.Contains(string(r.Body), `"resourceLocation":null`) {
 		t.Errorf("resourceLocation should be an explicit null as live: %s", r.Body)
 	}
-	if !strings.Contains(string(r.Body), `"lastActionDateTime":"0001-01-01T00:00:00Z"`) {
+	if !strings.Contains(string(r.Body), `"lastActionDateTime":"0001-01-01T00:00:00+00:00"`) {
 		t.Errorf("lastActionDateTime should be the live service's minimum value: %s", r.Body)
 	}
 }

@@ -34,10 +34,16 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	if len(id) > types.MaxOperationIDLength {
 		return errorResponse(tooLongID(id)), nil
 	}
+	version := req.Params.APIVersion
+	order2021 := profileFor(version).order2021
 	if s.encoded != nil {
 		enc, err := s.encoded.GetEncodedOperation(ctx, id)
 		if err != nil {
 			return s.storeError(id, err)
+		}
+		enc = echoAPIVersion(enc, version)
+		if order2021 {
+			enc.Body = reorder(enc.Body, order2021Keys)
 		}
 		return EncodedOperationResponse(enc), nil
 	}
@@ -45,7 +51,11 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	if err != nil {
 		return s.storeError(id, err)
 	}
-	return OperationResponse{Operation: op}, nil
+	if op.ResourceLocation != nil {
+		loc := withAPIVersion(*op.ResourceLocation, version)
+		op.ResourceLocation = &loc
+	}
+	return OperationResponse{Operation: op, order2021: order2021}, nil
 }
 
 // PhoneNumbersCancelOperation cancels the operation through the store's

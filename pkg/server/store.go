@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -41,6 +42,10 @@ type EncodedOperation struct {
 	// Location is the operation's resourceLocation, sent as the Location header; nil
 	// sends none.
 	Location *string
+	// Header holds further headers to send, keyed as they are to be spelled on the wire
+	// (a replayed recording's MS-CV, say); each replaces the server's own header of that
+	// name, whatever its spelling. Nil sends none.
+	Header http.Header
 }
 
 // OperationCanceler is an optional interface of an [OperationStore] that can cancel

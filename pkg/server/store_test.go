@@ -89,7 +89,7 @@ func TestEncodeOperationShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"operationType":"purchase","status":"failed","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16Z","id":"failed","error":{"code":"InternalError","message":"boom"}}` + "\n"
+	want := `{"operationType":"purchase","status":"failed","resourceLocation":null,"createdDateTime":"2023-07-14T19:48:16+00:00","id":"failed","lastActionDateTime":"0001-01-01T00:00:00+00:00","error":{"code":"InternalError","message":"boom"}}` + "\n"
 	if string(body) != want {
 		t.Errorf("EncodeOperation = %s, want %s", body, want)
 	}

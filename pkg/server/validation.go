@@ -21,7 +21,7 @@ import (
 // query (read only), before the generated binder sees it: a supported api-version (answered the way the live service does), then
 // the spec's parameter rules through kin-openapi (see operationValidator).
 func checkOperationRequest(c echo.Context, query url.Values, supported []string, v *operationValidator) error {
-	if err := checkAPIVersion(query, supported); err != nil {
+	if err := checkAPIVersion(c.Request(), query, supported); err != nil {
 		return err
 	}
 	return v.validate(c, query)

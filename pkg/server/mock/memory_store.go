@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -93,6 +94,7 @@ type entry struct {
 	// (lastActionDateTime included), so most reads skip encoding.
 	encoded    []byte
 	encodedIdx int
+	encodedHdr http.Header // the headers of step encodedIdx (nil: none)
 }
 
 // OperationState is a stored operation together with how it is being served.
@@ -354,8 +356,9 @@ func (s *MemoryStore) GetEncodedOperation(_ context.Context, id string) (server.
 			return server.EncodedOperation{}, err
 		}
 		e.encoded, e.encodedIdx = body, idx
+		e.encodedHdr = stepHeader(e.op.Timeline[idx].Headers)
 	}
-	return server.EncodedOperation{Body: e.encoded, Location: e.op.ResourceLocation}, nil
+	return server.EncodedOperation{Body: e.encoded, Location: e.op.ResourceLocation, Header: e.encodedHdr}, nil
 }
 
 // Lookup returns the stored operation and its state without counting as a read.

@@ -301,6 +301,11 @@ func checkRules(o *Operation, index int) []*FieldError {
 		case s.Error == nil && s.Status == types.PhoneNumberOperationStatusFailed && i == len(o.Timeline)-1:
 			fe(field+".error", "is required on a final failed step, as the live service always sends one; e.g. error: {code: InternalError, message: The operation failed.}")
 		}
+		for _, name := range sortedHeaderNames(s.Headers) {
+			if reason := headerProblem(name, s.Headers[name]); reason != "" {
+				fe(field+".headers."+textutil.Truncate(name, 64), reason)
+			}
+		}
 		if s.After != 0 {
 			lastAfter = s.After
 		}

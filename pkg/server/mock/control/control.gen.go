@@ -102,6 +102,17 @@ type TimelineStep struct {
 	// Error Only on a step with status failed.
 	Error *externalRef0.CommunicationError `json:"error,omitempty"`
 
+	// Headers Further response headers this step is answered with, each name spelled as it is
+	// to be sent (serve --recordings replays a recording's MS-CV, X-Azure-Ref,
+	// X-Processing-Time, api-supported-versions, ... this way); each replaces the
+	// server's own header of that name. Names are HTTP tokens other than the framing
+	// ones (Content-Length, Transfer-Encoding, Connection, ...), Content-Type and
+	// Location; values are printable text.
+	//
+	//
+	// Example: {"MS-CV":"mUgwWEP7I0SD1ghOfm4l4g.0","X-Processing-Time":"10ms"}
+	Headers map[string]string `json:"headers,omitempty"`
+
 	// Status Status of operation. Extensible: clients must accept values not listed here.
 	// The status is not monotonic; the live service moves purchases from `running`
 	// back to `notStarted` before they succeed.

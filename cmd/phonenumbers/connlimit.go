@@ -167,3 +167,7 @@ func (l *connLimiter) Close() error {
 	l.once.Do(func() { close(l.done) })
 	return l.Listener.Close()
 }
+
+// NetConn returns the connection underneath, so that a fault can reach the TCP socket (a
+// reset sets its linger to 0).
+func (c *limitedConn) NetConn() net.Conn { return c.Conn }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +55,7 @@ type serveCmd struct {
 	AccessKey          string        `env:"PHONENUMBERS_ACCESS_KEY" help:"Base64 access key. When set, every request must be HMAC-SHA256 signed with it."`
 	Fixtures           string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
 	Recordings         string        `env:"PHONENUMBERS_RECORDINGS" type:"existingpath" placeholder:"PATH" help:"Recordings file or folder (the format of testdata/recordings, HAR, or what conformance proxy records): serve every recorded operation too, answering each poll as the live service answered it, in order."`
+	Seed               *uint64       `env:"PHONENUMBERS_SEED" help:"Seed of the faults' random draws (rates, delay ranges): the same seed and the same requests give the same answers. Default: a new one, logged at start-up."`
 	RecordedStatesOnly bool          `name:"recorded-states-only" help:"With --recordings: replay the recorded states, not the recorded headers (the server's own headers are then measured by conformance diff)."`
 	APIVersions        []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
 	MaxClockSkew       time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
@@ -129,11 +132,13 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	})
 	ops := mock.DefaultOperations()
 	source := "built-in defaults"
+	var rules []mock.Fault
 	if s.Fixtures != "" {
-		if ops, err = mock.LoadFixtures(s.Fixtures); err != nil {
+		file, err := mock.LoadFixtureFile(s.Fixtures)
+		if err != nil {
 			return err
 		}
-		source = s.Fixtures
+		ops, rules, source = file.Operations, file.Faults, s.Fixtures
 	}
 	if s.Recordings != "" {
 		if ops, err = withRecordings(ops, s.Recordings, s.RecordedStatesOnly, logger); err != nil {
@@ -141,8 +146,10 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		}
 		source += " and the recordings in " + s.Recordings
 	}
+	seed := s.seed()
 	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{
 		MaxOperations: s.MaxOperations, Now: hooks.now, LastAction: mock.LastActionMode(s.LastAction),
+		Faults: rules, Seed: seed,
 	})
 	if err != nil {
 		return err
@@ -207,7 +214,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	if hooks.headerTimeout > 0 {
 		headerTimeout = hooks.headerTimeout
 	}
+	// Requests' contexts end when the drain starts, so that a delayed answer (a scripted
+	// fault) is released at once instead of holding the drain.
+	baseCtx, stopRequests := context.WithCancel(context.Background())
+	defer stopRequests()
 	srv := &http.Server{
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		Handler:           h,
 		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       readTimeout,
@@ -223,6 +235,9 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
 	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
+	if store.MayFault() {
+		logger.Info("faults scripted: random draws are reproducible with --seed", "seed", strconv.FormatUint(seed, 10))
+	}
 	for _, v := range splitList(s.APIVersions) {
 		if !slices.Contains(openapi.KnownVersions(), v) {
 			logger.Warn("this api-version has no known contract: requests at it are answered and validated as 2022-12-01's (see openapi/README.md for the versions compared)", "api_version", v)
@@ -244,6 +259,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	if hooks.drainTimeout > 0 {
 		drain = hooks.drainTimeout
 	}
+	stopRequests()
 	if err := drainServer(srv, drain, logger); err != nil {
 		return err
 	}
@@ -375,4 +391,12 @@ func splitList(in []string) []string {
 		}
 	}
 	return out
+}
+
+// seed returns --seed, or a new random seed.
+func (s *serveCmd) seed() uint64 {
+	if s.Seed != nil {
+		return *s.Seed
+	}
+	return rand.Uint64()
 }

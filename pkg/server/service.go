@@ -39,7 +39,13 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	if s.encoded != nil {
 		enc, err := s.encoded.GetEncodedOperation(ctx, id)
 		if err != nil {
-			return s.storeError(id, err)
+			return s.storeError(ctx, id, err)
+		}
+		if enc.Fault != nil {
+			return s.faultAnswer(ctx, enc.Fault, enc.Body)
+		}
+		if err := wait(ctx, enc.Delay); err != nil {
+			return nil, err
 		}
 		enc = echoAPIVersion(enc, version)
 		if order2021 {
@@ -49,7 +55,7 @@ func (s *Service) PhoneNumbersGetOperation(ctx context.Context, req PhoneNumbers
 	}
 	op, err := s.store.GetOperation(ctx, id)
 	if err != nil {
-		return s.storeError(id, err)
+		return s.storeError(ctx, id, err)
 	}
 	if op.ResourceLocation != nil {
 		loc := withAPIVersion(*op.ResourceLocation, version)
@@ -89,9 +95,25 @@ func tooLongID(id string) *APIError {
 		fmt.Sprintf("The operation id is %d bytes long; at most %d are allowed.", len(id), types.MaxOperationIDLength), "operationId")
 }
 
-func (s *Service) storeError(id string, err error) (PhoneNumbersGetOperationResponseObject, error) {
-	if errors.Is(err, ErrNotFound) {
+func (s *Service) storeError(ctx context.Context, id string, err error) (PhoneNumbersGetOperationResponseObject, error) {
+	var f *Fault
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return errorResponse(NotFoundError(id)), nil
+	case errors.As(err, &f):
+		return s.faultAnswer(ctx, f, nil)
 	}
 	return nil, fmt.Errorf("read operation from store: %w", err)
+}
+
+// faultAnswer answers with fault f after its delay; body is what a truncated answer cuts
+// (none: the connection is closed instead).
+func (s *Service) faultAnswer(ctx context.Context, f *Fault, body []byte) (PhoneNumbersGetOperationResponseObject, error) {
+	if err := wait(ctx, f.Delay); err != nil {
+		return nil, err
+	}
+	if f.Drop == "truncate" && len(body) == 0 {
+		f = &Fault{Drop: "close"}
+	}
+	return faultResponse{fault: f, body: body}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -46,6 +47,12 @@ type EncodedOperation struct {
 	// (a replayed recording's MS-CV, say); each replaces the server's own header of that
 	// name, whatever its spelling. Nil sends none.
 	Header http.Header
+	// Delay is waited before answering (a scripted slow answer); the wait ends early when
+	// the request's context does.
+	Delay time.Duration
+	// Fault, when set, is answered instead of the operation (Body is then what a
+	// truncated answer cuts).
+	Fault *Fault
 }
 
 // OperationCanceler is an optional interface of an [OperationStore] that can cancel

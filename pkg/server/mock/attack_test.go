@@ -57,7 +57,7 @@ func TestThirdAttackReviewFixtures(t *testing.T) {
 		{"64 MiB flow", flow, "more than 1000000 values"},
 		{"64 MiB block", block, "more than 1000000 values"},
 		{"two operations keys", "operations:\n  - {id: a, operationType: search, timeline: [{status: running}]}\noperations:\n  - {id: b, operationType: search, timeline: [{status: running}]}\n",
-			`line 3: a second "operations" field; put every operation in one list (the first is on line 1)`},
+			`line 3: a second "operations" field; put every entry in one list (the first is on line 1)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -314,6 +314,9 @@ func (cs *controlService) GetJournal(_ context.Context, req control.GetJournalRe
 		if e.AuthScheme != "" {
 			ce.AuthScheme = &e.AuthScheme
 		}
+		if e.Fault != "" {
+			ce.Fault = &e.Fault
+		}
 		if len(e.Headers) > 0 {
 			ce.Headers = &e.Headers
 		}
@@ -394,7 +397,11 @@ func (cs *controlService) ClearJournal(context.Context, control.ClearJournalRequ
 }
 
 func toControlState(st OperationState) control.OperationState {
-	return control.OperationState{Operation: st.Operation, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
+	out := control.OperationState{Operation: st.Operation, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
+	if len(st.Faults) > 0 {
+		out.Faults = &st.Faults
+	}
+	return out
 }
 
 // sentence ends s with a period unless it already ends a sentence ("did you mean ...?").

@@ -35,6 +35,9 @@ import (
 type FixtureFile struct {
 	// Operations are the operations to serve (at least one).
 	Operations []Operation `json:"operations"`
+	// Faults are server-wide fault rules (docs/faults.md): each applies to every operation,
+	// or to those it names, after the operation's own faults.
+	Faults []Fault `json:"faults,omitempty"`
 }
 
 // maxFixtureBytes bounds a fixtures file.
@@ -49,12 +52,24 @@ const maxNesting = 64
 // The path must name a regular file (symbolic links are followed) of at most 64 MiB: a
 // device such as /dev/zero would never end and a FIFO would block start-up, so both are
 // refused before anything is read.
+//
+// A file's top-level faults are not returned: use [LoadFixtureFile] for them.
 func LoadFixtures(path string) ([]Operation, error) {
+	f, err := LoadFixtureFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Operations, nil
+}
+
+// LoadFixtureFile is [LoadFixtures] returning the whole file: its operations and its
+// server-wide fault rules.
+func LoadFixtureFile(path string) (*FixtureFile, error) {
 	data, err := readFixtureFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("fixtures %s: %w", path, err)
 	}
-	return ParseFixtures(path, data)
+	return ParseFixtureFile(path, data)
 }
 
 // readFixtureFile reads a regular file of at most maxFixtureBytes, through the shared
@@ -75,14 +90,24 @@ func readFixtureFile(path string) ([]byte, error) {
 // unnoticed. The error lists every problem found (at most 20), each with the file, the line,
 // the operation and the field; errors.As finds the first *FieldError.
 func ParseFixtures(name string, data []byte) ([]Operation, error) {
-	ops, fes, err := parseFixtures(data)
+	f, err := ParseFixtureFile(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return f.Operations, nil
+}
+
+// ParseFixtureFile is [ParseFixtures] returning the whole file: its operations and its
+// server-wide fault rules.
+func ParseFixtureFile(name string, data []byte) (*FixtureFile, error) {
+	f, fes, err := parseFixtures(data)
 	if err != nil {
 		return nil, fmt.Errorf("fixtures %s: %w", name, err)
 	}
 	if len(fes) > 0 {
 		return nil, &FixturesError{File: name, Problems: fes}
 	}
-	return ops, nil
+	return f, nil
 }
 
 // FixturesError lists the problems of a fixtures file, in document order.
@@ -120,7 +145,7 @@ func (e *FixturesError) Unwrap() []error {
 
 // parseFixtures returns the operations, or the problems of the document (fes), or an error
 // when it is not a fixtures document at all.
-func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) {
+func parseFixtures(data []byte) (file *FixtureFile, fes []*FieldError, err error) {
 	if len(data) > maxFixtureBytes {
 		return nil, nil, fmt.Errorf("file is larger than %d bytes", maxFixtureBytes)
 	}
@@ -134,12 +159,16 @@ func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := operationsList(root)
+	list, faults, err := topLevel(root)
 	if err != nil {
 		return nil, nil, err
 	}
 	budget := valueBudget(data)
-	ops = make([]Operation, len(list.Content))
+	rules, fes, err := decodeFaultRules(root, faults, &budget)
+	if err != nil {
+		return nil, nil, err
+	}
+	ops := make([]Operation, len(list.Content))
 	checked := make([]bool, len(list.Content))
 	for i, n := range list.Content {
 		op, problems, err := decodeOperationNode(resolve(n), i, &budget)
@@ -163,37 +192,43 @@ func parseFixtures(data []byte) (ops []Operation, fes []*FieldError, err error) 
 		sort.SliceStable(fes, func(i, j int) bool { return fes[i].Line < fes[j].Line })
 		return nil, fes[:min(len(fes), maxProblems)], nil
 	}
-	return ops, nil, nil
+	return &FixtureFile{Operations: ops, Faults: rules}, nil, nil
 }
 
-// operationsList returns the "operations" list of a fixtures document's root.
-func operationsList(root *yaml.Node) (*yaml.Node, error) {
+// topLevel returns the "operations" list and the "faults" node (nil when absent) of a
+// fixtures document's root.
+func topLevel(root *yaml.Node) (list, faults *yaml.Node, err error) {
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("the file is %s; want a mapping with an \"operations\" list, e.g. operations: [{id: op-1, operationType: search, timeline: [{status: running}]}]", kindName(root))
+		return nil, nil, fmt.Errorf("the file is %s; want a mapping with an \"operations\" list, e.g. operations: [{id: op-1, operationType: search, timeline: [{status: running}]}]", kindName(root))
 	}
-	var list *yaml.Node
+	lines := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
-		if k.Value != "operations" {
-			msg := fmt.Sprintf("line %d: unknown top-level field %q; want only \"operations\"", k.Line, textutil.Truncate(k.Value, 64))
-			if s := textutil.Suggest(k.Value, []string{"operations"}); s != "" {
+		if k.Value != "operations" && k.Value != "faults" {
+			msg := fmt.Sprintf("line %d: unknown top-level field %q; want \"operations\" (and \"faults\")", k.Line, textutil.Truncate(k.Value, 64))
+			if s := textutil.Suggest(k.Value, []string{"operations", "faults"}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			return nil, errors.New(msg)
+			return nil, nil, errors.New(msg)
 		}
-		if list != nil { // a YAML parser keeps the last of two equal keys: the first list would be lost
-			return nil, fmt.Errorf("line %d: a second \"operations\" field; put every operation in one list (the first is on line %d)", k.Line, root.Content[0].Line)
+		if first, dup := lines[k.Value]; dup { // a YAML parser keeps the last of two equal keys: the first would be lost
+			return nil, nil, fmt.Errorf("line %d: a second %q field; put every entry in one list (the first is on line %d)", k.Line, k.Value, first)
 		}
-		list = resolve(root.Content[i+1])
+		lines[k.Value] = k.Line
+		if k.Value == "faults" {
+			faults = resolve(root.Content[i+1])
+		} else {
+			list = resolve(root.Content[i+1])
+		}
 	}
 	if list == nil || list.Kind == yaml.ScalarNode && list.ShortTag() == "!!null" ||
 		list.Kind == yaml.SequenceNode && len(list.Content) == 0 {
-		return nil, errors.New("no operations; want a non-empty \"operations\" list")
+		return nil, nil, errors.New("no operations; want a non-empty \"operations\" list")
 	}
 	if list.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("line %d: \"operations\" is %s; want a list of operations", list.Line, kindName(list))
+		return nil, nil, fmt.Errorf("line %d: \"operations\" is %s; want a list of operations", list.Line, kindName(list))
 	}
-	return list, nil
+	return list, faults, nil
 }
 
 // maxFixtureNodes bounds the YAML values a fixtures file may hold, estimated before it is

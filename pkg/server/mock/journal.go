@@ -61,8 +61,11 @@ type JournalEntry struct {
 	AuthScheme string `json:"authScheme,omitempty"`
 	// Headers holds selected request headers by lower-case name (values cut at 256 B).
 	Headers map[string]string `json:"headers,omitempty"`
-	// Status is the HTTP status the server answered with.
+	// Status is the HTTP status the server answered with; 0 for a dropped connection.
 	Status int `json:"status"`
+	// Fault names the scripted fault that answered, when one did ("status 503", "drop
+	// reset", "delay 800ms").
+	Fault string `json:"fault,omitempty"`
 }
 
 // Journal is a bounded, concurrency-safe record of the most recent requests.
@@ -84,11 +87,13 @@ type journalRecord struct {
 	scheme uint8 // index into authSchemes; 0: none
 }
 
-// The fields in journalRecord.text: method, path, query, then the journaled headers.
+// The fields in journalRecord.text: method, path, query, the fault, then the journaled
+// headers.
 const (
 	fieldMethod = iota
 	fieldPath
 	fieldQuery
+	fieldFault
 	fieldFirstHeader
 	textFields = fieldFirstHeader + len(journaledHeaders)
 )
@@ -99,12 +104,13 @@ const (
 	maxJournaledPath   = 1024
 	maxJournaledQuery  = 1024
 	maxJournaledHeader = 256
+	maxJournaledFault  = 64
 )
 
 // The longest record (every field cut, with textutil.Truncate's "...") must fit one packed
 // text, and the fields its field count; a limit raised past either fails to compile here.
 const (
-	_ = uint16(packedtext.MaxBytes - (maxJournaledMethod + maxJournaledPath + maxJournaledQuery +
+	_ = uint16(packedtext.MaxBytes - (maxJournaledMethod + maxJournaledPath + maxJournaledQuery + maxJournaledFault +
 		len(journaledHeaders)*maxJournaledHeader + textFields*len("...")))
 	_ = uint8(packedtext.MaxFields - textFields)
 )
@@ -120,6 +126,7 @@ func (r *journalRecord) entry() JournalEntry {
 		Query:      r.field(fieldQuery),
 		AuthScheme: authSchemes[r.scheme],
 		Status:     int(r.status),
+		Fault:      r.field(fieldFault),
 	}
 	for i := range journaledHeaders {
 		if v := r.field(fieldFirstHeader + i); v != "" {
@@ -158,6 +165,12 @@ func newJournalRecord(req *http.Request, status int, at time.Time) journalRecord
 	fields[fieldPath] = textutil.Truncate(req.URL.Path, maxJournaledPath)
 	fields[fieldQuery] = textutil.Truncate(req.URL.RawQuery, maxJournaledQuery)
 	collectHeaders(fields[fieldFirstHeader:], req.Header)
+	if note := faultNoted(req.Context()); note != nil {
+		fields[fieldFault] = textutil.Truncate(note.what, maxJournaledFault)
+		if note.dropped {
+			status = 0 // nothing was answered
+		}
+	}
 	r := journalRecord{at: at.UnixNano(), status: int32(status)}
 	if auth := req.Header["Authorization"]; len(auth) > 0 && auth[0] != "" { // net/http's canonical name
 		r.scheme = authScheme(auth[0])

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
@@ -61,6 +63,12 @@ type MemoryStoreOptions struct {
 	Now func() time.Time
 	// LastAction chooses the default lastActionDateTime. Default LastActionLive.
 	LastAction LastActionMode
+	// Faults are server-wide fault rules (a fixtures file's top-level faults): each applies
+	// to every operation, or to those it names, after the operation's own faults.
+	Faults []Fault
+	// Seed makes the faults' random draws (rates, delay ranges) reproducible: the same seed
+	// and the same requests give the same answers.
+	Seed uint64
 }
 
 // MemoryStore is a bounded, in-memory [server.OperationStore] of scripted operations, safe for
@@ -75,6 +83,9 @@ type MemoryStore struct {
 	ops   map[string]*entry
 	order *list.List // of *entry, oldest first
 	bytes int64      // sum of the entries' size
+
+	faulty    atomic.Bool    // an operation with faults was stored, or there are rules
+	ruleFired []atomic.Int64 // how often each server-wide rule applied
 }
 
 var _ server.EncodedOperationStore = (*MemoryStore)(nil)
@@ -86,10 +97,12 @@ type entry struct {
 	stored time.Time
 	elem   *list.Element
 
-	mu      sync.Mutex
-	polls   int       // reads answered so far
-	lastIdx int       // timeline step served last
-	lastAt  time.Time // when lastIdx was first served
+	mu       sync.Mutex
+	requests int       // requests answered so far, faulted or not (faults count these)
+	fired    []int     // how often each of op.Faults applied
+	polls    int       // reads answered so far
+	lastIdx  int       // timeline step served last
+	lastAt   time.Time // when lastIdx was first served
 	// encoded caches the JSON body of step encodedIdx: the body only changes with the step
 	// (lastActionDateTime included), so most reads skip encoding.
 	encoded    []byte
@@ -107,6 +120,8 @@ type OperationState struct {
 	Polls int
 	// Current is the operation as the next read would see it, without counting as a read.
 	Current types.PhoneNumberOperation
+	// Faults is how each of the operation's faults has applied so far, in order.
+	Faults []FaultState
 }
 
 // NewMemoryStore returns a store holding the given operations, which are validated first:
@@ -138,6 +153,12 @@ func NewMemoryStore(initial []Operation, opts *MemoryStoreOptions) (*MemoryStore
 	if err := ValidateOperations(initial); err != nil {
 		return nil, err
 	}
+	if err := ValidateFaultRules(s.opts.Faults); err != nil {
+		return nil, err
+	}
+	s.opts.Faults = slices.Clone(s.opts.Faults)
+	s.ruleFired = make([]atomic.Int64, len(s.opts.Faults))
+	s.faulty.Store(len(s.opts.Faults) > 0)
 	// Eviction would silently drop start-up operations: refuse instead.
 	if len(initial) > s.opts.MaxOperations {
 		return nil, fmt.Errorf("%w: %d start-up operations exceed the store bound of %d (raise MaxOperations, --max-operations)",
@@ -273,7 +294,10 @@ func (s *MemoryStore) putLocked(op Operation, size int, now time.Time) *entry {
 	if op.CreatedDateTime.IsZero() {
 		op.CreatedDateTime = now.UTC()
 	}
-	e := &entry{op: op, size: size, stored: now, lastAt: now, encodedIdx: -1}
+	e := &entry{op: op, size: size, stored: now, lastAt: now, encodedIdx: -1, fired: make([]int, len(op.Faults))}
+	if len(op.Faults) > 0 {
+		s.faulty.Store(true)
+	}
 	e.elem = s.order.PushBack(e)
 	s.ops[op.ID] = e
 	s.bytes += int64(size)
@@ -326,7 +350,7 @@ func (s *MemoryStore) lookup(id string) (*entry, error) {
 
 // GetOperation implements [server.OperationStore]: it returns the operation as of now and counts
 // the read as one poll.
-func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNumberOperation, error) {
+func (s *MemoryStore) GetOperation(ctx context.Context, id string) (types.PhoneNumberOperation, error) {
 	e, err := s.lookup(id)
 	if err != nil {
 		return types.PhoneNumberOperation{}, err
@@ -334,14 +358,20 @@ func (s *MemoryStore) GetOperation(_ context.Context, id string) (types.PhoneNum
 	now := s.opts.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// This path has no way to delay an answer: a delay-only fault is not applied here
+	// (the server reads through GetEncodedOperation, which does).
+	if fault := s.nextFault(ctx, e); fault != nil && (fault.Status != 0 || fault.Drop != "") {
+		return types.PhoneNumberOperation{}, fault
+	}
 	idx := e.read(now)
 	return e.render(idx, e.lastAt, s.opts.LastAction), nil
 }
 
 // GetEncodedOperation implements [server.EncodedOperationStore]: GetOperation, encoded.
 // The body is cached per timeline step (it changes only with the step), so most polls
-// encode nothing; callers must not modify it.
-func (s *MemoryStore) GetEncodedOperation(_ context.Context, id string) (server.EncodedOperation, error) {
+// encode nothing; callers must not modify it. A fault that answers with a status or drops
+// the connection is not a poll; a delayed answer is.
+func (s *MemoryStore) GetEncodedOperation(ctx context.Context, id string) (server.EncodedOperation, error) {
 	e, err := s.lookup(id)
 	if err != nil {
 		return server.EncodedOperation{}, err
@@ -349,6 +379,14 @@ func (s *MemoryStore) GetEncodedOperation(_ context.Context, id string) (server.
 	now := s.opts.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	fault := s.nextFault(ctx, e)
+	if fault != nil && (fault.Status != 0 || fault.Drop != "") {
+		out := server.EncodedOperation{Fault: fault}
+		if fault.Drop == "truncate" { // the body a read now would get, without counting one
+			out.Body, _ = server.EncodeOperation(e.render(e.stepAt(now), e.lastAt, s.opts.LastAction))
+		}
+		return out, nil
+	}
 	idx := e.read(now)
 	if idx != e.encodedIdx || e.encoded == nil {
 		body, err := server.EncodeOperation(e.render(idx, e.lastAt, s.opts.LastAction))
@@ -358,8 +396,48 @@ func (s *MemoryStore) GetEncodedOperation(_ context.Context, id string) (server.
 		e.encoded, e.encodedIdx = body, idx
 		e.encodedHdr = stepHeader(e.op.Timeline[idx].Headers)
 	}
-	return server.EncodedOperation{Body: e.encoded, Location: e.op.ResourceLocation, Header: e.encodedHdr}, nil
+	out := server.EncodedOperation{Body: e.encoded, Location: e.op.ResourceLocation, Header: e.encodedHdr}
+	if fault != nil {
+		out.Delay = fault.Delay
+	}
+	return out, nil
 }
+
+// nextFault counts a request of e and returns the fault that answers it, nil for none:
+// e's own faults first, then the server-wide rules; e.mu must be held.
+func (s *MemoryStore) nextFault(ctx context.Context, e *entry) *server.Fault {
+	e.requests++
+	n := e.requests
+	for i := range e.op.Faults {
+		draw := drawer(s.opts.Seed, e.op.ID, n, i)
+		if applies(&e.op.Faults[i], n, draw) {
+			e.fired[i]++
+			return noted(ctx, faultAnswer(&e.op.Faults[i], draw(1)))
+		}
+	}
+	for i := range s.opts.Faults {
+		rule := &s.opts.Faults[i]
+		if len(rule.Operations) > 0 && !slices.Contains(rule.Operations, e.op.ID) {
+			continue
+		}
+		draw := drawer(s.opts.Seed, e.op.ID, n, -1-i)
+		if applies(rule, n, draw) {
+			s.ruleFired[i].Add(1)
+			return noted(ctx, faultAnswer(rule, draw(1)))
+		}
+	}
+	return nil
+}
+
+// noted records answer in ctx's fault note for the journal, and returns it.
+func noted(ctx context.Context, answer *server.Fault) *server.Fault {
+	noteFault(ctx, describe(answer), answer.Drop != "")
+	return answer
+}
+
+// MayFault reports whether a request may be answered with a fault: an operation with
+// faults was stored, or there are server-wide rules.
+func (s *MemoryStore) MayFault() bool { return s.faulty.Load() }
 
 // Lookup returns the stored operation and its state without counting as a read.
 func (s *MemoryStore) Lookup(id string) (OperationState, bool) {
@@ -426,7 +504,7 @@ func (e *entry) state(now time.Time, mode LastActionMode) OperationState {
 	if idx != e.lastIdx {
 		at = now // what a read now would record
 	}
-	return OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode)}
+	return OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode), Faults: e.faultStates()}
 }
 
 // stepAt returns the timeline step a read at now would serve; e.mu must be held.
@@ -507,4 +585,30 @@ func (s *MemoryStore) CancelOperation(_ context.Context, id string) error {
 		return fmt.Errorf("%w: %q", server.ErrNotFound, id)
 	}
 	return nil
+}
+
+// faultStates returns how each of e's faults has applied so far, nil when it has none;
+// e.mu must be held.
+func (e *entry) faultStates() []FaultState {
+	if len(e.op.Faults) == 0 {
+		return nil
+	}
+	out := make([]FaultState, len(e.op.Faults))
+	for i := range e.op.Faults {
+		out[i].Fired = e.fired[i]
+		if left := remaining(&e.op.Faults[i], e.requests); left >= 0 {
+			out[i].Remaining = &left
+		}
+	}
+	return out
+}
+
+// RuleFired returns how often each server-wide fault rule (MemoryStoreOptions.Faults) has
+// applied, in order.
+func (s *MemoryStore) RuleFired() []int64 {
+	out := make([]int64, len(s.ruleFired))
+	for i := range s.ruleFired {
+		out[i] = s.ruleFired[i].Load()
+	}
+	return out
 }

@@ -29,6 +29,12 @@ type Options struct {
 type Server struct {
 	*server.Server
 	journal *Journal
+	store   *MemoryStore
+}
+
+// ServeHTTP serves req, noting for the journal which scripted fault answered it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	s.Server.ServeHTTP(w, withFaultNote(req, s.store))
 }
 
 // Journal returns the record of the API requests the server has answered.
@@ -56,7 +62,7 @@ func New(store *MemoryStore, opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Server: srv, journal: journal}, nil
+	return &Server{Server: srv, journal: journal, store: store}, nil
 }
 
 // chainObserve records API requests (not control requests) in the journal, then calls next.

@@ -35,9 +35,9 @@ type Step = control.TimelineStep
 // Duration is a time.Duration that reads and writes as a Go duration string ("1.5s", "2m").
 type Duration = control.Duration
 
-// unknownValue says that got is not among allowed, what is, what was probably meant, and
-// how to serve it anyway.
-func unknownValue[T ~string](got string, allowed []T) string {
+// unknownValue says that got is not among allowed, what is, what was probably meant, and,
+// for the extensible enums (operationType, status), how to serve it anyway.
+func unknownValue[T ~string](got string, allowed []T, extensible bool) string {
 	names := make([]string, len(allowed))
 	for i, a := range allowed {
 		names[i] = string(a)
@@ -45,6 +45,9 @@ func unknownValue[T ~string](got string, allowed []T) string {
 	msg := fmt.Sprintf("%q is not one of %s", textutil.Truncate(got, 64), strings.Join(names, ", "))
 	if s := textutil.Suggest(got, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	if !extensible {
+		return msg
 	}
 	return msg + " (set allowUnknown: true on the operation to serve an unlisted value on purpose)"
 }
@@ -69,6 +72,8 @@ type FieldError struct {
 func (e *FieldError) Error() string {
 	who := fmt.Sprintf("operation %q", e.OperationID)
 	switch {
+	case e.Index == ruleIndex:
+		return fmt.Sprintf("%s: %s", e.Field, e.Reason)
 	case e.OperationID == "" && e.Index >= 0:
 		who = fmt.Sprintf("operation #%d", e.Index+1)
 	case e.OperationID == "":
@@ -311,6 +316,12 @@ func checkRules(o *Operation, index int) []*FieldError {
 		}
 		if s.AfterPolls != 0 {
 			lastPolls = s.AfterPolls
+		}
+	}
+	for i := range o.Faults {
+		problems := faultProblems(&o.Faults[i], false)
+		for _, field := range sortedKeys(problems) {
+			fe(fmt.Sprintf("faults[%d].%s", i, field), problems[field])
 		}
 	}
 	return out

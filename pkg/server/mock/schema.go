@@ -144,7 +144,8 @@ func schemaReason(se *openapi3.SchemaError) string {
 		return fmt.Sprintf("got %s, want %s", valueKind(se.Value), typeWords(s))
 	case "enum":
 		got, _ := se.Value.(string)
-		return unknownValue(got, enumStrings(s))
+		field := lastToken(se.JSONPointer())
+		return unknownValue(got, enumStrings(s), field == "status" || field == "operationType")
 	case "format":
 		got, _ := se.Value.(string)
 		return fmt.Sprintf("got %q, want %s", textutil.Truncate(got, 64), typeWords(s))

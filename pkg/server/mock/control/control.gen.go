@@ -16,6 +16,71 @@ import (
 	externalRef0 "github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
+// Defines values for FaultDrop.
+const (
+	FaultDropClose    FaultDrop = "close"
+	FaultDropReset    FaultDrop = "reset"
+	FaultDropTruncate FaultDrop = "truncate"
+)
+
+// Valid indicates whether the value is a known member of the FaultDrop enum.
+func (e FaultDrop) Valid() bool {
+	switch e {
+	case FaultDropClose:
+		return true
+	case FaultDropReset:
+		return true
+	case FaultDropTruncate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Fault One failure to answer with. It applies to the requests it lists (requests, 1-based,
+// counted per operation) or to a share of them at random (rate); it answers with a
+// status (and a CommunicationErrorResponse), drops the connection, or delays the
+// answer, or delays and then answers with a status.
+type Fault struct {
+	// Delay Answer this much later (a Go duration such as "800ms"), or after a uniformly drawn duration between min and max; at most 60s.
+	Delay Delay `json:"delay,omitempty,omitzero"`
+
+	// Drop Drop the connection instead of answering: reset (a TCP reset), close (closed
+	// without an answer) or truncate (the headers and half the body, then closed).
+	Drop FaultDrop `json:"drop,omitempty"`
+
+	// Error With status, the error answered instead of the service's.
+	Error *externalRef0.CommunicationError `json:"error,omitempty"`
+
+	// Operations In a fixtures file's top-level faults only, the operation ids the rule applies to; absent, every operation.
+	Operations []string `json:"operations,omitempty"`
+
+	// Rate Instead of requests, the share of requests it applies to, drawn at random (serve --seed makes the draws reproducible).
+	Rate float64 `json:"rate,omitempty"`
+
+	// Requests The operation's requests it applies to, 1-based (every GET counts, faulted or not).
+	Requests []int `json:"requests,omitempty"`
+
+	// RetryAfter With status, sent as Retry-After in whole seconds (rounded up); omitted, none is sent.
+	RetryAfter Duration `json:"retryAfter,omitempty"`
+
+	// Status The status answered instead (429, 500, 502, 503, 504, ...), with the service's error code for it unless error is given.
+	Status int `json:"status,omitempty"`
+}
+
+// FaultDrop Drop the connection instead of answering: reset (a TCP reset), close (closed
+// without an answer) or truncate (the headers and half the body, then closed).
+type FaultDrop string
+
+// FaultState How a fault of an operation has been applied so far.
+type FaultState struct {
+	// Fired Requests it has been applied to.
+	Fired int `json:"fired"`
+
+	// Remaining Listed requests it is still to apply to; absent for a rate.
+	Remaining *int `json:"remaining,omitempty"`
+}
+
 // Journal defines model for Journal.
 type Journal struct {
 	Entries []JournalEntry `json:"entries"`
@@ -25,6 +90,9 @@ type Journal struct {
 type JournalEntry struct {
 	// AuthScheme The Authorization scheme, HMAC-SHA256 or Bearer (canonical spelling), or "other" for anything else; never the credential.
 	AuthScheme *string `json:"authScheme,omitempty"`
+
+	// Fault The fault that answered, when one did ("status 503", "drop reset", "delay 800ms"); a dropped request's status is 0.
+	Fault *string `json:"fault,omitempty"`
 
 	// Headers Selected request headers (accept, content-type, user-agent, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-return-client-request-id), lower-case names.
 	Headers *map[string]string `json:"headers,omitempty"`
@@ -41,6 +109,9 @@ type JournalEntry struct {
 type OperationState struct {
 	// Current A long-running phone number operation and its current state.
 	Current externalRef0.PhoneNumberOperation `json:"current"`
+
+	// Faults The state of each of the operation's faults, in order.
+	Faults *[]FaultState `json:"faults,omitempty"`
 
 	// Operation An operation to serve: its fixed part and the timeline of statuses it goes through.
 	// The same shape as an entry of a fixtures file.
@@ -71,6 +142,11 @@ type ScriptedOperation struct {
 
 	// CreatedDateTime Reported as is; defaults to the time the operation is stored.
 	CreatedDateTime time.Time `json:"createdDateTime,omitempty,omitzero"`
+
+	// Faults Failures this operation's requests are answered with (docs/faults.md): the first
+	// fault that matches a request applies. A request answered with a fault status or
+	// dropped is not a poll (the timeline does not advance); a delayed answer is.
+	Faults []Fault `json:"faults,omitempty"`
 
 	// ID The operation id, at most 256 bytes, without '/', '?' or '#'.
 	ID string `json:"id"`

@@ -257,11 +257,25 @@ func (r *tryReporter) Do(req *policy.Request) (*http.Response, error) {
 		r.mu.Unlock()
 		fmt.Fprintf(r.w, "phonenumbers: %s %s: %s (%s)\n", raw.Method, raw.URL.Redacted(), textutil.Printable(withoutURL(err).Error(), false), r.next(raw, err))
 	case err == nil && isRetriableStatus(resp.StatusCode):
-		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d (%s)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode, r.next(raw, nil))
+		fmt.Fprintf(r.w, "phonenumbers: %s %s: HTTP %d%s (%s)\n", raw.Method, raw.URL.Redacted(), resp.StatusCode, retryHint(resp.Header), r.next(raw, nil))
 	default:
 		r.done(raw)
 	}
 	return resp, err
+}
+
+// retryHint says how long the server asked to wait before the next try, "" when it did
+// not say: the delay azcore waits (within its bounds) before retrying.
+func retryHint(h http.Header) string {
+	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
+		if v := h.Get(name); v != "" {
+			return ", Retry-After " + textutil.Truncate(textutil.Printable(v, false), 32) + " ms"
+		}
+	}
+	if v := h.Get("Retry-After"); v != "" {
+		return ", Retry-After " + textutil.Truncate(textutil.Printable(v, false), 32) + " s"
+	}
+	return ""
 }
 
 // next counts the failed try and says what follows it.

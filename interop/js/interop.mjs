@@ -184,6 +184,17 @@ const scenarios = [
     },
   ],
   [
+    "getOperation through a 503 and a 429 with Retry-After: 1, waiting as asked",
+    async () => {
+      const start = Date.now();
+      const op = await api.getOperation("interop-flaky");
+      const waited = Date.now() - start;
+      eq(op.id, "interop-flaky", "id");
+      eq(op.status, "running", "status (the faulted requests were not polls)");
+      check(waited >= 1900, `answered after ${waited} ms; the two Retry-After: 1 ask for 2000`);
+    },
+  ],
+  [
     "cancel: cancelOperation accepts 204, then getOperation is RestError 404",
     async () => {
       const op = await api.getOperation("interop-cancel");

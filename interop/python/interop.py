@@ -151,6 +151,16 @@ def failed():
     eq(getattr(op.error, "message", None), "The server encountered an internal error.", "error.message")
 
 
+def flaky():
+    start = time.monotonic()
+    op = api.get_operation("interop-flaky")
+    waited = time.monotonic() - start
+    eq(op.id, "interop-flaky", "id")
+    eq(op.status, "running", "status (the faulted requests were not polls)")
+    if waited < 1.9:
+        raise Fail("answered after %.2f s; the two Retry-After: 1 ask for 2" % waited)
+
+
 def cancel():
     op = api.get_operation("interop-cancel")
     eq(op.status, "running", "status before cancel")
@@ -167,6 +177,7 @@ SCENARIOS = [
     ("wrong access key: ClientAuthenticationError 401", wrong_key),
     ("lifecycle running -> notStarted -> succeeded, polled with get_operation", lifecycle),
     ("failed operation: status failed with its error", failed),
+    ("get_operation through a 503 and a 429 with Retry-After: 1, waiting as asked", flaky),
     ("cancel: cancel_operation accepts 204, then get_operation is ResourceNotFoundError 404", cancel),
 ]
 

@@ -34,7 +34,7 @@ key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 start_server() {
 	local dir="$work/$1"
 	mkdir -p "$dir"
-	PHONENUMBERS_ACCESS_KEY=$key "$BIN" serve --addr 127.0.0.1:0 --fixtures interop/fixtures.yaml \
+	PHONENUMBERS_ACCESS_KEY=$key PHONENUMBERS_RESOURCES=${PN_RESOURCE:-} "$BIN" serve --addr 127.0.0.1:0 --fixtures interop/fixtures.yaml \
 		--tls-self-signed "$dir/tls" >"$dir/server.log" 2>&1 &
 	server_pid=$!
 	url=
@@ -73,7 +73,13 @@ run_suite() {
 		return
 	fi
 	local status=0
-	PN_ENDPOINT="$url/" PN_ACCESS_KEY=$key PN_LABEL=$name \
+	# With PN_RESOURCE the suite reaches a named resource path-style (serve --resource),
+	# with the trailing slash connection strings carry or, PN_SLASH= , without.
+	local endpoint="$url/"
+	[ -n "${PN_RESOURCE:-}" ] && endpoint="$url/$PN_RESOURCE${PN_SLASH-/}"
+	# The JS SDK refuses an endpoint with a path: it gets the root and PN_RESOURCE_PREFIX.
+	[ -n "${PN_RESOURCE_PREFIX:-}" ] && endpoint="$url/"
+	PN_ENDPOINT="$endpoint" PN_ACCESS_KEY=$key PN_LABEL=$name \
 		NODE_EXTRA_CA_CERTS=$ca REQUESTS_CA_BUNDLE=$ca \
 		timeout "$SUITE_TIMEOUT" "$@" >"$work/$name/suite.log" 2>&1 || status=$?
 	cat "$work/$name/suite.log"
@@ -94,6 +100,11 @@ run_suite() {
 PN_EXPECT_COMMON=2.4.2 run_suite js "$NODE" interop/js/interop.mjs interop/js
 PN_EXPECT_COMMON=2.3.1 run_suite js-common-2.3.1 "$NODE" interop/js/interop.mjs interop/js/common-2.3.1
 run_suite python "$PYTHON" interop/python/interop.py
+# The same suites against a resource hosted path-style (serve --resource), signed over the
+# prefixed path: Python by endpoint alone (without the trailing slash), JS through a
+# per-call policy adding the path (its endpoint may not have one).
+PN_EXPECT_COMMON=2.4.2 PN_RESOURCE=interop-res PN_RESOURCE_PREFIX=/interop-res run_suite js-resource "$NODE" interop/js/interop.mjs interop/js
+PN_RESOURCE=interop-res PN_SLASH= run_suite python-resource "$PYTHON" interop/python/interop.py
 
 echo
 echo "=== interop summary"

@@ -22,7 +22,6 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/gcfloor"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
-	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
@@ -56,6 +55,9 @@ type serveCmd struct {
 	Fixtures           string        `env:"PHONENUMBERS_FIXTURES" type:"existingfile" help:"YAML or JSON file of operations to serve instead of the defaults (see examples/fixtures.yaml)."`
 	Recordings         string        `env:"PHONENUMBERS_RECORDINGS" type:"existingpath" placeholder:"PATH" help:"Recordings file or folder (the format of testdata/recordings, HAR, or what conformance proxy records): serve every recorded operation too, answering each poll as the live service answered it, in order."`
 	Seed               *uint64       `env:"PHONENUMBERS_SEED" help:"Seed of the faults' random draws (rates, delay ranges): the same seed and the same requests give the same answers. Default: a new one, logged at start-up."`
+	Resources          []string      `name:"resource" env:"PHONENUMBERS_RESOURCES" placeholder:"NAME[=KEY]" help:"Host a named ACS resource path-style, at /NAME/phoneNumbers/... and /NAME/mock/..., with its own operations, journal and faults (and access key, when given; else --access-key's). Repeatable; the environment variable takes a comma-separated list."`
+	AutoResources      bool          `name:"auto-resources" help:"Create a keyless resource the first time a request names one (at most --max-resources), so that each CI job can pick a unique name."`
+	MaxResources       int           `name:"max-resources" default:"64" help:"Most resources --auto-resources creates; each holds at most 1000 operations and 4 MiB."`
 	RecordedStatesOnly bool          `name:"recorded-states-only" help:"With --recordings: replay the recorded states, not the recorded headers (the server's own headers are then measured by conformance diff)."`
 	APIVersions        []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
 	MaxClockSkew       time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
@@ -146,21 +148,12 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		}
 		source += " and the recordings in " + s.Recordings
 	}
-	seed := s.seed()
-	store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{
-		MaxOperations: s.MaxOperations, Now: hooks.now, LastAction: mock.LastActionMode(s.LastAction),
-		Faults: rules, Seed: seed,
-	})
+	mocks := &mockFactory{cmd: s, ops: ops, rules: rules, seed: s.seed(), logger: logger, now: hooks.now}
+	handler, store, err := mocks.build(s.AccessKey, nil)
 	if err != nil {
 		return err
 	}
-	handler, err := mock.New(store, &mock.Options{
-		Options: server.Options{
-			AccessKey: s.AccessKey, MaxClockSkew: s.MaxClockSkew, APIVersions: splitList(s.APIVersions),
-			Logger: logger, Now: hooks.now,
-		},
-		JournalSize: s.JournalSize, DisableControlAPI: s.NoControlAPI,
-	})
+	routed, err := mocks.resources(handler)
 	if err != nil {
 		return err
 	}
@@ -206,7 +199,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		scheme = "https"
 		ln = tls.NewListener(ln, tlsConfig)
 	}
-	var h http.Handler = handler
+	h := routed
 	if hooks.wrap != nil {
 		h = hooks.wrap(h)
 	}
@@ -236,8 +229,9 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	baseURL := scheme + "://" + ln.Addr().String()
 	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
 	if store.MayFault() {
-		logger.Info("faults scripted: random draws are reproducible with --seed", "seed", strconv.FormatUint(seed, 10))
+		logger.Info("faults scripted: random draws are reproducible with --seed", "seed", strconv.FormatUint(mocks.seed, 10))
 	}
+	mocks.logResources(baseURL)
 	for _, v := range splitList(s.APIVersions) {
 		if !slices.Contains(openapi.KnownVersions(), v) {
 			logger.Warn("this api-version has no known contract: requests at it are answered and validated as 2022-12-01's (see openapi/README.md for the versions compared)", "api_version", v)

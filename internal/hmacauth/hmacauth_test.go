@@ -302,3 +302,40 @@ func TestVerifierRemembersOnlyTheParse(t *testing.T) {
 		}
 	}
 }
+
+// TestSignedPrefixForms (issue 24): a server reached under a path prefix (a mock resource,
+// /NAME) accepts what Python's policy signs for an endpoint with a path (the path in the
+// host, the rest as the path), and nothing signed for another prefix or host.
+func TestSignedPrefixForms(t *testing.T) {
+	key := []byte("sdk-prefix-forms-test-key")
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	date := FormatDate(at)
+	const target = "/res1/phoneNumbers/operations/op?api-version=2022-12-01"
+	tests := []struct {
+		name       string
+		prefix     string // what the server knows it is reached under
+		signedPath string
+		signedHost string
+		ok         bool
+	}{
+		{"the target as received (JS, .NET, Java, Go)", "/res1", target, "127.0.0.1:8080", true},
+		{"Python, endpoint without a slash", "/res1", "/phoneNumbers/operations/op?api-version=2022-12-01", "127.0.0.1:8080/res1", true},
+		{"Python, endpoint with a slash", "/res1", "phoneNumbers/operations/op?api-version=2022-12-01", "127.0.0.1:8080/res1/", true},
+		{"another resource's name in the host", "/res1", "/phoneNumbers/operations/op?api-version=2022-12-01", "127.0.0.1:8080/res2", false},
+		{"another host", "/res1", "/phoneNumbers/operations/op?api-version=2022-12-01", "evil.example/res1", false},
+		{"no prefix known", "", "/phoneNumbers/operations/op?api-version=2022-12-01", "127.0.0.1:8080/res1", false},
+	}
+	v := NewVerifier(key, 0, func() time.Time { return at })
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mac := hmac.New(sha256.New, key)
+			mac.Write([]byte("GET\n" + tt.signedPath + "\n" + date + ";" + tt.signedHost + ";" + EmptyContentHash))
+			h := http.Header{}
+			SetHeaders(h, date, EmptyContentHash, Scheme+" SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+			err := v.Verify(Request{Method: "GET", PathAndQuery: target, Host: "127.0.0.1:8080", Header: h, PathPrefix: tt.prefix})
+			if (err == nil) != tt.ok {
+				t.Fatalf("Verify = %v, want accepted %v", err, tt.ok)
+			}
+		})
+	}
+}

@@ -82,6 +82,10 @@ type Request struct {
 	// Received is when the request arrived, for the clock-skew check; zero means the
 	// verifier's clock now. (A server that has already read the clock passes its reading.)
 	Received time.Time
+	// PathPrefix is the path the server is reached under when it is one of several served
+	// path-style (a mock resource: "/NAME"), "" otherwise. Python's policy signs an
+	// endpoint's path as part of the host (see signedPrefixForms).
+	PathPrefix string
 }
 
 // Verify returns nil when the request carries a valid, timely signature, and an *AuthError
@@ -162,6 +166,12 @@ func (v *Verifier) Precheck(r Request) error {
 			return nil
 		}
 	}
+	for _, form := range signedPrefixForms(r) {
+		v.signer.mac(got[:0], r.Method, form[0], date, form[1], contentHash)
+		if hmac.Equal(got[:], want) {
+			return nil
+		}
+	}
 	return authErr("signature does not match the request (check the access key, method, path and query, host and x-ms-date)")
 }
 
@@ -193,6 +203,20 @@ func signedHostForms(host string) []string {
 		forms = append(forms, host+":443", host+":80")
 	}
 	return append(forms, host+"/")
+}
+
+// signedPrefixForms returns the (path and query, host) pairs Python's policy signs for a
+// server reached under a path prefix: it takes the endpoint minus its scheme as the host
+// and signs what follows it in the URL as the path, so an endpoint https://h/NAME signs
+// host "h/NAME" and path "/phoneNumbers/...", and https://h/NAME/ signs "h/NAME/" and
+// "phoneNumbers/...". Each is a full HMAC over this request, bound to this host and
+// prefix, as the host forms are.
+func signedPrefixForms(r Request) [][2]string {
+	rest, ok := strings.CutPrefix(r.PathAndQuery, r.PathPrefix)
+	if r.PathPrefix == "" || !ok || !strings.HasPrefix(rest, "/") {
+		return nil
+	}
+	return [][2]string{{rest, r.Host + r.PathPrefix}, {rest[1:], r.Host + r.PathPrefix + "/"}}
 }
 
 // headerValue returns the first value of a header, whatever the case of its name in h.

@@ -60,8 +60,24 @@ const versions = {
   common: packageVersion(commonEntry, "@azure/communication-common"),
 };
 
+// @azure/communication-common refuses an endpoint with a path (assertValidEndpoint), so a
+// resource served path-style (serve --resource NAME) is reached from JS with the server's
+// root as the endpoint and a per-call policy that puts /NAME in front of every path; it
+// runs before the signing policy, so the signature covers the prefixed path.
+const resourcePrefix = process.env.PN_RESOURCE_PREFIX ?? "";
+const prefixPolicy = {
+  name: "resourcePrefix",
+  sendRequest(request, next) {
+    const url = new URL(request.url);
+    url.pathname = resourcePrefix + url.pathname;
+    request.url = url.toString();
+    return next(request);
+  },
+};
+
 function newClient(key) {
-  const client = new PhoneNumbersClient(`endpoint=${endpoint};accesskey=${key}`);
+  const options = resourcePrefix ? { additionalPolicies: [{ policy: prefixPolicy, position: "perCall" }] } : {};
+  const client = new PhoneNumbersClient(`endpoint=${endpoint};accesskey=${key}`, options);
   const generated = client.client; // the generated PhoneNumbersClient (TypeScript-private)
   if (!generated?.phoneNumbers?.getOperation || !generated.phoneNumbers.cancelOperation) {
     throw new Error("this SDK build has no generated client with getOperation/cancelOperation");

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +82,8 @@ func (a *authenticator) check(c echo.Context, received time.Time) error {
 	if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
 		uri = req.URL.RequestURI()
 	}
-	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header, Received: received}
+	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header, Received: received,
+		PathPrefix: PathPrefix(req.Context())}
 	if err := a.verifier.Precheck(hr); err != nil {
 		return unauthorized(c, err)
 	}
@@ -109,4 +111,21 @@ func unauthorized(c echo.Context, err error) error {
 	}
 	c.Response().Header().Set("WWW-Authenticate", hmacauth.Scheme)
 	return NewAPIError(http.StatusUnauthorized, CodeUnauthorized, msg, "")
+}
+
+// pathPrefixKey is the context key of the path a server is reached under.
+type pathPrefixKey struct{}
+
+// WithPathPrefix returns ctx saying that its request reached this server under prefix
+// ("/NAME"), when one listener serves several path-style (mock.Resources): the request
+// target as received keeps the prefix, and signatures are checked over it, in the forms
+// the official SDKs sign it.
+func WithPathPrefix(ctx context.Context, prefix string) context.Context {
+	return context.WithValue(ctx, pathPrefixKey{}, prefix)
+}
+
+// PathPrefix returns the prefix [WithPathPrefix] recorded in ctx, "" when none.
+func PathPrefix(ctx context.Context) string {
+	p, _ := ctx.Value(pathPrefixKey{}).(string)
+	return p
 }

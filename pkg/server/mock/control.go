@@ -62,7 +62,7 @@ type baseURLKey struct{}
 func withBaseURL(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		base := (&url.URL{Scheme: c.Scheme(), Host: req.Host}).String()
+		base := (&url.URL{Scheme: c.Scheme(), Host: req.Host}).String() + pathPrefix(req.Context())
 		c.SetRequest(req.WithContext(context.WithValue(req.Context(), baseURLKey{}, base)))
 		return next(c)
 	}

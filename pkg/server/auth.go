@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 )
@@ -43,15 +44,48 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 // BufferBody is middleware for routes that take a body (see Options.Register): it reads
 // the body once, up to limit bytes, answering 413 RequestEntityTooLarge beyond, so that
 // the handler, and the signature check before it, see the same bytes.
+//
+// Bodies held at once are bounded in bytes (MaxBufferedBodyBytes for the process): each
+// request reserves its declared length (the limit when it declares none) before reading,
+// and a request that finds no room is answered 503 at once. On an open server anyone can
+// send bodies, slowly; without the bound, 200 slow 1 MiB bodies held 460 MB.
 func BufferBody(limit int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			weight := bodyWeight(c.Request(), limit)
+			if weight > 0 {
+				if !bufferedBodies.TryAcquire(weight) {
+					return BusyError("reading other request bodies")
+				}
+				defer bufferedBodies.Release(weight)
+			}
 			if _, err := readBody(c, limit); err != nil {
 				return err
 			}
 			return next(c)
 		}
 	}
+}
+
+// MaxBufferedBodyBytes bounds the request bodies BufferBody holds at once, in the process.
+const MaxBufferedBodyBytes = 32 << 20
+
+// bufferedBodies holds MaxBufferedBodyBytes of room for bodies being read or handled.
+var bufferedBodies = semaphore.NewWeighted(MaxBufferedBodyBytes)
+
+// bodyWeight is the room req's body may take: its declared length, or limit when it
+// declares none; 0 for no body or one already read.
+func bodyWeight(req *http.Request, limit int64) int64 {
+	if req.Body == nil || req.Body == http.NoBody {
+		return 0
+	}
+	if _, ok := req.Body.(*bufferedBody); ok {
+		return 0
+	}
+	if req.ContentLength >= 0 && req.ContentLength <= limit {
+		return max(req.ContentLength, 1)
+	}
+	return limit
 }
 
 // bufferedBody is a request body read into memory by readBody, so it is read only once.

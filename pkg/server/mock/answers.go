@@ -35,18 +35,41 @@ func newLargeAnswers(slots, maxHeld int) *largeAnswers {
 // writes it: a client that reads slowly or not at all no longer holds a slot while it is
 // written (two stalled readers used to block the list and the journal for everyone for
 // the write timeout). A request that gives up waiting for a slot is answered 503.
+//
+// Room for a page is reserved before it is built, so that requests beyond the bound are
+// refused before they cost anything (200 readers that did not read held 495 MB of answers
+// built only to be refused), and adjusted to the answer's size once it is built.
 func (a *largeAnswers) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ans, err := a.build(c, next)
-		if err != nil || ans == nil {
-			return err
-		}
-		if !a.hold(ans.body.Len()) {
+		const reserved = MaxListPageBytes
+		if !a.hold(reserved) {
 			return server.BusyError("writing other large answers")
 		}
-		defer a.release(ans.body.Len())
+		ans, err := a.build(c, next)
+		if err != nil || ans == nil {
+			a.release(reserved)
+			return err
+		}
+		n := ans.body.Len()
+		if !a.resize(reserved, n) {
+			a.release(reserved)
+			return server.BusyError("writing other large answers")
+		}
+		defer a.release(n)
 		return ans.writeTo(c.Response())
 	}
+}
+
+// resize turns a hold of from bytes into one of to bytes, if that fits (or if it is the
+// only one).
+func (a *largeAnswers) resize(from, to int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if rest := a.held - from; rest > 0 && rest+to > a.maxHeld {
+		return false
+	}
+	a.held += to - from
+	return true
 }
 
 // build runs next under a slot with its answer recorded; nil when next answered nothing.

@@ -3,6 +3,7 @@ package mock_test
 import (
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,5 +78,34 @@ func TestThirdAttackReviewFixtures(t *testing.T) {
 				t.Errorf("refusing took %v", d)
 			}
 		})
+	}
+}
+
+// TestAliasBudgetIsNotBoughtWithPadding (issue 21 review): the alias budget grew with the
+// file's bytes, so a 30 MB comment let 10,000 operations reuse a 2,200-entry anchor
+// (98.9 s, then out of memory at 2.25 GB). It counts values now, not bytes.
+func TestAliasBudgetIsNotBoughtWithPadding(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#" + strings.Repeat("x", 30<<20) + "\noperations:\n")
+	b.WriteString("  - {id: op0, operationType: search, timeline: [{status: failed, error: {code: X, message: m, details: &d [")
+	b.WriteString(strings.TrimSuffix(strings.Repeat("{code: a, message: b},", 2200), ","))
+	b.WriteString("]}}]}\n")
+	for i := 1; i < 10_000; i++ {
+		b.WriteString("  - {id: op" + strconv.Itoa(i) + ", operationType: search, timeline: [{status: failed, error: {code: X, message: m, details: *d}}]}\n")
+	}
+	doc := []byte(b.String())
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := mock.ParseFixtures("padded.yaml", doc)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "aliases expand the document") {
+		t.Fatalf("err = %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<30 {
+		t.Errorf("refusing allocated %d MB", alloc>>20)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("refusing took %v", d)
 	}
 }

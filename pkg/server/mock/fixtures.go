@@ -152,7 +152,8 @@ func parseFixtures(data []byte) (file *FixtureFile, fes []*FieldError, err error
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("file is empty; want an \"operations\" list")
 	}
-	if err := bounded.CheckYAML(context.Background(), "the file", data, fixtureLimits); err != nil {
+	estimate := bounded.NewBudget(fixtureLimits)
+	if err := estimate.YAML(context.Background(), "the file", data); err != nil {
 		return nil, nil, fmt.Errorf("%w; split it, or serve fewer operations (the YAML parser builds every value in memory)", err)
 	}
 	root, err := parseNode(data)
@@ -163,7 +164,8 @@ func parseFixtures(data []byte) (file *FixtureFile, fes []*FieldError, err error
 	if err != nil {
 		return nil, nil, err
 	}
-	budget := valueBudget(data)
+	_, values := estimate.Spent()
+	budget := valueBudget(values)
 	rules, fes, err := decodeFaultRules(root, faults, &budget)
 	if err != nil {
 		return nil, nil, err
@@ -241,10 +243,12 @@ const maxFixtureNodes = 1_000_000
 // checked exactly while it is converted (maxNesting).
 var fixtureLimits = bounded.Limits{Bytes: maxFixtureBytes, Values: maxFixtureNodes}
 
-// valueBudget is how many values a document of data may expand to through aliases: four
-// times what it could hold written out, so that nested aliases (billion laughs) cannot make
-// it grow without bound.
-func valueBudget(data []byte) int { return 4*len(data) + 1024 }
+// valueBudget is how many values a document of an estimated values may expand to through
+// aliases: four times what it holds written out, so that nested aliases (billion laughs)
+// cannot make it grow without bound, and never more than a file may hold written out. The
+// estimate counts values, not bytes: a long comment adds none, so padding cannot buy
+// expansions.
+func valueBudget(values int) int { return min(4*values+1024, maxFixtureNodes) }
 
 // parseOperation decodes one operation (JSON or YAML) strictly, as a fixtures entry is
 // decoded, and validates it. The error joins a *FieldError per problem.
@@ -253,7 +257,10 @@ func parseOperation(data []byte) (Operation, error) {
 	if err != nil {
 		return Operation{}, err
 	}
-	budget := valueBudget(data)
+	estimate := bounded.NewBudget(bounded.Limits{})
+	_ = estimate.YAML(context.Background(), "the operation", data) // bounded already by the caller
+	_, values := estimate.Spent()
+	budget := valueBudget(values)
 	op, fes, err := decodeOperationNode(root, -1, &budget)
 	if err != nil {
 		return Operation{}, err
@@ -417,7 +424,7 @@ func (c *converter) value(n *yaml.Node, schema *openapi3.Schema, depth int) (any
 		return nil, &convertError{"operation", fmt.Sprintf("nested deeper than %d levels", maxNesting), n.Line}
 	}
 	if *c.budget--; *c.budget < 0 {
-		return nil, &convertError{"operation", "aliases expand the document to more than 4 times its size", n.Line}
+		return nil, &convertError{"operation", "aliases expand the document to more than 4 times the values it holds written out (at most 1,000,000)", n.Line}
 	}
 	if c.left--; c.left < 0 {
 		return nil, &convertError{"operation", fmt.Sprintf("holds more than %d values; an operation needs far fewer", maxOperationValues), n.Line}

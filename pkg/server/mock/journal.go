@@ -3,6 +3,7 @@ package mock
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 	"sync"
 	"time"
 
@@ -161,9 +162,9 @@ func (j *Journal) add(req *http.Request, status int, at time.Time) {
 // newJournalRecord records req, answered with status, received at at.
 func newJournalRecord(req *http.Request, status int, at time.Time) journalRecord {
 	var fields [textFields]string
-	fields[fieldMethod] = textutil.Truncate(req.Method, maxJournaledMethod)
-	fields[fieldPath] = textutil.Truncate(req.URL.Path, maxJournaledPath)
-	fields[fieldQuery] = textutil.Truncate(req.URL.RawQuery, maxJournaledQuery)
+	fields[fieldMethod] = journalText(req.Method, maxJournaledMethod)
+	fields[fieldPath] = journalText(req.URL.Path, maxJournaledPath)
+	fields[fieldQuery] = journalText(req.URL.RawQuery, maxJournaledQuery)
 	collectHeaders(fields[fieldFirstHeader:], req.Header)
 	if note := faultNoted(req.Context()); note != nil {
 		fields[fieldFault] = textutil.Truncate(note.what, maxJournaledFault)
@@ -179,6 +180,37 @@ func newJournalRecord(req *http.Request, status int, at time.Time) journalRecord
 	return r
 }
 
+// journalText is s as the journal keeps it: cut at max bytes, and with every byte JSON
+// would spell as six ("\u00ff" for an invalid byte, "\u001b" for a control character)
+// replaced by '?'. A client chooses these bytes; escaped, a path of 1,100 "%ff" made the
+// journal's answer six times its size (23 MB for 1,000 entries).
+func journalText(s string, max int) string {
+	s = textutil.Truncate(s, max)
+	if isJournalPlain(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range strings.ToValidUTF8(s, "?") {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 {
+			r = '?'
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+// isJournalPlain reports s valid UTF-8 without control characters (the common case).
+func isJournalPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+				return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
+			})
+		}
+	}
+	return true
+}
+
 // collectHeaders puts the values of the journaled headers of h (net/http's canonical
 // names) in values, in journaledHeaders' order: by walking h when it has fewer headers
 // than the journal keeps (a load generator's requests), by looking each name up otherwise
@@ -187,14 +219,14 @@ func collectHeaders(values []string, h http.Header) {
 	if len(h) < len(journaledHeaders) {
 		for name, v := range h {
 			if i := journaledHeaderIndex(name); i >= 0 && len(v) > 0 {
-				values[i] = textutil.Truncate(v[0], maxJournaledHeader)
+				values[i] = journalText(v[0], maxJournaledHeader)
 			}
 		}
 		return
 	}
 	for i, name := range journaledHeaders {
 		if v := h[name]; len(v) > 0 {
-			values[i] = textutil.Truncate(v[0], maxJournaledHeader)
+			values[i] = journalText(v[0], maxJournaledHeader)
 		}
 	}
 }

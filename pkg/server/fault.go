@@ -47,6 +47,9 @@ type faultResponse struct {
 
 // VisitPhoneNumbersGetOperationResponse writes the fault's answer, or drops the connection.
 func (r faultResponse) VisitPhoneNumbersGetOperationResponse(w http.ResponseWriter) error {
+	if r.fault.Delay > 0 {
+		addProcessingTime(w.Header(), r.fault.Delay)
+	}
 	if r.fault.Drop != "" {
 		dropConnection(w, r.fault.Drop, r.body)
 		return nil

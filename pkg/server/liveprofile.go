@@ -1,6 +1,10 @@
 package server
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/phonenumbers-go/phonenumbers/openapi"
+)
 
 // liveProfile is what the live service's answers looked like for one api-version, where
 // the recordings show them differ (testdata/recordings; the table is in docs/fidelity.md).
@@ -26,10 +30,14 @@ var (
 	profile2025 = liveProfile{hsts: "max-age=31536000; includeSubDomains", requestContext: true, azureRefName: "x-azure-ref"}
 )
 
-// profileFor returns the profile of api-version v (2022-12-01's for anything unknown).
+// profileFor returns the profile of api-version v (2022-12-01's for anything unknown, such
+// as the version of a request answered UnsupportedApiVersion).
 // 2022-01-11-preview2 was recorded in January 2022 (no HSTS, Request-Context) and in
 // December 2022 (HSTS, none): it gets the later one, as the versions around it.
 func profileFor(v string) liveProfile {
+	if !knownVersion(v) {
+		return profile2022
+	}
 	switch {
 	case v == "2021-03-07" || strings.HasPrefix(v, "2021-"):
 		return profile2021
@@ -42,3 +50,18 @@ func profileFor(v string) liveProfile {
 	}
 	return profile2022
 }
+
+// knownVersion reports whether v is an api-version with a known contract.
+func knownVersion(v string) bool {
+	_, ok := knownVersions[v]
+	return ok
+}
+
+// knownVersions is openapi.KnownVersions as a set.
+var knownVersions = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, v := range openapi.KnownVersions() {
+		m[v] = struct{}{}
+	}
+	return m
+}()

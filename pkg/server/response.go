@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -68,7 +69,20 @@ func (r OperationResponse) VisitPhoneNumbersGetOperationResponse(w http.Response
 
 // VisitPhoneNumbersGetOperationResponse writes the response.
 func (r EncodedOperationResponse) VisitPhoneNumbersGetOperationResponse(w http.ResponseWriter) error {
+	if r.Delay > 0 {
+		addProcessingTime(w.Header(), r.Delay)
+	}
 	return writeOperation(w, r.Body, r.Location, r.Header)
+}
+
+// addProcessingTime adds d to the X-Processing-Time the chain set when the request
+// arrived: a delayed answer (a scripted fault) took that much longer.
+func addProcessingTime(h http.Header, d time.Duration) {
+	ms := int64(0)
+	if v := h[HeaderProcessingTime]; len(v) > 0 {
+		ms, _ = strconv.ParseInt(strings.TrimSuffix(v[0], "ms"), 10, 64)
+	}
+	h[HeaderProcessingTime] = []string{strconv.FormatInt(ms+d.Milliseconds(), 10) + "ms"}
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -154,8 +155,9 @@ func TestFaultDelays(t *testing.T) {
 		mock.Fault{Requests: []int{2}, Delay: control.Delay{Min: mock.Duration(time.Minute), Max: mock.Duration(time.Minute)}},
 	)}})
 	start := time.Now()
-	if r := f.Get("slow"); r.Status != 200 || time.Since(start) < 30*time.Millisecond {
-		t.Fatalf("%d after %v", r.Status, time.Since(start))
+	r := f.Get("slow")
+	if ms, _ := strconv.Atoi(strings.TrimSuffix(r.Header.Get("X-Processing-Time"), "ms")); r.Status != 200 || time.Since(start) < 30*time.Millisecond || ms < 30 {
+		t.Fatalf("%d after %v, X-Processing-Time %q", r.Status, time.Since(start), r.Header.Get("X-Processing-Time"))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	req := httptest.NewRequest(http.MethodGet, servertest.OpURL("slow"), nil).WithContext(ctx)
@@ -221,6 +223,9 @@ func TestFaultSpecErrors(t *testing.T) {
 		{"status out of range", head + "      - requests: [1]\n        status: 200\n", "faults[0].status"},
 		{"operations in an operation", head + "      - requests: [1]\n        status: 500\n        operations: [a]\n", "only a fixtures file's top-level faults name operations"},
 		{"top-level rule", "operations: [{id: a, operationType: search, timeline: [{status: running}]}]\nfaults:\n  - rate: 2\n    status: 503\n", "faults[0].rate"},
+		{"misspelt status", head + "      - requests: [1]\n        staus: 503\n", `did you mean "status"?`},
+		{"a rule naming no operation", "operations: [{id: abc, operationType: search, timeline: [{status: running}]}]\nfaults:\n  - rate: 0.5\n    status: 503\n    operations: [abd]\n",
+			`faults[0].operations: names "abd", which the file does not hold; did you mean "abc"?`},
 		{"top-level misspelt", "operations: [{id: a, operationType: search, timeline: [{status: running}]}]\nfault: []\n", `did you mean "faults"?`},
 	}
 	for _, tt := range tests {

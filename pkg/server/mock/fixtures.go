@@ -190,11 +190,36 @@ func parseFixtures(data []byte) (file *FixtureFile, fes []*FieldError, err error
 		fe.Line = resolve(list.Content[fe.Index]).Line
 		fe.Reason += fmt.Sprintf(", on line %d", resolve(list.Content[fe.dupOf]).Line)
 	}
-	if fes = append(fes, dups...); len(fes) > 0 {
+	fes = append(fes, dups...)
+	fes = append(fes, unknownRuleOperations(rules, ops, faults)...)
+	if len(fes) > 0 {
 		sort.SliceStable(fes, func(i, j int) bool { return fes[i].Line < fes[j].Line })
 		return nil, fes[:min(len(fes), maxProblems)], nil
 	}
 	return &FixtureFile{Operations: ops, Faults: rules}, nil, nil
+}
+
+// unknownRuleOperations reports the operations a top-level fault rule names that the file
+// does not hold: a misspelt id would leave the rule silently idle.
+func unknownRuleOperations(rules []Fault, ops []Operation, faults *yaml.Node) []*FieldError {
+	ids := make([]string, len(ops))
+	for i := range ops {
+		ids[i] = ops[i].ID
+	}
+	var out []*FieldError
+	for i := range rules {
+		for _, id := range rules[i].Operations {
+			if slices.Contains(ids, id) {
+				continue
+			}
+			reason := fmt.Sprintf("names %s, which the file does not hold", textutil.QuoteID(id))
+			if s := textutil.Suggest(id, ids); s != "" {
+				reason += fmt.Sprintf("; did you mean %q?", s)
+			}
+			out = append(out, &FieldError{Index: ruleIndex, Field: fmt.Sprintf("faults[%d].operations", i), Reason: reason, Line: resolve(faults.Content[i]).Line})
+		}
+	}
+	return out
 }
 
 // topLevel returns the "operations" list and the "faults" node (nil when absent) of a
@@ -569,8 +594,11 @@ func unknownKeyReason(key string, allowed []string, topLevel bool) string {
 			return fmt.Sprintf("unknown field; field names are case-sensitive: did you mean %q?", a)
 		}
 	}
-	if topLevel && key == "operations" {
-		return "unknown field: this takes one operation, not a fixtures file with an operations list"
+	if topLevel && (key == "operations" || key == "faults") {
+		return "unknown field: this takes one operation, not a fixtures file (whose top-level operations and faults lists are for serve --fixtures)"
+	}
+	if s := textutil.Suggest(key, allowed); s != "" {
+		return fmt.Sprintf("unknown field; did you mean %q? (want one of %s)", s, strings.Join(allowed, ", "))
 	}
 	return fmt.Sprintf("unknown field; want one of %s (the ScriptedOperation schema of openapi/control.yaml)", strings.Join(allowed, ", "))
 }

@@ -3,9 +3,9 @@ package mock
 import (
 	"net/http"
 	"strings"
-	"unicode/utf8"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/packedtext"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"

@@ -74,7 +74,7 @@ func TestThirdAttackReviewCheckerViolations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if elapsed := time.Since(start); elapsed > 20*time.Second {
+			if elapsed := time.Since(start); elapsed > time.Minute { // a hang guard; allocation is the bound
 				t.Errorf("the run took %v", elapsed)
 			}
 			if alloc > 500<<20 {

@@ -74,7 +74,7 @@ func TestThirdAttackReviewFixtures(t *testing.T) {
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
 				t.Errorf("refusing allocated %d MB", alloc>>20)
 			}
-			if d := time.Since(start); d > 5*time.Second {
+			if d := time.Since(start); d > time.Minute { // a hang guard: the race detector and a busy machine slow it; allocation is the bound
 				t.Errorf("refusing took %v", d)
 			}
 		})

@@ -33,10 +33,20 @@ func TestThirdAttackReviewControlScalars(t *testing.T) {
 	}
 	wg.Wait()
 	runtime.ReadMemStats(&after)
+	// Each is refused without decoding: 413 once counted, or 503 when the bodies held at
+	// once already fill their room (server.MaxBufferedBodyBytes).
+	counted := 0
 	for i, st := range statuses {
-		if st != http.StatusRequestEntityTooLarge {
-			t.Fatalf("request %d: %d, want 413", i, st)
+		switch st {
+		case http.StatusRequestEntityTooLarge:
+			counted++
+		case http.StatusServiceUnavailable:
+		default:
+			t.Fatalf("request %d: %d, want 413 (or 503)", i, st)
 		}
+	}
+	if counted == 0 {
+		t.Error("no request was counted and refused 413")
 	}
 	// Each body is still read and buffered (1 MiB, copied a few times by the test client,
 	// net/http and the server; more under -race); decoding it cost ~100 MB.
@@ -83,14 +93,15 @@ func TestThirdAttackReviewFixtures(t *testing.T) {
 
 // TestAliasBudgetIsNotBoughtWithPadding (issue 21 review): the alias budget grew with the
 // file's bytes, so a 30 MB comment let 10,000 operations reuse a 2,200-entry anchor
-// (98.9 s, then out of memory at 2.25 GB). It counts values now, not bytes.
+// (98.9 s, then out of memory at 2.25 GB). It counts values now, not bytes. (2,000
+// operations here, to keep the test short under the race detector.)
 func TestAliasBudgetIsNotBoughtWithPadding(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("#" + strings.Repeat("x", 30<<20) + "\noperations:\n")
 	b.WriteString("  - {id: op0, operationType: search, timeline: [{status: failed, error: {code: X, message: m, details: &d [")
 	b.WriteString(strings.TrimSuffix(strings.Repeat("{code: a, message: b},", 2200), ","))
 	b.WriteString("]}}]}\n")
-	for i := 1; i < 10_000; i++ {
+	for i := 1; i < 2_000; i++ { // budgeted by bytes, 2,000 reuses of 2,200 entries took minutes
 		b.WriteString("  - {id: op" + strconv.Itoa(i) + ", operationType: search, timeline: [{status: failed, error: {code: X, message: m, details: *d}}]}\n")
 	}
 	doc := []byte(b.String())
@@ -102,10 +113,11 @@ func TestAliasBudgetIsNotBoughtWithPadding(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "aliases expand the document") {
 		t.Fatalf("err = %v", err)
 	}
+	t.Logf("refusing allocated %d MB", (after.TotalAlloc-before.TotalAlloc)>>20)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<30 {
 		t.Errorf("refusing allocated %d MB", alloc>>20)
 	}
-	if d := time.Since(start); d > 30*time.Second {
+	if d := time.Since(start); d > 2*time.Minute { // a hang guard; allocation is the bound
 		t.Errorf("refusing took %v", d)
 	}
 }

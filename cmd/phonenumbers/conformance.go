@@ -37,7 +37,7 @@ type conformanceCheckCmd struct {
 	// five) in well under a second against a local server: a plain run stays fast.
 	Cases int           `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
 	Seed  *uint64       `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
-	Quiet bool          `help:"Leave SKIP lines out of the text report."`
+	Quiet bool          `help:"Leave SKIP lines out of the text report (but the one saying which operations were discovered, when none was named)."`
 	Wait  time.Duration `placeholder:"DURATION" help:"Wait up to this long for the server to answer at all before checking (e.g. 30s in CI, while it starts)."`
 	// The api-version probes send; answers are held to its contract.
 	APIVersion        string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to check the server at (a version with a known contract, see openapi/README.md)."`

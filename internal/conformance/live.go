@@ -134,6 +134,8 @@ type live struct {
 	// defaulted is set when no operation was named: the example id is tried, and when the
 	// server does not have it, the operations its control API lists (see discover).
 	defaulted bool
+	// discovered is set when the operations checked came from the control API's list.
+	discovered bool
 }
 
 // add names results after the current scope and adds them to the report.
@@ -343,45 +345,76 @@ func (l *live) preflight(ctx context.Context) error {
 	return nil
 }
 
-// pageLimits bound a control-API page read to discover operations: maxDiscovered of them,
+// pageLimits bound a control-API page read to discover operations: maxListed of them,
 // whatever the server sends.
-var pageLimits = bounded.Limits{Values: maxDiscovered * 2 * maxBodyValues, Depth: maxBodyDepth}
+var pageLimits = bounded.Limits{Values: maxListed * 2 * maxBodyValues, Depth: maxBodyDepth}
 
-// maxDiscovered is how many listed operations a run checks when none was named.
-const maxDiscovered = 3
+// maxDiscovered is how many listed operations a run checks when none was named; maxListed
+// is how many it asks the control API for, to find that many without scripted faults.
+const (
+	maxDiscovered = 3
+	maxListed     = 16
+)
 
 // discover, when no operation was named and the server lacks the example one, asks the
 // server's control API (phonenumbers serve's GET /mock/operations) which operations it has
-// and checks the first few of those instead, saying so in the report. A server without
-// one keeps the example id, whose 404 then says to name an operation.
+// and checks the first few of those instead, saying so in the report. Operations that
+// misbehave on purpose are passed over: those with scripted faults (operation.faults,
+// fault states, or serverFaults: server-wide rules that apply to them), whose 5xx and
+// dropped connections are the point, and those allowed values outside the contract
+// (operation.allowUnknown). A server without a control API keeps the example id, whose 404
+// then says to name an operation.
 func (l *live) discover(ctx context.Context) error {
-	ex, _, err := l.send(ctx, http.MethodGet, l.url("/mock/operations", "limit="+strconv.Itoa(maxDiscovered)), true, nil)
+	ex, _, err := l.send(ctx, http.MethodGet, l.url("/mock/operations", "limit="+strconv.Itoa(maxListed)), true, nil)
 	if err != nil || ex.Status != http.StatusOK {
 		return nil // no control API: the example id's 404 says what to do
 	}
 	var page struct {
 		Operations []struct {
 			Operation struct {
-				ID string `json:"id"`
+				ID           string     `json:"id"`
+				Faults       []struct{} `json:"faults"`
+				AllowUnknown bool       `json:"allowUnknown"`
 			} `json:"operation"`
+			Faults       []struct{} `json:"faults"`
+			ServerFaults int        `json:"serverFaults"`
 		} `json:"operations"`
 	}
 	if bounded.DecodeJSON(ctx, "the control API's page", ex.Body, pageLimits, &page) != nil {
 		return nil
 	}
-	var ids []string
+	var ids, faulty, unknown []string
 	for _, op := range page.Operations {
-		if op.Operation.ID != "" && len(ids) < maxDiscovered {
+		switch {
+		case op.Operation.ID == "":
+		case len(op.Operation.Faults) > 0 || len(op.Faults) > 0 || op.ServerFaults > 0:
+			faulty = append(faulty, op.Operation.ID)
+		case op.Operation.AllowUnknown:
+			unknown = append(unknown, op.Operation.ID)
+		case len(ids) < maxDiscovered:
 			ids = append(ids, op.Operation.ID)
 		}
 	}
+	var passed string
+	if len(faulty) > 0 {
+		passed += "; passed over for their scripted faults: " + strings.Join(quoteAll(faulty), ", ")
+	}
+	if len(unknown) > 0 {
+		passed += "; passed over for allowing values outside the contract (allowUnknown): " + strings.Join(quoteAll(unknown), ", ")
+	}
+	req := RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()}
 	if len(ids) == 0 {
+		if passed != "" {
+			l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: req, ResponseStatus: ex.Status,
+				Reason: fmt.Sprintf("no operation was named and the server has no %s; its control API lists no operation to check instead%s (name one with %s)",
+					types.ExampleOperationID, passed, l.opts.Names.OperationID)})
+		}
 		return nil
 	}
-	l.opts.OperationIDs, l.first = ids, nil
-	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()},
-		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s (name others with %s)",
-			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "), l.opts.Names.OperationID)})
+	l.opts.OperationIDs, l.first, l.discovered = ids, nil, true
+	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: req,
+		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s%s (name others with %s)",
+			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "), passed, l.opts.Names.OperationID)})
 	return nil
 }
 
@@ -444,7 +477,10 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		r := ex.result("operation-exists", Must)
 		if ex.Status != http.StatusOK {
 			reason := fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)
-			if l.defaulted {
+			switch {
+			case l.discovered:
+				reason = fmt.Sprintf("no operation was named, so %q, listed by the server's control API (GET /mock/operations), was checked, and it answered %d: name an operation the server serves with %s", id, ex.Status, l.opts.Names.OperationID)
+			case l.defaulted:
 				reason = fmt.Sprintf("no operation was named, so the published example %q was tried, and it answered %d: name an operation the server serves with %s", id, ex.Status, l.opts.Names.OperationID)
 			}
 			l.add(fail(r, true, reason))

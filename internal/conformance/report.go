@@ -202,7 +202,9 @@ func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
 
 // TextOptions tunes [Report.WriteText].
 type TextOptions struct {
-	// Quiet leaves out SKIP lines (they stay counted in the summary line).
+	// Quiet leaves out SKIP lines (they stay counted in the summary line), except
+	// operations-discovered's: it says which operations were checked instead of the ones
+	// expected.
 	Quiet bool
 	// MaxViolations bounds the violations printed under one result; the rest are counted
 	// ("… and 37 more"). 0 means DefaultMaxViolations; negative means no bound.
@@ -229,7 +231,7 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		fmt.Fprintf(&b, "%d generated cases, seed %d (--seed %d reproduces them)\n", r.Cases, *r.Seed, *r.Seed)
 	}
 	for _, res := range r.Results {
-		if opts.Quiet && res.Status == StatusSkip {
+		if opts.Quiet && res.Status == StatusSkip && res.Check != "operations-discovered" {
 			continue
 		}
 		writeResultText(&b, res, limit)

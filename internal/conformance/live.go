@@ -70,7 +70,10 @@ type LiveOptions struct {
 	// Strict turns SHOULD rules into failures.
 	Strict bool
 	// HTTPClient sends the requests. Default: a client with a 30 s timeout. Its
-	// CheckRedirect is replaced: redirects to another origin are refused.
+	// CheckRedirect is replaced: redirects to another origin are refused. Its transport,
+	// when an *http.Transport (or nil), is cloned with each answer's headers bounded to
+	// MaxUpstreamHeaderBytes (net/http's default is 10 MiB, and every answer's headers are
+	// kept for the report); another RoundTripper is the caller's to bound.
 	HTTPClient *http.Client
 	// Cases is how many requests to generate from the spec's parameters and from what
 	// servers commonly get wrong (see [GenerateCases]); 0 generates none. The CLI sends 40
@@ -96,15 +99,24 @@ type LiveOptions struct {
 // endpoint that is not loopback: its signatures would cross the network in clear.
 var ErrCredentialOverHTTP = errors.New("conformance: refusing to send access-key signatures over plain HTTP to a non-loopback host (anyone on the path could replay them); use https, or a loopback address for a local server")
 
-// ConnectionError means the target could not be reached at all (as opposed to answering
-// wrongly). The CLI exits 2 on it.
+// ConnectionError means the target could not be reached at all, or stopped answering
+// midway (Midway; as opposed to answering wrongly). The CLI exits 2 on it.
 type ConnectionError struct {
 	// Err is the transport error.
 	Err error
+	// Midway is set when the server had answered earlier requests of the run: RunLive
+	// then returns the report so far with the error, a failed server-reachable result
+	// last.
+	Midway bool
 }
 
 // Error says the server could not be reached, and why.
-func (e *ConnectionError) Error() string { return "cannot reach the server: " + e.Err.Error() }
+func (e *ConnectionError) Error() string {
+	if e.Midway {
+		return "lost the server midway: " + e.Err.Error()
+	}
+	return "cannot reach the server: " + e.Err.Error()
+}
 
 // Unwrap returns the transport error.
 func (e *ConnectionError) Unwrap() error { return e.Err }
@@ -163,7 +175,11 @@ func (l *live) addBlocked(method string, checks ...string) {
 const MaxCases = 10_000
 
 // RunLive runs every live rule against a server and returns the report. The error is
-// non-nil only for unusable options or a *ConnectionError when the server never answered.
+// non-nil only for unusable options, a *MismatchError, or a *ConnectionError: when the
+// server never answered (no report), or when it stopped answering midway (a reset, a
+// timeout, an answer's headers over the bound): then the report so far is returned too,
+// its last result a failed server-reachable saying where the run stopped, so that CI
+// finds the report files.
 func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report, error) {
 	if options == nil || options.Endpoint == "" {
 		return nil, errors.New("conformance: LiveOptions.Endpoint is required")
@@ -197,6 +213,12 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	// the signature would go along and the other server's answers would be scored.
 	hc := *opts.HTTPClient
 	hc.CheckRedirect = httpguard.CheckRedirect
+	if hc.Transport = boundHeaders(hc.Transport); hc.Transport != opts.HTTPClient.Transport {
+		// A clone of ours: its idle connections are ours to close.
+		if t, ok := hc.Transport.(*http.Transport); ok {
+			defer t.CloseIdleConnections()
+		}
+	}
 	opts.HTTPClient = &hc
 	if opts.Cases < 0 || opts.Cases > MaxCases {
 		return nil, fmt.Errorf("conformance: Cases must be 0 to %d, got %d", MaxCases, opts.Cases)
@@ -221,7 +243,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	}
 	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkCancel, l.checkGenerated} {
 		if err := step(ctx); err != nil {
-			return nil, err
+			return l.lost(ctx, err, start)
 		}
 	}
 	l.scope = ""
@@ -232,6 +254,28 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	l.add(r)
 	l.report.Duration = time.Since(start)
 	return l.report, nil
+}
+
+// lost ends a run whose server stopped answering after it had answered: the report so
+// far, with a failed server-reachable result saying where, and a midway *ConnectionError.
+// Other errors (the run interrupted: ctx done) end it without a report, as before.
+func (l *live) lost(ctx context.Context, err error, start time.Time) (*Report, error) {
+	var ce *ConnectionError
+	if ctx.Err() != nil || !l.reached || errors.As(err, &ce) {
+		return nil, err
+	}
+	ce = &ConnectionError{Err: err, Midway: true}
+	scope := l.scope
+	l.scope, l.note = "", ""
+	where := ""
+	if scope != "" {
+		where = " (during " + scope + ")"
+	}
+	l.add(Result{Name: "run/server-reachable", Check: "server-reachable", Severity: Must, Status: StatusFail,
+		Request: RequestInfo{Method: "*", URL: l.report.Target},
+		Reason: textutil.FirstLine(ce.Error()) + where + "; the checks after it were not run"})
+	l.report.Duration = time.Since(start)
+	return l.report, ce
 }
 
 func (l *live) url(path, rawQuery string) *url.URL {

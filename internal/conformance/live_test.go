@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -484,6 +485,86 @@ func TestNoOperationNamed(t *testing.T) {
 			for _, w := range tt.not {
 				if strings.Contains(b.String(), w) {
 					t.Errorf("report has %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}
+
+// hostileAfter serves the reference server's first n answers, then answers every request
+// with misbehave (which has hijacked the connection).
+func hostileAfter(t *testing.T, n int64, misbehave func(conn net.Conn)) http.Handler {
+	ref := referenceHandler(t, "")
+	var seen atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) <= n {
+			ref.ServeHTTP(w, r)
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		misbehave(conn)
+	})
+}
+
+// hugeHead is the head of an answer with ~8.4 MB of headers: 600,000 Location lines.
+var hugeHead = []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + strings.Repeat("Location: /x\r\n", 600_000) + "Content-Length: 2\r\n\r\n{}")
+
+// resetConn closes conn with a TCP reset.
+func resetConn(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+}
+
+// TestLiveLosesTheServerMidway: a server that answers, then resets connections or sends
+// headers past the bound (whatever client the caller gave, when its transport is an
+// *http.Transport), ends the run with the report so far, a failed server-reachable last,
+// and a midway *ConnectionError.
+func TestLiveLosesTheServerMidway(t *testing.T) {
+	writeHuge := func(conn net.Conn) { _, _ = conn.Write(hugeHead) }
+	tests := []struct {
+		name      string
+		misbehave func(conn net.Conn)
+		client    *http.Client
+		want      string // in the error and the reason
+	}{
+		{"reset", resetConn, nil, "lost the server midway"},
+		{"huge headers, default client", writeHuge, nil, "headers exceeded"},
+		{"huge headers, client without a transport", writeHuge, &http.Client{Timeout: 10 * time.Second}, "headers exceeded"},
+		{"huge headers, transport with net/http's default bound", writeHuge, &http.Client{Transport: &http.Transport{}}, "headers exceeded"},
+		{"huge headers, transport with a 1 MiB bound", writeHuge, &http.Client{Transport: &http.Transport{MaxResponseHeaderBytes: 1 << 20}}, "headers exceeded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := httptest.NewServer(hostileAfter(t, 1, tt.misbehave))
+			t.Cleanup(ts.Close)
+			v, err := conformance.NewValidator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, HTTPClient: tt.client, Cases: 120, Seed: 1})
+			var ce *conformance.ConnectionError
+			if !errors.As(err, &ce) || !ce.Midway || !strings.Contains(err.Error(), tt.want) || rep == nil {
+				t.Fatalf("err %v (%T), report %v: want a midway ConnectionError and the report", err, err, rep != nil)
+			}
+			last := rep.Results[len(rep.Results)-1]
+			if last.Check != "server-reachable" || last.Status != conformance.StatusFail || !strings.Contains(last.Reason, "lost the server midway") || !rep.Failed() {
+				t.Errorf("last result %+v", last)
+			}
+			passed := false
+			for _, r := range rep.Results {
+				passed = passed || (r.Check == "operation-exists" && r.Status == conformance.StatusPass)
+			}
+			if !passed {
+				t.Errorf("the results before the loss are not kept: %+v", rep.Results)
+			}
+			if tt.client != nil && tt.client.Transport != nil {
+				if tr := tt.client.Transport.(*http.Transport); tr.MaxResponseHeaderBytes > 1<<20 || (tr.MaxResponseHeaderBytes != 0 && tr.MaxResponseHeaderBytes != 1<<20) {
+					t.Errorf("the caller's transport was changed: %d", tr.MaxResponseHeaderBytes)
 				}
 			}
 		})

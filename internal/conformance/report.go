@@ -132,10 +132,16 @@ const MaxReportResults = 50_000
 const (
 	maxReasonBytes    = 1024
 	maxViolationBytes = 512
+	// maxResultURLBytes bounds a result's request URL (every result line prints it); a
+	// generated long id's URL is ~4 KiB, a recorded one at most MaxRecordedURLBytes.
+	maxResultURLBytes = 1024
+	maxMethodBytes    = 64
 )
 
-// boundText cuts a result's reason and violations to their bounds.
+// boundText cuts a result's request, reason and violations to their bounds.
 func boundText(res Result) Result {
+	res.Request.URL = textutil.Truncate(res.Request.URL, maxResultURLBytes)
+	res.Request.Method = textutil.Truncate(res.Request.Method, maxMethodBytes)
 	res.Reason = textutil.Truncate(res.Reason, maxReasonBytes)
 	if len(res.Violations) > 0 {
 		vs := make([]Violation, len(res.Violations))

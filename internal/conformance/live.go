@@ -213,9 +213,12 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	// the signature would go along and the other server's answers would be scored.
 	hc := *opts.HTTPClient
 	hc.CheckRedirect = httpguard.CheckRedirect
-	if hc.Transport = boundHeaders(hc.Transport); hc.Transport != opts.HTTPClient.Transport {
-		// A clone of ours: its idle connections are ours to close.
-		if t, ok := hc.Transport.(*http.Transport); ok {
+	switch hc.Transport.(type) {
+	case nil, *http.Transport:
+		// Cloned with the bound: the clone's idle connections are ours to close. (Another
+		// RoundTripper is not compared: a func type would panic.)
+		if t, ok := boundHeaders(hc.Transport).(*http.Transport); ok {
+			hc.Transport = t
 			defer t.CloseIdleConnections()
 		}
 	}

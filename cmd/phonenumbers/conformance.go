@@ -37,7 +37,7 @@ type conformanceCheckCmd struct {
 	// five) in well under a second against a local server: a plain run stays fast.
 	Cases int           `default:"40" help:"Requests to generate from the spec and from what servers get wrong (0: none)."`
 	Seed  *uint64       `help:"Seed of the generated requests (default: random, printed; the same seed sends the same requests)."`
-	Quiet bool          `help:"Leave SKIP lines out of the text report."`
+	Quiet bool          `help:"Leave SKIP lines out of the text report (but the one saying which operations were discovered, when none was named)."`
 	Wait  time.Duration `placeholder:"DURATION" help:"Wait up to this long for the server to answer at all before checking (e.g. 30s in CI, while it starts)."`
 	// The api-version probes send; answers are held to its contract.
 	APIVersion        string `name:"api-version" default:"2022-12-01" env:"PHONENUMBERS_API_VERSION" help:"api-version to check the server at (a version with a known contract, see openapi/README.md)."`
@@ -77,6 +77,11 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 			}
 		}
 		rep, err = v.RunLive(e.ctx, &opts)
+		if err != nil && rep != nil {
+			// The server stopped answering midway: the results so far and the failure, in
+			// every report file, then exit 2 as for any connection error.
+			return c.runLost(e, rep, err)
+		}
 		if err != nil {
 			return c.runFailed(e, opts, err)
 		}
@@ -106,6 +111,17 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 		if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
 		}
+	}
+	return &exitError{code: exitUsage, err: err}
+}
+
+// runLost writes the report of a run whose server stopped answering midway (RunLive's
+// report so far, its last result the failed server-reachable) and exits 2 with the reason.
+func (c *conformanceCheckCmd) runLost(e *env, rep *conformance.Report, err error) error {
+	err = describeError(err)
+	_ = rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet})
+	if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
 	}
 	return &exitError{code: exitUsage, err: err}
 }

@@ -4,9 +4,15 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -143,4 +149,88 @@ func closedPort(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "http://" + addr
+}
+
+// TestConformanceLosesTheServerMidway: a server that answers and then resets connections,
+// or sends ~8.4 MB of headers per answer (600,000 Location lines), ends the run with exit
+// 2 and every report file written, holding the results so far and the failure; the
+// headers are bounded (64 KiB), so the run stays far below 500 MB.
+func TestConformanceLosesTheServerMidway(t *testing.T) {
+	up, _ := startServe(t, serveCmd{})
+	target, err := url.Parse(up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + strings.Repeat("Location: /x\r\n", 600_000) + "Content-Length: 2\r\n\r\n{}")
+	reset := func(conn net.Conn) {
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+	}
+	tests := []struct {
+		name      string
+		answered  int64 // requests answered before misbehaving
+		misbehave func(conn net.Conn)
+		wantErr   string
+		wantPass  bool // operation-exists passed before
+	}{
+		{"reset midway", 1, reset, "lost the server midway", true},
+		{"huge headers midway", 1, func(conn net.Conn) { _, _ = conn.Write(huge) }, "headers exceeded", true},
+		{"huge headers from the first answer", 0, func(conn net.Conn) { _, _ = conn.Write(huge) }, "headers exceeded", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			proxy := httputil.NewSingleHostReverseProxy(target)
+			var seen atomic.Int64
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if seen.Add(1) <= tt.answered {
+					proxy.ServeHTTP(w, r)
+					return
+				}
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					return
+				}
+				defer conn.Close()
+				tt.misbehave(conn)
+			}))
+			defer ts.Close()
+			dir := t.TempDir()
+			paths := []string{filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md")}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			code, stdout, stderr := runCLI(t, "conformance", "--endpoint", ts.URL, "--cases", "120",
+				"--json", paths[0], "--junit", paths[1], "--summary", paths[2])
+			runtime.ReadMemStats(&after)
+			if code != 2 || !strings.Contains(stderr, tt.wantErr) {
+				t.Fatalf("exit %d (want 2), stderr lacks %q:\n%s\n%s", code, tt.wantErr, stdout, stderr)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 500<<20 {
+				t.Errorf("the run allocated %d MB", alloc>>20)
+			}
+			for _, p := range paths {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatalf("no report file: %v", err)
+				}
+				if !strings.Contains(string(b), "server-reachable") {
+					t.Errorf("%s does not record the failure:\n%s", p, b)
+				}
+			}
+			raw, _ := os.ReadFile(paths[0])
+			var rep struct {
+				Results []struct{ Check, Status string }
+			}
+			if err := json.Unmarshal(raw, &rep); err != nil {
+				t.Fatal(err)
+			}
+			passed := false
+			for _, r := range rep.Results {
+				passed = passed || (r.Check == "operation-exists" && r.Status == "pass")
+			}
+			if passed != tt.wantPass || !strings.Contains(stdout, "FAIL server-reachable") {
+				t.Errorf("operation-exists passed %t, want %t; stdout:\n%s", passed, tt.wantPass, stdout)
+			}
+		})
+	}
 }

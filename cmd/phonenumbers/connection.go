@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/httpguard"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
@@ -180,6 +181,9 @@ func (f *connectionFlags) httpClient(ctx context.Context) (*http.Client, error) 
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsConfig
+	// Every answer's headers are held (and conformance keeps them for its report):
+	// bounded like the proxy's upstream's, not net/http's 10 MiB.
+	transport.MaxResponseHeaderBytes = conformance.MaxUpstreamHeaderBytes
 	return &http.Client{Transport: transport, CheckRedirect: httpguard.CheckRedirect}, nil
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 )
 
 // TestChooseAuth pins --auth: a local mock never gets an Entra ID token (nor an IMDS
@@ -71,6 +75,30 @@ func TestConnectionStringKeyStaysWithItsEndpoint(t *testing.T) {
 			}
 			if (got.key != "") != tt.wantKey {
 				t.Fatalf("key sent = %v, want %v (target %s)", got.key != "", tt.wantKey, got.endpoint)
+			}
+		})
+	}
+}
+
+// TestHTTPClientBoundsHeaders: every client the CLI builds (conformance, operation, mock,
+// proxy) bounds an answer's headers at 64 KiB, not net/http's 10 MiB.
+func TestHTTPClientBoundsHeaders(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags connectionFlags
+	}{
+		{"defaults", connectionFlags{}},
+		{"insecure-skip-verify", connectionFlags{InsecureSkipVerify: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hc, err := tt.flags.httpClient(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, ok := hc.Transport.(*http.Transport)
+			if !ok || tr.MaxResponseHeaderBytes != conformance.MaxUpstreamHeaderBytes {
+				t.Errorf("transport %T %v: want MaxResponseHeaderBytes %d", hc.Transport, tr, conformance.MaxUpstreamHeaderBytes)
 			}
 		})
 	}

@@ -101,7 +101,9 @@ type DiffExchanges struct {
 // means what live's did (same status; a header present with the right format or value;
 // a field with a JSON-equal value; fields in the recorded order; a whole body equal), and
 // "exact" when it is also byte for byte live's (the header spelled as recorded with the
-// same value bytes, the field's value written the same).
+// same value bytes, the field's value written the same). An item whose recorded value is
+// a recorder placeholder (REDACTED, sanitized) is reproduced when present but never
+// exact: its value was never compared.
 type DiffTotals struct {
 	// Items is how many items were compared.
 	Items int `json:"items"`
@@ -145,8 +147,8 @@ type DiffHeaderStat struct {
 	// Reproduced is how many were present with the right format (or, for a placeholder,
 	// present).
 	Reproduced int `json:"reproduced"`
-	// Exact is how many were reproduced, spelled as recorded and (but for a placeholder)
-	// byte-equal in value.
+	// Exact is how many were reproduced, spelled as recorded and byte-equal in value;
+	// never a placeholder (its value was not compared).
 	Exact int `json:"exact"`
 }
 
@@ -164,7 +166,7 @@ type DiffFieldStat struct {
 	// Value is how many answers had a JSON-equal value (the item reproduced).
 	Value int `json:"value"`
 	// Exact is how many had the value written byte for byte as recorded (whitespace
-	// between tokens aside).
+	// between tokens aside); never a placeholder.
 	Exact int `json:"exact"`
 }
 
@@ -243,7 +245,9 @@ func (r *DiffReport) addItems(source string, items []diffItem) {
 				r.WholeBodies.Reproduced++
 			}
 		}
-		if !it.exact {
+		// A placeholder's value was not compared: not exact, but listed only when
+		// something else is wrong with it (a header spelled differently).
+		if !it.exact && (!it.placeholder || !it.reproduced || it.reason != "") {
 			r.addMismatch(source, it)
 		}
 	}

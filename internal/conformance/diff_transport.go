@@ -14,7 +14,7 @@ import (
 // maxDiffHead bounds a response head [Validator.Diff] reads: status line and header block.
 // The transport refuses a longer one; the capture keeps a little more than that, so that
 // every head the transport accepts is captured whole.
-const maxDiffHead = 64 << 10
+const maxDiffHead = MaxUpstreamHeaderBytes // 64 KiB, as the proxy's and RunLive's clients
 
 // headCapture records the bytes a connection reads up to the end of the response head
 // (past any 1xx interim heads), at most maxDiffHead+4096 of them. One capture serves one

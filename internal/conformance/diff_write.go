@@ -91,7 +91,7 @@ func (r *DiffReport) WriteText(w io.Writer, opts *DiffTextOptions) error {
 	for _, h := range headers {
 		fmt.Fprintf(&b, "%s %9d %9d %9d %9d %9d %12d\n", name(h.Name), h.Recorded, h.Present, h.Spelled, h.Format, h.Exact, h.Placeholder)
 	}
-	b.WriteString("(format: the value, or for Date, MS-CV, X-Azure-Ref, X-Processing-Time, X-Ms-Request-Id and Request-Id its format; placeholder: recorded as REDACTED/sanitized, so only presence and spelling count)\n\n")
+	b.WriteString("(format: the value, or for Date, MS-CV, X-Azure-Ref, X-Processing-Time, X-Ms-Request-Id and Request-Id its format; placeholder: recorded as REDACTED/sanitized, so only presence and spelling count, never exact)\n\n")
 
 	fmt.Fprintf(&b, "%s %9s %9s %9s %9s %12s\n", name("body field"), "recorded", "present", "value", "exact", "placeholder")
 	fields := r.Fields

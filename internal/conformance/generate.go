@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
+	"github.com/phonenumbers-go/phonenumbers/openapi"
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
@@ -62,8 +63,10 @@ func (c Case) rawQuery() string {
 
 // apiVersion classifies the case's api-version: "exact" (one api-version=2022-12-01),
 // "missing" (no parameter of that name in any letter case), "empty", "unsupported" (one
-// well-formed value the spec does not describe) or "" (anything else: repeated, another
-// letter case, padded; only the general rules apply, servers legitimately differ).
+// well-formed value that is not a real version: not in openapi.KnownVersions()) or ""
+// (anything else: repeated, another letter case, padded, or another real version, which a
+// server may serve without listing it in api-supported-versions, as the live service does
+// 2025-06-01; only the general rules apply, servers legitimately differ).
 func (c Case) apiVersion() string {
 	var vals []string
 	other := false
@@ -84,7 +87,7 @@ func (c Case) apiVersion() string {
 		return "exact"
 	case vals[0] == "":
 		return "empty"
-	case slices.Contains(otherAPIVersions, vals[0]):
+	case slices.Contains(otherAPIVersions, vals[0]) && !slices.Contains(openapi.KnownVersions(), vals[0]):
 		return "unsupported"
 	}
 	return ""
@@ -108,8 +111,9 @@ func advertises(h http.Header, query []Param) bool {
 }
 
 // otherAPIVersions are well-formed versions other than 2022-12-01: older and newer ones
-// the service has (a server may serve them: then it lists them in api-supported-versions),
-// and ones it never had.
+// the service has (a server may serve them, listed in api-supported-versions or not: the
+// live service answers 2025-06-01 without listing it), and ones it never had (1999-01-01,
+// 2099-12-31: the only ones a server must refuse).
 var otherAPIVersions = []string{"2021-03-07", "2022-01-11-preview2", "2023-05-01-preview", "2025-06-01", "1999-01-01", "2099-12-31"}
 
 // Pieces of generated input. Each list holds what servers are known to mishandle.

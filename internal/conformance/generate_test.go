@@ -2,7 +2,10 @@ package conformance_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,4 +149,91 @@ func TestGenerateCasesIsDeterministicAndSafe(t *testing.T) {
 	if n := len(conformance.GenerateCases(0, 1, &conformance.CaseOptions{KnownID: "x"})); n != 0 {
 		t.Errorf("0 cases gave %d", n)
 	}
+}
+
+// TestGeneratedVersionCasesAcceptUnlistedRealVersions: a server answering a real
+// api-version it does not list in api-supported-versions (the live service and `serve`
+// answer 2025-06-01 so) passes every seed; only versions that were never real must be
+// refused. Seed 8294345173728300813 drew api-version=2025-06-01 as "unsupported".
+func TestGeneratedVersionCasesAcceptUnlistedRealVersions(t *testing.T) {
+	ts := httptest.NewServer(referenceHandler(t, ""))
+	t.Cleanup(ts.Close)
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := []uint64{8294345173728300813}
+	for s := range uint64(200) {
+		seeds = append(seeds, s*0x9e3779b97f4a7c15+1)
+	}
+	for _, seed := range seeds {
+		rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, Cases: 40, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failed() {
+			var b bytes.Buffer
+			_ = rep.WriteText(&b, nil)
+			t.Fatalf("seed %d:\n%s", seed, b.String())
+		}
+	}
+}
+
+// TestGeneratedVersionRule: which api-versions the generated cases require a 4xx for.
+func TestGeneratedVersionRule(t *testing.T) {
+	tests := []struct {
+		name    string
+		version string // answered 200 by the server, not listed
+		listed  string // the server's api-supported-versions
+		fails   bool
+	}{
+		{"real version, not listed (2025-06-01 live)", "2025-06-01", "2022-12-01", false},
+		{"real preview, not listed", "2023-05-01-preview", "2022-12-01", false},
+		{"never a version, listed", "2099-12-31", "2022-12-01, 2099-12-31", false},
+		{"never a version, not listed", "1999-01-01", "2022-12-01", true},
+		{"never a version, not listed (future)", "2099-12-31", "2022-12-01", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref := referenceHandler(t, "")
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("api-version") == tt.version && r.Method == http.MethodGet {
+					q := r.URL.Query()
+					q.Set("api-version", "2022-12-01")
+					r.URL.RawQuery = q.Encode()
+				}
+				rw := &listedWriter{ResponseWriter: w, listed: tt.listed}
+				ref.ServeHTTP(rw, r)
+			})
+			failed := false
+			for seed := range uint64(60) {
+				rep := runLive(t, h, conformance.LiveOptions{Cases: 40, Seed: seed})
+				for _, r := range rep.Results {
+					if r.Check == "generated-api-version-4xx" && r.Status == conformance.StatusFail {
+						failed = true
+						if !strings.Contains(r.Reason+fmt.Sprint(r.Violations), tt.version) {
+							t.Errorf("failure does not name %s: %+v", tt.version, r)
+						}
+					}
+				}
+				if failed {
+					break
+				}
+			}
+			if failed != tt.fails {
+				t.Errorf("generated-api-version-4xx failed %t, want %t", failed, tt.fails)
+			}
+		})
+	}
+}
+
+// listedWriter replaces the api-supported-versions header.
+type listedWriter struct {
+	http.ResponseWriter
+	listed string
+}
+
+func (w *listedWriter) WriteHeader(code int) {
+	w.Header().Set("Api-Supported-Versions", w.listed)
+	w.ResponseWriter.WriteHeader(code)
 }

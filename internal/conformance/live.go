@@ -70,7 +70,10 @@ type LiveOptions struct {
 	// Strict turns SHOULD rules into failures.
 	Strict bool
 	// HTTPClient sends the requests. Default: a client with a 30 s timeout. Its
-	// CheckRedirect is replaced: redirects to another origin are refused.
+	// CheckRedirect is replaced: redirects to another origin are refused. Its transport,
+	// when an *http.Transport (or nil), is cloned with each answer's headers bounded to
+	// MaxUpstreamHeaderBytes (net/http's default is 10 MiB, and every answer's headers are
+	// kept for the report); another RoundTripper is the caller's to bound.
 	HTTPClient *http.Client
 	// Cases is how many requests to generate from the spec's parameters and from what
 	// servers commonly get wrong (see [GenerateCases]); 0 generates none. The CLI sends 40
@@ -96,15 +99,24 @@ type LiveOptions struct {
 // endpoint that is not loopback: its signatures would cross the network in clear.
 var ErrCredentialOverHTTP = errors.New("conformance: refusing to send access-key signatures over plain HTTP to a non-loopback host (anyone on the path could replay them); use https, or a loopback address for a local server")
 
-// ConnectionError means the target could not be reached at all (as opposed to answering
-// wrongly). The CLI exits 2 on it.
+// ConnectionError means the target could not be reached at all, or stopped answering
+// midway (Midway; as opposed to answering wrongly). The CLI exits 2 on it.
 type ConnectionError struct {
 	// Err is the transport error.
 	Err error
+	// Midway is set when the server had answered earlier requests of the run: RunLive
+	// then returns the report so far with the error, a failed server-reachable result
+	// last.
+	Midway bool
 }
 
 // Error says the server could not be reached, and why.
-func (e *ConnectionError) Error() string { return "cannot reach the server: " + e.Err.Error() }
+func (e *ConnectionError) Error() string {
+	if e.Midway {
+		return "lost the server midway: " + e.Err.Error()
+	}
+	return "cannot reach the server: " + e.Err.Error()
+}
 
 // Unwrap returns the transport error.
 func (e *ConnectionError) Unwrap() error { return e.Err }
@@ -134,6 +146,8 @@ type live struct {
 	// defaulted is set when no operation was named: the example id is tried, and when the
 	// server does not have it, the operations its control API lists (see discover).
 	defaulted bool
+	// discovered is set when the operations checked came from the control API's list.
+	discovered bool
 }
 
 // add names results after the current scope and adds them to the report.
@@ -161,7 +175,11 @@ func (l *live) addBlocked(method string, checks ...string) {
 const MaxCases = 10_000
 
 // RunLive runs every live rule against a server and returns the report. The error is
-// non-nil only for unusable options or a *ConnectionError when the server never answered.
+// non-nil only for unusable options, a *MismatchError, or a *ConnectionError: when the
+// server never answered (no report), or when it stopped answering midway (a reset, a
+// timeout, an answer's headers over the bound): then the report so far is returned too,
+// its last result a failed server-reachable saying where the run stopped, so that CI
+// finds the report files.
 func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report, error) {
 	if options == nil || options.Endpoint == "" {
 		return nil, errors.New("conformance: LiveOptions.Endpoint is required")
@@ -195,6 +213,15 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	// the signature would go along and the other server's answers would be scored.
 	hc := *opts.HTTPClient
 	hc.CheckRedirect = httpguard.CheckRedirect
+	switch hc.Transport.(type) {
+	case nil, *http.Transport:
+		// Cloned with the bound: the clone's idle connections are ours to close. (Another
+		// RoundTripper is not compared: a func type would panic.)
+		if t, ok := boundHeaders(hc.Transport).(*http.Transport); ok {
+			hc.Transport = t
+			defer t.CloseIdleConnections()
+		}
+	}
 	opts.HTTPClient = &hc
 	if opts.Cases < 0 || opts.Cases > MaxCases {
 		return nil, fmt.Errorf("conformance: Cases must be 0 to %d, got %d", MaxCases, opts.Cases)
@@ -219,7 +246,7 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	}
 	for _, step := range []func(context.Context) error{l.checkOperations, l.checkProbes, l.checkAuth, l.checkCancel, l.checkGenerated} {
 		if err := step(ctx); err != nil {
-			return nil, err
+			return l.lost(ctx, err, start)
 		}
 	}
 	l.scope = ""
@@ -230,6 +257,28 @@ func (v *Validator) RunLive(ctx context.Context, options *LiveOptions) (*Report,
 	l.add(r)
 	l.report.Duration = time.Since(start)
 	return l.report, nil
+}
+
+// lost ends a run whose server stopped answering after it had answered: the report so
+// far, with a failed server-reachable result saying where, and a midway *ConnectionError.
+// Other errors (the run interrupted: ctx done) end it without a report, as before.
+func (l *live) lost(ctx context.Context, err error, start time.Time) (*Report, error) {
+	var ce *ConnectionError
+	if ctx.Err() != nil || !l.reached || errors.As(err, &ce) {
+		return nil, err
+	}
+	ce = &ConnectionError{Err: err, Midway: true}
+	scope := l.scope
+	l.scope, l.note = "", ""
+	where := ""
+	if scope != "" {
+		where = " (during " + scope + ")"
+	}
+	l.add(Result{Name: "run/server-reachable", Check: "server-reachable", Severity: Must, Status: StatusFail,
+		Request: RequestInfo{Method: "*", URL: l.report.Target},
+		Reason: textutil.FirstLine(ce.Error()) + where + "; the checks after it were not run"})
+	l.report.Duration = time.Since(start)
+	return l.report, ce
 }
 
 func (l *live) url(path, rawQuery string) *url.URL {
@@ -343,45 +392,76 @@ func (l *live) preflight(ctx context.Context) error {
 	return nil
 }
 
-// pageLimits bound a control-API page read to discover operations: maxDiscovered of them,
+// pageLimits bound a control-API page read to discover operations: maxListed of them,
 // whatever the server sends.
-var pageLimits = bounded.Limits{Values: maxDiscovered * 2 * maxBodyValues, Depth: maxBodyDepth}
+var pageLimits = bounded.Limits{Values: maxListed * 2 * maxBodyValues, Depth: maxBodyDepth}
 
-// maxDiscovered is how many listed operations a run checks when none was named.
-const maxDiscovered = 3
+// maxDiscovered is how many listed operations a run checks when none was named; maxListed
+// is how many it asks the control API for, to find that many without scripted faults.
+const (
+	maxDiscovered = 3
+	maxListed     = 16
+)
 
 // discover, when no operation was named and the server lacks the example one, asks the
 // server's control API (phonenumbers serve's GET /mock/operations) which operations it has
-// and checks the first few of those instead, saying so in the report. A server without
-// one keeps the example id, whose 404 then says to name an operation.
+// and checks the first few of those instead, saying so in the report. Operations that
+// misbehave on purpose are passed over: those with scripted faults (operation.faults,
+// fault states, or serverFaults: server-wide rules that apply to them), whose 5xx and
+// dropped connections are the point, and those allowed values outside the contract
+// (operation.allowUnknown). A server without a control API keeps the example id, whose 404
+// then says to name an operation.
 func (l *live) discover(ctx context.Context) error {
-	ex, _, err := l.send(ctx, http.MethodGet, l.url("/mock/operations", "limit="+strconv.Itoa(maxDiscovered)), true, nil)
+	ex, _, err := l.send(ctx, http.MethodGet, l.url("/mock/operations", "limit="+strconv.Itoa(maxListed)), true, nil)
 	if err != nil || ex.Status != http.StatusOK {
 		return nil // no control API: the example id's 404 says what to do
 	}
 	var page struct {
 		Operations []struct {
 			Operation struct {
-				ID string `json:"id"`
+				ID           string     `json:"id"`
+				Faults       []struct{} `json:"faults"`
+				AllowUnknown bool       `json:"allowUnknown"`
 			} `json:"operation"`
+			Faults       []struct{} `json:"faults"`
+			ServerFaults int        `json:"serverFaults"`
 		} `json:"operations"`
 	}
 	if bounded.DecodeJSON(ctx, "the control API's page", ex.Body, pageLimits, &page) != nil {
 		return nil
 	}
-	var ids []string
+	var ids, faulty, unknown []string
 	for _, op := range page.Operations {
-		if op.Operation.ID != "" && len(ids) < maxDiscovered {
+		switch {
+		case op.Operation.ID == "":
+		case len(op.Operation.Faults) > 0 || len(op.Faults) > 0 || op.ServerFaults > 0:
+			faulty = append(faulty, op.Operation.ID)
+		case op.Operation.AllowUnknown:
+			unknown = append(unknown, op.Operation.ID)
+		case len(ids) < maxDiscovered:
 			ids = append(ids, op.Operation.ID)
 		}
 	}
+	var passed string
+	if len(faulty) > 0 {
+		passed += "; passed over for their scripted faults: " + strings.Join(quoteAll(faulty), ", ")
+	}
+	if len(unknown) > 0 {
+		passed += "; passed over for allowing values outside the contract (allowUnknown): " + strings.Join(quoteAll(unknown), ", ")
+	}
+	req := RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()}
 	if len(ids) == 0 {
+		if passed != "" {
+			l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: req, ResponseStatus: ex.Status,
+				Reason: fmt.Sprintf("no operation was named and the server has no %s; its control API lists no operation to check instead%s (name one with %s)",
+					types.ExampleOperationID, passed, l.opts.Names.OperationID)})
+		}
 		return nil
 	}
-	l.opts.OperationIDs, l.first = ids, nil
-	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: RequestInfo{Method: http.MethodGet, URL: ex.Request.URL.Redacted()},
-		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s (name others with %s)",
-			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "), l.opts.Names.OperationID)})
+	l.opts.OperationIDs, l.first, l.discovered = ids, nil, true
+	l.add(Result{Check: "operations-discovered", Status: StatusSkip, Request: req,
+		ResponseStatus: ex.Status, Reason: fmt.Sprintf("no operation was named and the server has no %s; checking the first operations its control API lists instead: %s%s (name others with %s)",
+			types.ExampleOperationID, strings.Join(quoteAll(ids), ", "), passed, l.opts.Names.OperationID)})
 	return nil
 }
 
@@ -444,7 +524,10 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 		r := ex.result("operation-exists", Must)
 		if ex.Status != http.StatusOK {
 			reason := fmt.Sprintf("operation %q was named as existing but answered %d", id, ex.Status)
-			if l.defaulted {
+			switch {
+			case l.discovered:
+				reason = fmt.Sprintf("no operation was named, so %q, listed by the server's control API (GET /mock/operations), was checked, and it answered %d: name an operation the server serves with %s", id, ex.Status, l.opts.Names.OperationID)
+			case l.defaulted:
 				reason = fmt.Sprintf("no operation was named, so the published example %q was tried, and it answered %d: name an operation the server serves with %s", id, ex.Status, l.opts.Names.OperationID)
 			}
 			l.add(fail(r, true, reason))

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -401,17 +403,38 @@ func TestNamedOperationReadOnce(t *testing.T) {
 
 // TestNoOperationNamed: with no operation named and a server without the published
 // example, a server with the mock's control API has its listed operations checked instead
-// (and the report says so); one without fails the example's read with what to do.
+// (and the report says so, --quiet or not), passing over those that misbehave on purpose
+// (scripted faults, server-wide fault rules, allowUnknown); one without fails the
+// example's read with what to do; a listed operation that fails says it was listed.
 func TestNoOperationNamed(t *testing.T) {
+	running := []mock.Step{{Status: types.PhoneNumberOperationStatusRunning}}
 	ops := []mock.Operation{
-		{ID: "purchase_a", OperationType: types.PhoneNumberOperationTypePurchase, Timeline: []mock.Step{{Status: types.PhoneNumberOperationStatusRunning}}},
+		{ID: "purchase_a", OperationType: types.PhoneNumberOperationTypePurchase, Timeline: running},
 		{ID: "search_b", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: []mock.Step{{Status: types.PhoneNumberOperationStatusSucceeded}}},
 	}
-	store, err := mock.NewMemoryStore(ops, nil)
+	newMock := func(t *testing.T, ops []mock.Operation, rules []mock.Fault) http.Handler {
+		t.Helper()
+		store, err := mock.NewMemoryStore(ops, &mock.MemoryStoreOptions{Faults: rules, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: testKey}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	faulty := append(slices.Clone(ops),
+		mock.Operation{ID: "a_faults", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: running,
+			Faults: []mock.Fault{{Requests: []int{1, 2, 3, 4, 5, 6}, Status: http.StatusServiceUnavailable}}},
+		mock.Operation{ID: "a_rule", OperationType: types.PhoneNumberOperationTypeSearch, Timeline: running},
+		mock.Operation{ID: "a_unknown", OperationType: "reservationPurchase", AllowUnknown: true, Timeline: running})
+	every := []mock.Fault{{Rate: 1, Status: http.StatusInternalServerError}}
+	fixtures, err := mock.LoadFixtureFile("../../examples/fixtures.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	withControl, err := mock.New(store, &mock.Options{Options: server.Options{AccessKey: testKey}})
+	store, err := mock.NewMemoryStore(ops, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,22 +442,130 @@ func TestNoOperationNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A control API listing an operation the server does not serve.
+	ghost := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/mock/operations" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"operations":[{"operation":{"id":"ghost","operationType":"search","timeline":[{"status":"running"}]},"storedAt":"2023-07-14T19:48:16Z","polls":0,"current":{"id":"ghost","status":"running","operationType":"search","createdDateTime":"2023-07-14T19:48:16Z"}}]}`)
+			return
+		}
+		withoutControl.ServeHTTP(w, r)
+	})
 	tests := []struct {
 		name       string
 		h          http.Handler
 		wantFailed bool
-		want       string // in the text report
+		want       []string // in the text report, --quiet
+		not        []string
 	}{
-		{"control API", withControl, false, `checking the first operations its control API lists instead: "purchase_a", "search_b"`},
-		{"no control API", withoutControl, true, "name an operation the server serves with --operation-id"},
+		{"control API", newMock(t, ops, nil), false, []string{`SKIP operations-discovered`, `checking the first operations its control API lists instead: "purchase_a", "search_b"`}, []string{"passed over"}},
+		{"faulty operations passed over", newMock(t, faulty, []mock.Fault{{Rate: 1, Status: http.StatusInternalServerError, Operations: []string{"a_rule"}}}), false,
+			[]string{`lists instead: "purchase_a", "search_b"; passed over for their scripted faults: "a_faults", "a_rule"; passed over for allowing values outside the contract (allowUnknown): "a_unknown"`},
+			[]string{"a_faults?", "a_rule?", "a_unknown?"}},
+		{"examples/fixtures.yaml", newMock(t, fixtures.Operations, fixtures.Faults), false,
+			[]string{`passed over for their scripted faults: "purchase_3a7c1e5b-0000-4000-8000-000000000015", "purchase_5a8bb1a0-0000-4000-8000-000000000010"`}, nil},
+		{"every operation faulty", newMock(t, ops, every), true,
+			[]string{"its control API lists no operation to check instead", `the published example "search-my-operation-id" was tried`}, nil},
+		{"no control API", withoutControl, true, []string{`the published example "search-my-operation-id" was tried`, "name an operation the server serves with --operation-id"}, []string{"operations-discovered"}},
+		{"listed operation fails", ghost, true, []string{`no operation was named, so "ghost", listed by the server's control API (GET /mock/operations), was checked, and it answered 404`}, []string{"published example"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := runLive(t, tt.h, conformance.LiveOptions{AccessKey: testKey})
+			rep := runLive(t, tt.h, conformance.LiveOptions{AccessKey: testKey, Cases: 20, Seed: 7})
 			var b strings.Builder
-			_ = rep.WriteText(&b, nil)
-			if rep.Failed() != tt.wantFailed || !strings.Contains(b.String(), tt.want) {
-				t.Fatalf("failed %v, want %v; report lacks %q:\n%s", rep.Failed(), tt.wantFailed, tt.want, b.String())
+			_ = rep.WriteText(&b, &conformance.TextOptions{Quiet: true})
+			if rep.Failed() != tt.wantFailed {
+				t.Fatalf("failed %v, want %v:\n%s", rep.Failed(), tt.wantFailed, b.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("report lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(b.String(), w) {
+					t.Errorf("report has %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}
+
+// hostileAfter serves the reference server's first n answers, then answers every request
+// with misbehave (which has hijacked the connection).
+func hostileAfter(t *testing.T, n int64, misbehave func(conn net.Conn)) http.Handler {
+	ref := referenceHandler(t, "")
+	var seen atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) <= n {
+			ref.ServeHTTP(w, r)
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		misbehave(conn)
+	})
+}
+
+// hugeHead is the head of an answer with ~8.4 MB of headers: 600,000 Location lines.
+var hugeHead = []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + strings.Repeat("Location: /x\r\n", 600_000) + "Content-Length: 2\r\n\r\n{}")
+
+// resetConn closes conn with a TCP reset.
+func resetConn(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+}
+
+// TestLiveLosesTheServerMidway: a server that answers, then resets connections or sends
+// headers past the bound (whatever client the caller gave, when its transport is an
+// *http.Transport), ends the run with the report so far, a failed server-reachable last,
+// and a midway *ConnectionError.
+func TestLiveLosesTheServerMidway(t *testing.T) {
+	writeHuge := func(conn net.Conn) { _, _ = conn.Write(hugeHead) }
+	tests := []struct {
+		name      string
+		misbehave func(conn net.Conn)
+		client    *http.Client
+		want      string // in the error and the reason
+	}{
+		{"reset", resetConn, nil, "lost the server midway"},
+		{"huge headers, default client", writeHuge, nil, "headers exceeded"},
+		{"huge headers, client without a transport", writeHuge, &http.Client{Timeout: 10 * time.Second}, "headers exceeded"},
+		{"huge headers, transport with net/http's default bound", writeHuge, &http.Client{Transport: &http.Transport{}}, "headers exceeded"},
+		{"huge headers, transport with a 1 MiB bound", writeHuge, &http.Client{Transport: &http.Transport{MaxResponseHeaderBytes: 1 << 20}}, "headers exceeded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := httptest.NewServer(hostileAfter(t, 1, tt.misbehave))
+			t.Cleanup(ts.Close)
+			v, err := conformance.NewValidator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := v.RunLive(context.Background(), &conformance.LiveOptions{Endpoint: ts.URL, HTTPClient: tt.client, Cases: 120, Seed: 1})
+			var ce *conformance.ConnectionError
+			if !errors.As(err, &ce) || !ce.Midway || !strings.Contains(err.Error(), tt.want) || rep == nil {
+				t.Fatalf("err %v (%T), report %v: want a midway ConnectionError and the report", err, err, rep != nil)
+			}
+			last := rep.Results[len(rep.Results)-1]
+			if last.Check != "server-reachable" || last.Status != conformance.StatusFail || !strings.Contains(last.Reason, "lost the server midway") || !rep.Failed() {
+				t.Errorf("last result %+v", last)
+			}
+			passed := false
+			for _, r := range rep.Results {
+				passed = passed || (r.Check == "operation-exists" && r.Status == conformance.StatusPass)
+			}
+			if !passed {
+				t.Errorf("the results before the loss are not kept: %+v", rep.Results)
+			}
+			if tt.client != nil && tt.client.Transport != nil {
+				if tr := tt.client.Transport.(*http.Transport); tr.MaxResponseHeaderBytes > 1<<20 || (tr.MaxResponseHeaderBytes != 0 && tr.MaxResponseHeaderBytes != 1<<20) {
+					t.Errorf("the caller's transport was changed: %d", tr.MaxResponseHeaderBytes)
+				}
 			}
 		})
 	}

@@ -145,10 +145,21 @@ func parseRecording(name string, data []byte, budget *bounded.Budget) ([]Exchang
 	return exs, nil
 }
 
-// newExchange builds an exchange from recorded parts.
+// MaxRecordedURLBytes bounds a recorded request's URL: every result about the exchange
+// carries it (cut to 1 KiB in a report), and a file of a few huge URLs must not cost
+// gigabytes.
+const MaxRecordedURLBytes = 8 << 10
+
+// newExchange builds an exchange from recorded parts; source names the entry.
 func newExchange(source, method, rawURL string, reqHeader http.Header, res recordedHeader, status int, body []byte) (Exchange, error) {
 	if method == "" || rawURL == "" {
 		return Exchange{}, errors.New("an entry lacks its method or URL")
+	}
+	if len(rawURL) > MaxRecordedURLBytes {
+		return Exchange{}, fmt.Errorf("its URL is %d bytes, over the %d-byte limit on a recorded URL (no request of the API needs more than a few hundred)", len(rawURL), MaxRecordedURLBytes)
+	}
+	if len(method) > maxMethodBytes {
+		return Exchange{}, fmt.Errorf("its method is %d bytes, over the %d-byte limit", len(method), maxMethodBytes)
 	}
 	if status < 100 || status > 999 {
 		return Exchange{}, fmt.Errorf("an entry has an invalid status %d", status)

@@ -160,3 +160,76 @@ func TestParseRecordingCountsBeforeDecoding(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestRecordedURLsAreBounded: a recorded URL over 8 KiB is refused naming its entry (a
+// 60 MB file of 12 entries with 5 MiB URLs ran out of memory writing the report), in the
+// normalized and the HAR formats; one at the bound is read, and a result's URL (and
+// method) is cut to 1 KiB (64 bytes) in the report.
+func TestRecordedURLsAreBounded(t *testing.T) {
+	base := "https://x/phoneNumbers/operations/"
+	query := "?api-version=2022-12-01"
+	urlOf := func(n int) string { return base + strings.Repeat("a", n-len(base)-len(query)) + query }
+	normalized := func(u string) string {
+		e := `{"method":"GET","url":"` + u + `","status":404,"responseHeaders":{},"responseBody":{"error":{"code":"NotFound","message":"m"}}}`
+		return `{"entries":[` + e + `,` + e + `]}`
+	}
+	har := func(u string) string {
+		return `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/phoneNumbers/operations/b?api-version=2022-12-01","headers":[]},"response":{"status":404,"headers":[],"content":{"text":"{}"}}},` +
+			`{"request":{"method":"GET","url":"` + u + `","headers":[]},"response":{"status":404,"headers":[],"content":{"text":"{}"}}}]}}`
+	}
+	tests := []struct {
+		name, doc, want string // want: in the error; "" for read
+	}{
+		{"normalized, 5 MiB URL", normalized(urlOf(5 << 20)), "entry 1: its URL is 5242880 bytes, over the 8192-byte limit"},
+		{"normalized, 8 KiB + 1", normalized(urlOf(MaxRecordedURLBytes + 1)), "entry 1: its URL is 8193 bytes"},
+		{"HAR, second entry", har(urlOf(MaxRecordedURLBytes + 1)), "entry 2: its URL is 8193 bytes"},
+		{"normalized, 8 KiB", normalized(urlOf(MaxRecordedURLBytes)), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "rec.json")
+			if err := os.WriteFile(path, []byte(tt.doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			exs, err := ReadRecordings(path)
+			if tt.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "rec.json") {
+					t.Fatalf("err = %v, want %q naming the file", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := mustValidator(t).CheckRecordings(context.Background(), path, exs, nil)
+			for _, r := range rep.Results {
+				if len(r.Request.URL) > maxResultURLBytes+3 {
+					t.Errorf("%s: URL of %d bytes in the report", r.Name, len(r.Request.URL))
+				}
+			}
+			var b strings.Builder
+			_ = rep.WriteText(&b, nil)
+			if b.Len() > 64<<10 {
+				t.Errorf("text report of %d bytes", b.Len())
+			}
+		})
+	}
+}
+
+// TestBoundTextCutsTheRequest: a result's URL and method are cut in the report.
+func TestBoundTextCutsTheRequest(t *testing.T) {
+	tests := []struct {
+		url, method         string
+		wantURL, wantMethod int
+	}{
+		{strings.Repeat("u", 100), "GET", 100, 3},
+		{strings.Repeat("u", 5<<20), strings.Repeat("M", 1000), maxResultURLBytes + 3, maxMethodBytes + 3},
+	}
+	for _, tt := range tests {
+		var r Report
+		r.add(Result{Check: "x", Status: StatusPass, Request: RequestInfo{Method: tt.method, URL: tt.url}})
+		if got := r.Results[0].Request; len(got.URL) != tt.wantURL || len(got.Method) != tt.wantMethod {
+			t.Errorf("URL %d bytes, method %d: want %d, %d", len(got.URL), len(got.Method), tt.wantURL, tt.wantMethod)
+		}
+	}
+}

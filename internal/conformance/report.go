@@ -132,10 +132,16 @@ const MaxReportResults = 50_000
 const (
 	maxReasonBytes    = 1024
 	maxViolationBytes = 512
+	// maxResultURLBytes bounds a result's request URL (every result line prints it); a
+	// generated long id's URL is ~4 KiB, a recorded one at most MaxRecordedURLBytes.
+	maxResultURLBytes = 1024
+	maxMethodBytes    = 64
 )
 
-// boundText cuts a result's reason and violations to their bounds.
+// boundText cuts a result's request, reason and violations to their bounds.
 func boundText(res Result) Result {
+	res.Request.URL = textutil.Truncate(res.Request.URL, maxResultURLBytes)
+	res.Request.Method = textutil.Truncate(res.Request.Method, maxMethodBytes)
 	res.Reason = textutil.Truncate(res.Reason, maxReasonBytes)
 	if len(res.Violations) > 0 {
 		vs := make([]Violation, len(res.Violations))
@@ -202,7 +208,9 @@ func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
 
 // TextOptions tunes [Report.WriteText].
 type TextOptions struct {
-	// Quiet leaves out SKIP lines (they stay counted in the summary line).
+	// Quiet leaves out SKIP lines (they stay counted in the summary line), except
+	// operations-discovered's: it says which operations were checked instead of the ones
+	// expected.
 	Quiet bool
 	// MaxViolations bounds the violations printed under one result; the rest are counted
 	// ("… and 37 more"). 0 means DefaultMaxViolations; negative means no bound.
@@ -229,7 +237,7 @@ func (r *Report) WriteText(w io.Writer, opts *TextOptions) error {
 		fmt.Fprintf(&b, "%d generated cases, seed %d (--seed %d reproduces them)\n", r.Cases, *r.Seed, *r.Seed)
 	}
 	for _, res := range r.Results {
-		if opts.Quiet && res.Status == StatusSkip {
+		if opts.Quiet && res.Status == StatusSkip && res.Check != "operations-discovered" {
 			continue
 		}
 		writeResultText(&b, res, limit)

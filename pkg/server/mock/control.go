@@ -401,6 +401,10 @@ func toControlState(st OperationState) control.OperationState {
 	if len(st.Faults) > 0 {
 		out.Faults = &st.Faults
 	}
+	if st.ServerFaults > 0 {
+		n := st.ServerFaults
+		out.ServerFaults = &n
+	}
 	return out
 }
 

@@ -3,8 +3,10 @@ package mock_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -239,5 +241,57 @@ func TestFaultSpecErrors(t *testing.T) {
 	file, err := mock.ParseFixtureFile("f.yaml", []byte("operations: [{id: a, operationType: search, timeline: [{status: running}]}]\nfaults:\n  - rate: 0.1\n    delay: {min: 10ms, max: 1s}\n    operations: [a]\n"))
 	if err != nil || len(file.Faults) != 1 || file.Faults[0].Delay.Max != mock.Duration(time.Second) {
 		t.Fatalf("%v %+v", err, file)
+	}
+}
+
+// TestServerFaultsListed: the control API says how many server-wide fault rules apply to
+// each operation (serverFaults), so that a client choosing operations to check (conformance
+// with none named) can pass over those answered with faults on purpose.
+func TestServerFaultsListed(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules []mock.Fault
+		want  map[string]int // operation -> serverFaults
+	}{
+		{"none", nil, map[string]int{"a": 0, "b": 0}},
+		{"one operation", []mock.Fault{{Rate: 0.1, Status: 500, Operations: []string{"b"}}}, map[string]int{"a": 0, "b": 1}},
+		{"every operation, and one", []mock.Fault{{Rate: 0.1, Status: 500}, {Rate: 0.5, Status: 503, Operations: []string{"a"}}}, map[string]int{"a": 2, "b": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store, err := mock.NewMemoryStore([]mock.Operation{flaky("a"), flaky("b")}, &mock.MemoryStoreOptions{Faults: tt.rules})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := mock.New(store, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(srv)
+			defer ts.Close()
+			res, err := http.Get(ts.URL + "/mock/operations")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var page control.OperationStateList
+			if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, op := range page.Operations {
+				if op.ServerFaults != nil {
+					if *op.ServerFaults == 0 {
+						t.Errorf("%s: serverFaults 0 is sent, want absent", op.Operation.ID)
+					}
+					got[op.Operation.ID] = *op.ServerFaults
+				} else {
+					got[op.Operation.ID] = 0
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("serverFaults %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

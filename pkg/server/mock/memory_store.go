@@ -122,6 +122,9 @@ type OperationState struct {
 	Current types.PhoneNumberOperation
 	// Faults is how each of the operation's faults has applied so far, in order.
 	Faults []FaultState
+	// ServerFaults is how many server-wide fault rules (MemoryStoreOptions.Faults) apply
+	// to the operation's requests, after its own faults.
+	ServerFaults int
 }
 
 // NewMemoryStore returns a store holding the given operations, which are validated first:
@@ -279,7 +282,7 @@ func (s *MemoryStore) putValid(op Operation) (OperationState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.putLocked(op, size, now)
-	return e.state(now, s.opts.LastAction), nil
+	return s.stateOf(e, now), nil
 }
 
 // putLocked stores op of the given encoded size; s.mu must be held for writing. size is at
@@ -447,7 +450,7 @@ func (s *MemoryStore) Lookup(id string) (OperationState, bool) {
 	if !ok {
 		return OperationState{}, false
 	}
-	return e.state(s.opts.Now(), s.opts.LastAction), true
+	return s.stateOf(e, s.opts.Now()), true
 }
 
 // List returns the state of every stored operation, ordered by id.
@@ -490,9 +493,20 @@ func (s *MemoryStore) ListPage(after string, limit int, maxBytes int64) (page []
 	now := s.opts.Now()
 	page = make([]OperationState, n)
 	for i, e := range entries[:n] {
-		page[i] = e.state(now, s.opts.LastAction)
+		page[i] = s.stateOf(e, now)
 	}
 	return page, n < len(entries)
+}
+
+// stateOf describes e with the server-wide rules that apply to it; e.mu must not be held.
+func (s *MemoryStore) stateOf(e *entry, now time.Time) OperationState {
+	st := e.state(now, s.opts.LastAction)
+	for i := range s.opts.Faults {
+		if ops := s.opts.Faults[i].Operations; len(ops) == 0 || slices.Contains(ops, st.Operation.ID) {
+			st.ServerFaults++
+		}
+	}
+	return st
 }
 
 // state describes the entry without counting as a read; e.mu must not be held.

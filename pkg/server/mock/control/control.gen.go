@@ -120,6 +120,9 @@ type OperationState struct {
 	// Polls Reads of the operation answered so far.
 	Polls int `json:"polls"`
 
+	// ServerFaults How many server-wide fault rules (a fixtures file's top-level faults) apply to the operation's requests, after its own faults; absent when none.
+	ServerFaults *int `json:"serverFaults,omitempty"`
+
 	// StoredAt When the operation was stored; timeline durations count from here.
 	StoredAt time.Time `json:"storedAt"`
 }

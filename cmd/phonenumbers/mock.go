@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -62,8 +63,49 @@ func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.Cli
 			return nil, "", err
 		}
 	}
-	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(doer))
+	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(countingDoer{doer}))
 	return c, netutil.RedactEndpoint(t.endpoint), err // the endpoint as messages show it
+}
+
+// controlAnswerLimits bound one control-API answer's JSON, counted before the generated
+// client parses it: the largest answer, a journal of 1,000 entries, holds ~20,000 values
+// and nests 4 levels, and an operation's state at most a few times mock.MaxOperationValues
+// (20,000). Decoding allocates per value: a 31 MB journal of 10 million {} took 6.2 GB.
+var controlAnswerLimits = bounded.Limits{Values: 500_000, Depth: 64}
+
+// countingDoer reads every control answer whole (through the transport's byte limit) and
+// counts its JSON with internal/bounded before handing it on; beyond controlAnswerLimits
+// the request fails with an error naming the request and the bound. The pages of `mock
+// list` are not read here: the lister streams them and counts each operation.
+type countingDoer struct{ next controlclient.HttpRequestDoer }
+
+// Do sends req and checks the answer's body.
+func (d countingDoer) Do(req *http.Request) (*http.Response, error) {
+	res, err := d.next.Do(req)
+	if err != nil || res.Body == nil || isListPage(req) {
+		return res, err
+	}
+	var buf bytes.Buffer // grows by doubling: io.ReadAll's growth allocates 4 times a large body
+	if res.ContentLength > 0 && res.ContentLength <= maxControlAnswerBytes {
+		buf.Grow(int(res.ContentLength))
+	}
+	_, err = buf.ReadFrom(res.Body) // within maxControlAnswerBytes (the transport)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body := buf.Bytes()
+	what := "the answer to " + req.Method + " " + textutil.Printable(textutil.Truncate(req.URL.EscapedPath(), 256), false)
+	if err := bounded.CheckJSON(req.Context(), what, body, controlAnswerLimits); err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	return res, nil
+}
+
+// isListPage reports a request for a page of `mock list` (GET .../mock/operations).
+func isListPage(req *http.Request) bool {
+	return req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/mock/operations")
 }
 
 // answer is what every control response has in common.
@@ -95,13 +137,9 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	return err
 }
 
-// Bounds on JSON the mock commands decode: an error answer of the control API, and an
-// operation read from a file before it is sent (the server's own bounds, so that what it
-// would refuse is refused here with the same words).
-var (
-	controlAnswerLimits = bounded.Limits{Values: 100_000, Depth: 64}
-	operationLimits     = bounded.Limits{Values: mock.MaxOperationValues, Containers: mock.MaxOperationContainers, Depth: 64}
-)
+// operationLimits bound an operation read from a file before it is sent: the server's own
+// bounds, so that what it would refuse is refused here with the same words.
+var operationLimits = bounded.Limits{Values: mock.MaxOperationValues, Containers: mock.MaxOperationContainers, Depth: 64}
 
 // controlErrorMessage extracts code and message from a CommunicationErrorResponse body.
 func controlErrorMessage(body []byte) string {

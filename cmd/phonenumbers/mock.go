@@ -347,8 +347,8 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 type mockVerifyCmd struct {
 	connectionFlags
 	Operation string    `help:"Only requests for this operation id." placeholder:"ID"`
-	Method    string    `help:"Only requests with this method (GET, DELETE, any case)."`
-	Status    int       `help:"Only requests answered with this status."`
+	Method    string    `help:"Only requests with this method (GET, DELETE, any case: sent upper-case, as methods are on the wire)."`
+	Status    *int      `help:"Only requests answered with this status; 0 for the requests a fault dropped (the journal records them with status 0)."`
 	Since     time.Time `help:"Only requests received at or after this time (RFC 3339, as the journal prints them)." placeholder:"TIME"`
 	Count     *int      `help:"Exactly this many must match." xor:"n"`
 	AtLeast   *int      `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
@@ -363,6 +363,9 @@ func (mockVerifyCmd) Help() string {
 func (c *mockVerifyCmd) Run(e *env) error {
 	if (c.Count != nil && *c.Count < 0) || (c.AtLeast != nil && *c.AtLeast < 0) {
 		return &exitError{code: exitUsage, err: errors.New("--count and --at-least must not be negative")}
+	}
+	if c.Status != nil && *c.Status != 0 && (*c.Status < 100 || *c.Status > 599) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--status %d is not an HTTP status (100 to 599), nor 0 for the requests a fault dropped", *c.Status)}
 	}
 	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
@@ -406,7 +409,13 @@ func requestCount(n int) string {
 	return fmt.Sprintf("%d recorded requests", n)
 }
 
-// query is what verify asks the journal for.
+// query is what verify asks the journal for. --status 0 is a status asked for (the
+// requests a fault dropped), not an unset flag; the method is upper-cased, as HTTP
+// methods are on the wire, so that --method get matches whatever the server compares.
 func (c *mockVerifyCmd) query() mock.JournalQuery {
-	return mock.JournalQuery{Operation: c.Operation, Method: c.Method, Status: c.Status, Since: c.Since}
+	q := mock.JournalQuery{Operation: c.Operation, Method: strings.ToUpper(c.Method), Since: c.Since}
+	if c.Status != nil {
+		q.Status, q.Dropped = *c.Status, *c.Status == 0
+	}
+	return q
 }

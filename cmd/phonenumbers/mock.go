@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -62,8 +63,49 @@ func (f *connectionFlags) controlClient(ctx context.Context) (*controlclient.Cli
 			return nil, "", err
 		}
 	}
-	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(doer))
+	c, err := controlclient.NewClientWithResponses(strings.TrimRight(t.endpoint, "/"), controlclient.WithHTTPClient(countingDoer{doer}))
 	return c, netutil.RedactEndpoint(t.endpoint), err // the endpoint as messages show it
+}
+
+// controlAnswerLimits bound one control-API answer's JSON, counted before the generated
+// client parses it: the largest answer, a journal of 1,000 entries, holds ~20,000 values
+// and nests 4 levels, and an operation's state at most a few times mock.MaxOperationValues
+// (20,000). Decoding allocates per value: a 31 MB journal of 10 million {} took 6.2 GB.
+var controlAnswerLimits = bounded.Limits{Values: 500_000, Depth: 64}
+
+// countingDoer reads every control answer whole (through the transport's byte limit) and
+// counts its JSON with internal/bounded before handing it on; beyond controlAnswerLimits
+// the request fails with an error naming the request and the bound. The pages of `mock
+// list` are not read here: the lister streams them and counts each operation.
+type countingDoer struct{ next controlclient.HttpRequestDoer }
+
+// Do sends req and checks the answer's body.
+func (d countingDoer) Do(req *http.Request) (*http.Response, error) {
+	res, err := d.next.Do(req)
+	if err != nil || res.Body == nil || isListPage(req) {
+		return res, err
+	}
+	var buf bytes.Buffer // grows by doubling: io.ReadAll's growth allocates 4 times a large body
+	if res.ContentLength > 0 && res.ContentLength <= maxControlAnswerBytes {
+		buf.Grow(int(res.ContentLength))
+	}
+	_, err = buf.ReadFrom(res.Body) // within maxControlAnswerBytes (the transport)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body := buf.Bytes()
+	what := "the answer to " + req.Method + " " + textutil.Printable(textutil.Truncate(req.URL.EscapedPath(), 256), false)
+	if err := bounded.CheckJSON(req.Context(), what, body, controlAnswerLimits); err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	return res, nil
+}
+
+// isListPage reports a request for a page of `mock list` (GET .../mock/operations).
+func isListPage(req *http.Request) bool {
+	return req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/mock/operations")
 }
 
 // answer is what every control response has in common.
@@ -95,13 +137,9 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	return err
 }
 
-// Bounds on JSON the mock commands decode: an error answer of the control API, and an
-// operation read from a file before it is sent (the server's own bounds, so that what it
-// would refuse is refused here with the same words).
-var (
-	controlAnswerLimits = bounded.Limits{Values: 100_000, Depth: 64}
-	operationLimits     = bounded.Limits{Values: mock.MaxOperationValues, Containers: mock.MaxOperationContainers, Depth: 64}
-)
+// operationLimits bound an operation read from a file before it is sent: the server's own
+// bounds, so that what it would refuse is refused here with the same words.
+var operationLimits = bounded.Limits{Values: mock.MaxOperationValues, Containers: mock.MaxOperationContainers, Depth: 64}
 
 // controlErrorMessage extracts code and message from a CommunicationErrorResponse body.
 func controlErrorMessage(body []byte) string {
@@ -309,8 +347,8 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 type mockVerifyCmd struct {
 	connectionFlags
 	Operation string    `help:"Only requests for this operation id." placeholder:"ID"`
-	Method    string    `help:"Only requests with this method (GET, DELETE, any case)."`
-	Status    int       `help:"Only requests answered with this status."`
+	Method    string    `help:"Only requests with this method (GET, DELETE, any case: sent upper-case, as methods are on the wire)."`
+	Status    *int      `help:"Only requests answered with this status; 0 for the requests a fault dropped (the journal records them with status 0)."`
 	Since     time.Time `help:"Only requests received at or after this time (RFC 3339, as the journal prints them)." placeholder:"TIME"`
 	Count     *int      `help:"Exactly this many must match." xor:"n"`
 	AtLeast   *int      `name:"at-least" help:"At least this many must match (default 1)." xor:"n"`
@@ -325,6 +363,9 @@ func (mockVerifyCmd) Help() string {
 func (c *mockVerifyCmd) Run(e *env) error {
 	if (c.Count != nil && *c.Count < 0) || (c.AtLeast != nil && *c.AtLeast < 0) {
 		return &exitError{code: exitUsage, err: errors.New("--count and --at-least must not be negative")}
+	}
+	if c.Status != nil && *c.Status != 0 && (*c.Status < 100 || *c.Status > 599) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--status %d is not an HTTP status (100 to 599), nor 0 for the requests a fault dropped", *c.Status)}
 	}
 	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
@@ -368,7 +409,13 @@ func requestCount(n int) string {
 	return fmt.Sprintf("%d recorded requests", n)
 }
 
-// query is what verify asks the journal for.
+// query is what verify asks the journal for. --status 0 is a status asked for (the
+// requests a fault dropped), not an unset flag; the method is upper-cased, as HTTP
+// methods are on the wire, so that --method get matches whatever the server compares.
 func (c *mockVerifyCmd) query() mock.JournalQuery {
-	return mock.JournalQuery{Operation: c.Operation, Method: c.Method, Status: c.Status, Since: c.Since}
+	q := mock.JournalQuery{Operation: c.Operation, Method: strings.ToUpper(c.Method), Since: c.Since}
+	if c.Status != nil {
+		q.Status, q.Dropped = *c.Status, *c.Status == 0
+	}
+	return q
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -31,6 +32,13 @@ const maxListBytes = 64 << 20
 // mock.MaxListLimit. Each is kept as its JSON text only until it is printed: a 4 MiB page
 // of {} once decoded into 1.4 million structs.
 const maxPageItems = mock.MaxListLimit
+
+// listedOperationLimits bound one operation of a page before it is printed: its state
+// holds the operation as stored (at most mock.MaxOperationValues values, 64 levels) and its
+// current answer derived from it, one level down each. Indenting and escaping it for the
+// terminal cost per value: one operation whose "current" was a list of 10 million {} took
+// 655 MB.
+var listedOperationLimits = bounded.Limits{Values: 3 * mock.MaxOperationValues, Depth: 66}
 
 // errTooManyBytes stops a listing past maxListBytes; page words it.
 var errTooManyBytes = errors.New("the pages add up to more than maxListBytes")
@@ -170,6 +178,9 @@ func (l *lister) decodeOperations(dec *json.Decoder) error {
 		var op json.RawMessage
 		if err := dec.Decode(&op); err != nil {
 			return notAPage(err)
+		}
+		if err := bounded.CheckJSON(context.Background(), fmt.Sprintf("operation %d of the page", n+1), op, listedOperationLimits); err != nil {
+			return err
 		}
 		if err := l.print(op); err != nil {
 			return err

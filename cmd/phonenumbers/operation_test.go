@@ -198,7 +198,7 @@ func TestMockVerify(t *testing.T) {
 		want     string
 	}{
 		{[]string{"--operation", "search-my-operation-id", "--count", "2"}, 0, `2 recorded requests match operation "search-my-operation-id" (exactly 2)`},
-		{[]string{"--operation", "search-my-operation-id", "--method", "get", "--status", "200"}, 0, "match method get, operation"},
+		{[]string{"--operation", "search-my-operation-id", "--method", "get", "--status", "200"}, 0, "match method GET, operation"},
 		{[]string{"--operation", "search-my-operation-id", "--at-least", "3"}, 1, "2 recorded requests match operation \"search-my-operation-id\", want at least 3"},
 		{[]string{"--operation", "other"}, 1, "0 recorded requests match operation \"other\", want at least 1"},
 		{[]string{"--method", "DELETE", "--count", "0"}, 0, "0 recorded requests match method DELETE (exactly 0)"},

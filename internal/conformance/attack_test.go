@@ -230,3 +230,117 @@ func TestThirdAttackReviewProxyPaths(t *testing.T) {
 		t.Errorf("%d requests forwarded", forwarded)
 	}
 }
+
+// TestThirdAttackReviewProxyRecordingDepth: the proxy wrote its recording with an
+// indenting json.Encoder, which re-indented every entry at a cost of depth × lines: a
+// 234 KB upstream answer with a 9,000-deep innererror chain made a 122 MB recording (344 MB
+// peak), past the 32 MiB the proxy had counted, and a 190 KB one of 9,900 lists ran out of
+// memory. Entries are now written as kept, one a line, and a body beyond the checker's
+// bounds (10,000 values, 64 levels) is recorded as a short string saying so.
+func TestThirdAttackReviewProxyRecordingDepth(t *testing.T) {
+	zeros := strings.Repeat("[", 9900) + strings.TrimSuffix(strings.Repeat("0,", 85_000), ",") + strings.Repeat("]", 9900)
+	chain := `{"error":{"code":"E","message":"m","innererror":` + strings.Repeat(`{"code":"c","innererror":`, 9000) + "null" + strings.Repeat("}", 9002)
+	wide := `{"error":{"code":"E","message":"m","details":[` + strings.TrimSuffix(strings.Repeat("0,", 20_000), ",") + `]}}`
+	const within = `{"error":{"code":"NotFound","message":"<no such operation>","innererror":{"code":"c","message":"m"}}}`
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		want     string // in the recorded responseBody
+		verbatim bool   // the body is recorded as is
+	}{
+		{"a 190 KB 404 of 9,900 lists over 85,000 zeros", http.StatusNotFound, zeros, "nests deeper than 64 levels", false},
+		{"a 234 KB 400 with a 9,000-deep innererror chain", http.StatusBadRequest, chain, "nests deeper than 64 levels", false},
+		{"a 400 of 20,000 values", http.StatusBadRequest, wide, "more than 10000 values", false},
+		{"a 404 within the bounds", http.StatusNotFound, within, "", true},
+	}
+	const exchanges = 4
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			p, base := startProxy(t, upstream, conformance.ProxyOptions{})
+			var rec bytes.Buffer
+			start := time.Now()
+			alloc := allocated(func() {
+				for range exchanges {
+					if code, _ := get(t, http.MethodGet, base+opURL, nil); code != tt.status {
+						t.Errorf("status %d, want %d", code, tt.status)
+					}
+				}
+				if err := p.WriteRecording(&rec); err != nil {
+					t.Fatal(err)
+				}
+			})
+			elapsed := time.Since(start)
+			if elapsed > 2*time.Second {
+				t.Errorf("%d exchanges and the recording took %s", exchanges, elapsed)
+			}
+			if alloc > 50<<20 {
+				t.Errorf("%d exchanges and the recording allocated %d MB", exchanges, alloc>>20)
+			}
+			if _, kept := p.Counts(); kept != exchanges {
+				t.Errorf("kept %d entries, want %d", kept, exchanges)
+			}
+			if rec.Len() > exchanges*(len(tt.body)+1<<10) {
+				t.Errorf("the recording is %d bytes for %d answers of %d", rec.Len(), exchanges, len(tt.body))
+			}
+			var doc struct {
+				Entries []struct {
+					ResponseBody json.RawMessage `json:"responseBody"`
+				} `json:"entries"`
+			}
+			if err := json.Unmarshal(rec.Bytes(), &doc); err != nil || len(doc.Entries) != exchanges {
+				t.Fatalf("the recording holds %d entries, %v", len(doc.Entries), err)
+			}
+			got := string(doc.Entries[0].ResponseBody)
+			if tt.verbatim && got != tt.body {
+				t.Errorf("recorded body %s, want %s", got, tt.body)
+			}
+			if !tt.verbatim && (!strings.HasPrefix(got, `"`) || !strings.Contains(got, tt.want) || len(got) > 512) {
+				t.Errorf("recorded body %.300s, want a short string saying %q", got, tt.want)
+			}
+			if exs, err := conformance.ParseRecording("proxy.json", rec.Bytes()); err != nil || len(exs) != exchanges {
+				t.Errorf("the recording reads back as %d exchanges, %v", len(exs), err)
+			}
+			t.Logf("%s, %d KB allocated, a %d-byte recording", elapsed.Round(time.Millisecond), alloc>>10, rec.Len())
+		})
+	}
+}
+
+// TestProxyRecordingIsWhatWasCounted: the recording is the kept entries as they were
+// counted, one a line, plus a header: its size stays within MaxRecordedBytes.
+func TestProxyRecordingIsWhatWasCounted(t *testing.T) {
+	big := strings.Repeat("m", 10_000)
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"error":{"code":"NotFound","message":"`+big+`","innererror":{"code":"a","innererror":{"code":"b","message":"m"}}}}`)
+	})
+	const maxRecorded = 100_000
+	p, base := startProxy(t, upstream, conformance.ProxyOptions{MaxRecordedBytes: maxRecorded})
+	for range 20 {
+		get(t, http.MethodGet, base+opURL, nil)
+	}
+	var rec bytes.Buffer
+	if err := p.WriteRecording(&rec); err != nil {
+		t.Fatal(err)
+	}
+	n, kept := p.Counts()
+	if n != 20 || kept < 8 || kept >= 10 {
+		t.Fatalf("exchanges %d, kept %d; want 20 and 8 or 9 (about 10 KB each within 100 KB)", n, kept)
+	}
+	header := len(`{"source":"phonenumbers conformance proxy to http://127.0.0.1:65535","dropped":20,"entries":[]}`) + 16
+	if rec.Len() > maxRecorded+header {
+		t.Errorf("the recording is %d bytes, past the %d counted", rec.Len(), maxRecorded)
+	}
+	if lines := strings.Count(rec.String(), "\n"); lines < kept || lines > kept+8 {
+		t.Errorf("%d lines for %d entries:\n%.2000s", lines, kept, rec.String())
+	}
+	if exs, err := conformance.ParseRecording("proxy.json", rec.Bytes()); err != nil || len(exs) != kept {
+		t.Errorf("the recording reads back as %d exchanges, %v", len(exs), err)
+	}
+}

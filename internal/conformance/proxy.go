@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -284,12 +285,13 @@ func (p *Proxy) finish(ex *Exchange, results []Result) {
 		}
 	}
 	entry, values := recordedEntryOf(ex)
-	if len(p.recorded) >= p.opts.MaxRecorded || p.kept+int64(len(entry)) > p.opts.MaxRecordedBytes ||
+	size := int64(len(entry) + len(entrySeparator)) // as WriteRecording will write it
+	if entry == nil || len(p.recorded) >= p.opts.MaxRecorded || p.kept+size > p.opts.MaxRecordedBytes ||
 		p.keptValues+values > maxRecordedValues {
 		p.dropped++
 		return
 	}
-	p.kept += int64(len(entry))
+	p.kept += size
 	p.keptValues += values
 	p.recorded = append(p.recorded, entry)
 }
@@ -299,12 +301,14 @@ func (p *Proxy) finish(ex *Exchange, results []Result) {
 const maxRecordedValues = recordingValues / 2
 
 // recordedEntryOf encodes ex as an entry of the normalized format, sanitized, and counts
-// its JSON values: what is kept is exactly what will be written.
+// its JSON values (and those ReadRecordings will count in a body kept as a string): what
+// is kept is exactly what will be written, compact, on one line.
 func recordedEntryOf(ex *Exchange) (json.RawMessage, int) {
+	body, bodyValues := recordedBody(ex.Body)
 	entry, err := marshalCompact(recordedJSON{
 		Method: ex.Request.Method, URL: ex.info().URL, Status: ex.Status,
 		RequestHeaders: keepHeaders(ex.Request.Header, recordedRequestHeaders), ResponseHeaders: keepHeaders(ex.Header, recordedResponseHeaders),
-		ResponseBody: jsonBody(ex.Body),
+		ResponseBody: body,
 	})
 	if err != nil {
 		return nil, 0
@@ -312,7 +316,31 @@ func recordedEntryOf(ex *Exchange) (json.RawMessage, int) {
 	b := bounded.NewBudget(bounded.Limits{})
 	_ = b.JSON(context.Background(), "", entry)
 	_, values := b.Spent()
-	return entry, values
+	return entry, values + bodyValues
+}
+
+// recordedBody is the body an entry keeps, and the values ReadRecordings will count in it
+// beyond the entry's own: JSON as JSON (counted with the entry); anything else as a string
+// (whose tokens the reader counts again, as it counts a body in a string). A body beyond
+// the checker's bounds (bodyLimits: 10,000 values, 64 levels, as internal/bounded counts
+// them) is recorded as a short string saying so: the checker would not read it either,
+// and kept whole it would cost the recording's reader, or anything that indents it, in
+// proportion to its depth times its lines.
+func recordedBody(b []byte) (json.RawMessage, int) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	budget := bounded.NewBudget(bodyLimits)
+	if err := budget.JSON(context.Background(), "the response body", b); err != nil {
+		note, _ := marshalCompact(fmt.Sprintf("conformance proxy: a body of %d bytes not recorded: %v", len(b), err))
+		return note, 0
+	}
+	if json.Valid(b) {
+		return b, 0
+	}
+	s, _ := marshalCompact(string(b))
+	_, values := budget.Spent()
+	return s, values
 }
 
 // marshalCompact encodes v as JSON without HTML escaping (which makes '<' six bytes).
@@ -363,19 +391,6 @@ func keepHeaders(h http.Header, allowed []string) map[string][]string {
 	return out
 }
 
-// jsonBody keeps a JSON body as JSON and anything else as a string, as the normalized
-// format does.
-func jsonBody(b []byte) json.RawMessage {
-	if len(b) == 0 {
-		return nil
-	}
-	if json.Valid(b) {
-		return b
-	}
-	s, _ := json.Marshal(string(b))
-	return s
-}
-
 // recordedJSON is one entry of the normalized recording format.
 type recordedJSON struct {
 	Method          string              `json:"method"`
@@ -404,20 +419,42 @@ func (p *Proxy) Counts() (exchanges, recorded int) {
 	return p.exchanges, len(p.recorded)
 }
 
+// entrySeparator ends every entry of a recording but the last (which the closing line
+// ends); the proxy counts it with the entry.
+const entrySeparator = ",\n"
+
 // WriteRecording writes the exchanges kept so far in the normalized recording format
 // (sanitized: no Authorization, signature or cookie header), with how many were not kept.
+// The document is written by hand, each entry as it was kept and counted (compact, one a
+// line): re-encoding the entries with an indenting encoder cost their depth on every line
+// (a 234 KB answer 9,000 levels deep became 122 MB). The file is the bytes the proxy
+// counted against MaxRecordedBytes, plus a header line and a closing line.
 func (p *Proxy) WriteRecording(w io.Writer) error {
 	p.mu.Lock()
-	doc := struct {
-		Source  string            `json:"source"`
-		Dropped int               `json:"dropped,omitempty"`
-		Entries []json.RawMessage `json:"entries"`
-	}{Source: "phonenumbers conformance proxy to " + p.upstream.Redacted(), Dropped: p.dropped, Entries: append([]json.RawMessage{}, p.recorded...)}
+	source := "phonenumbers conformance proxy to " + p.upstream.Redacted()
+	dropped, entries := p.dropped, append([]json.RawMessage{}, p.recorded...)
 	p.mu.Unlock()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	return enc.Encode(doc)
+	quoted, err := marshalCompact(source)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`{"source": `)
+	bw.Write(quoted)
+	if dropped > 0 {
+		fmt.Fprintf(bw, `, "dropped": %d`, dropped)
+	}
+	bw.WriteString(`, "entries": [` + "\n")
+	for i, e := range entries {
+		bw.Write(e)
+		if i < len(entries)-1 {
+			bw.WriteString(entrySeparator)
+		} else {
+			bw.WriteString("\n")
+		}
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }
 
 // operationsPrefix is the path prefix of the operations the proxy forwards.

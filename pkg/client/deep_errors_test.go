@@ -29,9 +29,10 @@ func deepFailedBody(depth int) string {
 }
 
 // TestDeepInnerErrorChain (issue 21, item 8): a failed operation whose innererror chain is
-// 9,500 levels deep (one Error() call allocated 17.5 GB: the message grew by a copy per
-// level) gives an error whose message shows 8 levels and counts the rest, built in one
-// pass; the chain itself stays whole for errors.As.
+// as deep as the client's bound of 64 levels allows (62 inner errors; 9,500 levels once
+// made one Error() call allocate 17.5 GB: the message grew by a copy per level) gives an
+// error whose message shows 8 levels and counts the rest, built in one pass; the chain
+// itself stays whole for errors.As. Deeper bodies: TestTooDeepBodyIsUnexpected.
 func TestDeepInnerErrorChain(t *testing.T) {
 	tests := []struct {
 		depth    int
@@ -40,7 +41,7 @@ func TestDeepInnerErrorChain(t *testing.T) {
 		{3, ""},
 		{8, ""},
 		{9, "… and 1 more inner errors"},
-		{9500, "… and 9492 more inner errors"},
+		{62, "… and 54 more inner errors"},
 	}
 	for _, tt := range tests {
 		t.Run("depth "+strconv.Itoa(tt.depth), func(t *testing.T) {
@@ -92,15 +93,21 @@ func TestInnerErrorTextIsBounded(t *testing.T) {
 	}
 }
 
-// TestTooDeepBodyIsUnexpected: a body nested past encoding/json's 10,000 levels (within
-// the 4 MiB read limit) is an ErrUnexpectedResponse, not a crash or a hang.
+// TestTooDeepBodyIsUnexpected: a body nested past the client's 64 levels (a real answer
+// nests at most 6) is an ErrUnexpectedResponse naming the bound, not a crash or a hang:
+// from one level over to 9,500 inner errors (issue 21, item 8) and past encoding/json's
+// own 10,000 levels, within the 4 MiB read limit.
 func TestTooDeepBodyIsUnexpected(t *testing.T) {
-	ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, deepFailedBody(10001))}}
-	c, err := client.NewClientWithNoCredential("http://127.0.0.1:1", &client.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: ft}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetOperation(context.Background(), "op", nil); !errors.Is(err, client.ErrUnexpectedResponse) {
-		t.Fatalf("err %v, want ErrUnexpectedResponse", err)
+	for _, depth := range []int{63, 9500, 10001} {
+		t.Run("depth "+strconv.Itoa(depth), func(t *testing.T) {
+			ft := &fakeTransport{script: []func(*http.Request) *http.Response{respond(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, deepFailedBody(depth))}}
+			c, err := client.NewClientWithNoCredential("http://127.0.0.1:1", &client.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: ft}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.GetOperation(context.Background(), "op", nil); !errors.Is(err, client.ErrUnexpectedResponse) || !strings.Contains(err.Error(), "deeper than 64 levels") {
+				t.Fatalf("err %v, want ErrUnexpectedResponse naming the bound", err)
+			}
+		})
 	}
 }

@@ -52,8 +52,9 @@ type OperationFailedError struct {
 }
 
 // MaxInnerErrorsShown bounds the innererror levels an error message shows; deeper levels
-// are counted ("… and 9492 more inner errors"). The chain itself is kept whole in
-// OperationFailedError.Err for errors.As and for callers that walk it.
+// are counted ("… and 54 more inner errors"). The chain itself is kept whole in
+// OperationFailedError.Err for errors.As and for callers that walk it; it is at most 62
+// levels, as the client refuses bodies nesting deeper than 64.
 const MaxInnerErrorsShown = 8
 
 // maxErrorTextBytes bounds the text of one level (code, message, target) in a message:
@@ -61,8 +62,8 @@ const MaxInnerErrorsShown = 8
 const maxErrorTextBytes = 1024
 
 // Error describes the failure with the first MaxInnerErrorsShown levels of the inner error
-// chain, each cut at 1 KiB. It is built in one pass: a chain thousands of levels deep (a
-// 4 MiB body holds ~100,000) costs time and memory in proportion to what is shown.
+// chain, each cut at 1 KiB. It is built in one pass, at a cost in proportion to what is
+// shown whatever the chain's depth.
 func (e *OperationFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "client: operation %q %s", textutil.Truncate(e.Operation.ID, maxErrorTextBytes), textutil.Truncate(string(e.Operation.Status), maxErrorTextBytes))

@@ -11,22 +11,30 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 )
 
-// Bounds on a response body's JSON, checked before anything decodes it: an operation holds
-// a few dozen values, and decoding allocates per value (a 4 MiB body of {} is 1.4 million
-// structs). The depth is encoding/json's own, so that an innererror chain a server really
-// sends is kept whole in OperationFailedError.
+// Bounds on a response body's JSON, checked before anything decodes it or azcore prints
+// it. An operation or an error answer holds a few dozen values and nests at most 6 levels
+// (an innererror chain a few deep). Decoding allocates per value (a 4 MiB body of {} is
+// 1.4 million structs), and azcore's ResponseError.Error(), which azcore itself calls
+// when it makes the error, json.Indent's the whole body at a cost of depth × lines: a
+// 190 KB body 9,900 lists deep over 85,000 zeros needs gigabytes. At 64 levels and 10,000
+// values an indented body is at most a few MB (each line under 130 bytes of indent), so
+// neither the error answers azcore indents nor the final 200 an OperationFailedError
+// unwraps to can be costly.
 const (
-	maxResponseValues = 100_000
-	maxResponseDepth  = 10_000
+	maxResponseValues = 10_000
+	maxResponseDepth  = 64
 )
 
-// responseLimits bound every response body the client decodes.
+// responseLimits bound every response body the client decodes, whatever its status.
 var responseLimits = bounded.Limits{Values: maxResponseValues, Depth: maxResponseDepth}
 
 // jsonBoundsPolicy checks every final response body (after the retries) against
-// responseLimits. A 200 beyond them is an ErrUnexpectedResponse; an error answer beyond
-// them keeps its status but loses its body, which azcore would otherwise decode to find
-// the error code.
+// responseLimits, before the client or azcore reads it. A 200 beyond them is an
+// ErrUnexpectedResponse; an error answer beyond them keeps its status but loses its body,
+// which azcore would otherwise decode to find the error code and indent into the
+// ResponseError's message (runtime.NewResponseError, from GetOperation, CancelOperation
+// and the poller). Every *azcore.ResponseError the client makes has a body that passed
+// here, OperationFailedError's included (the final 200 of the poll).
 type jsonBoundsPolicy struct{}
 
 // Do sends the request and checks the answer's body.

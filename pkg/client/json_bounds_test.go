@@ -29,7 +29,7 @@ func TestResponseValuesBoundedBeforeDecoding(t *testing.T) {
 		check  func(t *testing.T, err error)
 	}{
 		{"200", http.StatusOK, op, func(t *testing.T, err error) {
-			if !errors.Is(err, client.ErrUnexpectedResponse) || !strings.Contains(err.Error(), "more than 100000 values") {
+			if !errors.Is(err, client.ErrUnexpectedResponse) || !strings.Contains(err.Error(), "more than 10000 values") {
 				t.Errorf("err = %v, want ErrUnexpectedResponse naming the bound", err)
 			}
 		}},

@@ -345,7 +345,8 @@ func (j journalAnswer) VisitGetJournalResponse(w http.ResponseWriter) error {
 }
 
 // checkJournalParams refuses parameters that can match nothing by mistake: an empty
-// operation or method, or longer than any id (256 bytes) or method (16).
+// operation or method, or longer than any id (256 bytes) or method (16), a status that is
+// neither an HTTP status nor 0 (a dropped request).
 func checkJournalParams(p control.GetJournalParams) *server.APIError {
 	bad := func(name, why string) *server.APIError {
 		return server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, "The query parameter "+name+" "+why+".", name)
@@ -359,6 +360,8 @@ func checkJournalParams(p control.GetJournalParams) *server.APIError {
 		return bad("method", "is empty; leave it out to match every request")
 	case p.Method != nil && len(*p.Method) > maxJournaledMethod:
 		return bad("method", fmt.Sprintf("is longer than %d bytes", maxJournaledMethod))
+	case p.Status != nil && *p.Status != 0 && (*p.Status < 100 || *p.Status > 599):
+		return bad("status", "is not an HTTP status (100 to 599), nor 0 for the requests a fault dropped")
 	}
 	return nil
 }

@@ -208,6 +208,11 @@ func TestJournalQuery(t *testing.T) {
 		{"since=" + url.QueryEscape(start.Add(time.Millisecond).Format(time.RFC3339Nano)), 200, 1},
 		{"operation=other", 200, 0},
 		{"status=abc", 400, 0},
+		// 0 selects the requests a fault dropped (none here); 1 to 99 are no status.
+		{"status=0", 200, 0},
+		{"status=50", 400, 0},
+		{"status=600", 400, 0},
+		{"status=-1", 400, 0},
 	}
 	for _, tt := range tests {
 		r := f.Control(http.MethodGet, "/mock/journal?"+tt.query, nil)
@@ -251,14 +256,19 @@ func TestJournalQueryString(t *testing.T) {
 		{mock.JournalQuery{}, "(any request)"},
 		{mock.JournalQuery{Method: "GET", Operation: "a", Status: 200}, `method GET, operation "a", status 200`},
 		{mock.JournalQuery{Method: "G\x1bT"}, `method G\x1bT`},
+		{mock.JournalQuery{Dropped: true}, `status 0 (dropped)`},
+		{mock.JournalQuery{Dropped: true, Status: 200}, `status 0 (dropped)`},
 	}
 	for _, tt := range tests {
 		if got := tt.q.String(); got != tt.want {
 			t.Errorf("%+v: %q, want %q", tt.q, got, tt.want)
 		}
 		p := tt.q.Params()
-		if (tt.q.Method != "") != (p.Method != nil) || (tt.q.Status != 0) != (p.Status != nil) {
+		if (tt.q.Method != "") != (p.Method != nil) || (tt.q.Status != 0 || tt.q.Dropped) != (p.Status != nil) {
 			t.Errorf("%+v: params %+v", tt.q, p)
+		}
+		if tt.q.Dropped && *p.Status != 0 {
+			t.Errorf("%+v: status %d, want 0", tt.q, *p.Status)
 		}
 	}
 }

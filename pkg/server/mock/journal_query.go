@@ -16,8 +16,12 @@ type JournalQuery struct {
 	Operation string
 	// Method is the HTTP method, any letter case.
 	Method string
-	// Status is the status the mock answered with.
+	// Status is the status the mock answered with; 0 means any status (see Dropped).
 	Status int
+	// Dropped selects the requests a fault dropped (reset, closed or truncated), which
+	// the journal records with status 0: GET /mock/journal?status=0. Status is then
+	// ignored.
+	Dropped bool
 	// Since selects requests received at or after it, by the mock's clock.
 	Since time.Time
 }
@@ -31,7 +35,11 @@ func (q JournalQuery) Params() *control.GetJournalParams {
 	if q.Method != "" {
 		p.Method = &q.Method
 	}
-	if q.Status != 0 {
+	switch {
+	case q.Dropped:
+		dropped := 0
+		p.Status = &dropped
+	case q.Status != 0:
 		p.Status = &q.Status
 	}
 	if !q.Since.IsZero() {
@@ -49,7 +57,10 @@ func (q JournalQuery) String() string {
 	if q.Operation != "" {
 		parts = append(parts, "operation "+textutil.QuoteID(q.Operation))
 	}
-	if q.Status != 0 {
+	switch {
+	case q.Dropped:
+		parts = append(parts, "status 0 (dropped)")
+	case q.Status != 0:
 		parts = append(parts, fmt.Sprintf("status %d", q.Status))
 	}
 	if !q.Since.IsZero() {

@@ -209,7 +209,9 @@ type GetJournalParams struct {
 	// Method Only requests with this HTTP method (any letter case).
 	Method *string `form:"method,omitempty" json:"method,omitempty"`
 
-	// Status Only requests answered with this HTTP status.
+	// Status Only requests answered with this HTTP status (100 to 599), or 0 for the requests
+	// a fault dropped (reset, closed or truncated), which the journal records with
+	// status 0.
 	Status *int `form:"status,omitempty" json:"status,omitempty"`
 
 	// Since Only requests received at or after this time.

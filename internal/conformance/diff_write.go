@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -237,15 +236,5 @@ func (r *DiffReport) WriteJUnit(w io.Writer, floors DiffFloors) error {
 	}
 	suite.Cases = append(suite.Cases, total)
 	suite.Tests = len(suite.Cases)
-	doc := junitSuites{Name: "phonenumbers conformance diff", Tests: suite.Tests, Failures: suite.Failures, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return writeJUnitDoc(w, junitSuites{Name: "phonenumbers conformance diff", Tests: suite.Tests, Failures: suite.Failures, Time: suite.Time, Suites: []junitSuite{suite}})
 }

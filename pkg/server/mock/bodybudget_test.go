@@ -20,14 +20,7 @@ import (
 // bodies were each buffered in full (200 of 1 MiB held 460 MB). Bodies held at once are
 // bounded in bytes; a request that finds no room is answered 503 at once, unread.
 func TestSlowBodiesAreBoundedInBytes(t *testing.T) {
-	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(store, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := startMock(t, mock.DefaultOperations(), nil, "")
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	const n, size = 40, 1 << 20
@@ -75,14 +68,7 @@ func TestSlowBodiesAreBoundedInBytes(t *testing.T) {
 // byte, a control character) made 1,000 journal entries a 23 MB answer; the journal keeps
 // them as '?', so its answer stays within a page's 8 MiB.
 func TestJournalAnswerStaysSmall(t *testing.T) {
-	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(store, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := startMock(t, mock.DefaultOperations(), nil, "")
 	hostile := strings.Repeat("\xff", 300)
 	for range mock.DefaultJournalSize {
 		req := httptest.NewRequest(http.MethodGet, "/phoneNumbers/operations/x?api-version=2022-12-01", nil)

@@ -87,18 +87,11 @@ func TestFaultStatuses(t *testing.T) {
 
 // TestFaultDrops (issue 23): reset, close and truncate over a real connection.
 func TestFaultDrops(t *testing.T) {
-	store, err := mock.NewMemoryStore([]mock.Operation{flaky("d",
+	srv, _ := startMock(t, []mock.Operation{flaky("d",
 		mock.Fault{Requests: []int{1}, Drop: "reset"},
 		mock.Fault{Requests: []int{2}, Drop: "close"},
 		mock.Fault{Requests: []int{3}, Drop: "truncate"},
-	)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(store, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	)}, nil, "")
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	get := func() (string, error) {
@@ -259,14 +252,7 @@ func TestServerFaultsListed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store, err := mock.NewMemoryStore([]mock.Operation{flaky("a"), flaky("b")}, &mock.MemoryStoreOptions{Faults: tt.rules})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := mock.New(store, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, _ := startMock(t, []mock.Operation{flaky("a"), flaky("b")}, &mock.MemoryStoreOptions{Faults: tt.rules}, "")
 			ts := httptest.NewServer(srv)
 			defer ts.Close()
 			res, err := http.Get(ts.URL + "/mock/operations")

@@ -17,7 +17,15 @@ import (
 // newMock is a mock of the default operations, keyed when key is set.
 func newMock(t *testing.T, key string) *mock.Server {
 	t.Helper()
-	store, err := mock.NewMemoryStore(mock.DefaultOperations(), nil)
+	srv, _ := startMock(t, mock.DefaultOperations(), nil, key)
+	return srv
+}
+
+// startMock is a mock of ops with store options opts (nil: the defaults), keyed when key
+// is set, and its store.
+func startMock(t *testing.T, ops []mock.Operation, opts *mock.MemoryStoreOptions, key string) (*mock.Server, *mock.MemoryStore) {
+	t.Helper()
+	store, err := mock.NewMemoryStore(ops, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +33,7 @@ func newMock(t *testing.T, key string) *mock.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv
+	return srv, store
 }
 
 // TestResources (issue 24): named resources path-style, each with its own operations,

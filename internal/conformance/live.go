@@ -276,7 +276,7 @@ func (l *live) lost(ctx context.Context, err error, start time.Time) (*Report, e
 	}
 	l.add(Result{Name: "run/server-reachable", Check: "server-reachable", Severity: Must, Status: StatusFail,
 		Request: RequestInfo{Method: "*", URL: l.report.Target},
-		Reason: textutil.FirstLine(ce.Error()) + where + "; the checks after it were not run"})
+		Reason:  textutil.FirstLine(ce.Error()) + where + "; the checks after it were not run"})
 	l.report.Duration = time.Since(start)
 	return l.report, ce
 }

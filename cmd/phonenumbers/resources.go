@@ -115,5 +115,8 @@ func (f *mockFactory) logResources(baseURL string) {
 	}
 	if f.cmd.AutoResources {
 		f.logger.Info("resources are created on first use", "endpoint", baseURL+"/<name>", "max", f.cmd.MaxResources)
+		if f.cmd.AccessKey != "" {
+			f.logger.Warn("--auto-resources creates open resources (no key), though the server has one: anyone who reaches the port can script them (docs/security.md)")
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -112,10 +113,7 @@ func (a *authenticator) check(c echo.Context, received time.Time) error {
 		return nil
 	}
 	req := c.Request()
-	uri := req.RequestURI
-	if uri == "" || uri[0] != '/' { // absolute-form or synthetic requests
-		uri = req.URL.RequestURI()
-	}
+	uri := signedTarget(req)
 	hr := hmacauth.Request{Method: req.Method, PathAndQuery: uri, Host: req.Host, Header: req.Header, Received: received,
 		PathPrefix: PathPrefix(req.Context())}
 	if err := a.verifier.Precheck(hr); err != nil {
@@ -130,6 +128,23 @@ func (a *authenticator) check(c echo.Context, received time.Time) error {
 		return unauthorized(c, err)
 	}
 	return nil
+}
+
+// signedTarget is the path and query a request's signature covers: the target as
+// received. An absolute-form target (GET http://host/path) is reduced to its path and query
+// as sent, not taken from req.URL, which a router serving several resources path-style
+// has rewritten (without /NAME): a root's signature must not verify at a resource.
+func signedTarget(req *http.Request) string {
+	uri := req.RequestURI
+	switch {
+	case uri != "" && uri[0] == '/':
+		return uri
+	case uri != "":
+		if u, err := url.ParseRequestURI(uri); err == nil {
+			return u.RequestURI()
+		}
+	}
+	return req.URL.RequestURI() // synthetic requests (tests)
 }
 
 // unauthorized is the 401 answer for a verification failure.

@@ -1,6 +1,7 @@
 package mock_test
 
 import (
+	"errors"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -119,5 +120,27 @@ func TestAliasBudgetIsNotBoughtWithPadding(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Minute { // a hang guard; allocation is the bound
 		t.Errorf("refusing took %v", d)
+	}
+}
+
+// TestStepHeadersCountInMemory (issue 24 review): the byte bounds counted an operation's
+// JSON, but 205 steps of 32 empty headers hold 8 times that in memory (a 64 MiB store held
+// 1.5 GB; 64 auto resources ran a server out of memory). What steps and headers hold is
+// counted now: such an operation is refused.
+func TestStepHeadersCountInMemory(t *testing.T) {
+	headers := map[string]string{}
+	for i := range 32 {
+		headers["A"+strconv.Itoa(i)] = ""
+	}
+	op := mock.Operation{ID: "h", OperationType: "purchase"}
+	for range 205 {
+		op.Timeline = append(op.Timeline, mock.Step{Status: "running", Headers: headers})
+	}
+	store, err := mock.NewMemoryStore(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Put(op); !errors.Is(err, mock.ErrOperationTooLarge) {
+		t.Fatalf("Put = %v, want ErrOperationTooLarge", err)
 	}
 }

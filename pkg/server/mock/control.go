@@ -258,7 +258,7 @@ func (cs *controlService) CreateOrReplaceOperation(ctx context.Context, req cont
 	st, err := cs.store.putValid(op) // validated above
 	if errors.Is(err, ErrOperationTooLarge) {
 		return putError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-			fmt.Sprintf("The operation encodes to more than %d bytes, the limit per operation; shorten its error messages and details.", cs.store.opts.MaxOperationBytes), "")), nil
+			fmt.Sprintf("The operation takes more than %d bytes (its JSON and what its steps and headers hold in memory), the limit per operation; shorten its error messages and details, or use fewer steps and headers.", cs.store.opts.MaxOperationBytes), "")), nil
 	}
 	if err != nil {
 		return nil, err

@@ -71,7 +71,7 @@ func TestNewMemoryStoreRefusesOversizeStartUp(t *testing.T) {
 		want string
 	}{
 		{"more than MaxOperations", many, mock.MemoryStoreOptions{MaxOperations: 2}, "3 start-up operations exceed the store bound of 2"},
-		{"one too large", []mock.Operation{withMessage("huge", 70_000)}, mock.MemoryStoreOptions{}, `operation "huge" encodes to`},
+		{"one too large", []mock.Operation{withMessage("huge", 70_000)}, mock.MemoryStoreOptions{}, `operation "huge" takes`},
 		{"total too large", many, mock.MemoryStoreOptions{MaxTotalBytes: 200}, "more than the store bound of 200 bytes"},
 	}
 	for _, tt := range tests {

@@ -120,3 +120,36 @@ func TestResourceNames(t *testing.T) {
 		t.Error("a resource named mock was accepted")
 	}
 }
+
+// TestRootSignatureDoesNotVerifyAtAResource (issue 24 review): an absolute-form target
+// (POST http://host/a/mock/reset) was verified over the path the router had stripped, so a
+// request signed for the root's /mock/reset reset resource a sharing the key.
+func TestRootSignatureDoesNotVerifyAtAResource(t *testing.T) {
+	root, a := newMock(t, servertest.TestKey), newMock(t, servertest.TestKey)
+	res, err := mock.NewResources(&mock.ResourcesOptions{Default: root, Named: map[string]http.Handler{"a": a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := hmacauth.DecodeKey(servertest.TestKey)
+	tests := []struct {
+		name, target, signed string
+		want                 int
+	}{
+		{"signed for the root, sent to a, absolute form", "http://example.com/a/mock/reset", "/mock/reset", http.StatusUnauthorized},
+		{"signed for the root, sent to a", "/a/mock/reset", "/mock/reset", http.StatusUnauthorized},
+		{"signed for a, absolute form", "http://example.com/a/mock/reset", "/a/mock/reset", http.StatusNoContent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, tt.target, nil)
+			hash := hmacauth.ContentHash(nil)
+			date, auth := hmacauth.NewSigner(key).SignRequest(http.MethodPost, tt.signed, req.Host, hash, time.Now())
+			hmacauth.SetHeaders(req.Header, date, hash, auth)
+			rec := httptest.NewRecorder()
+			res.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+}

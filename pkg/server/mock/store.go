@@ -102,5 +102,4 @@ type operationBytesLimit interface {
 
 var (
 	_ Store = (*MemoryStore)(nil)
-
 )

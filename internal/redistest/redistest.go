@@ -7,6 +7,7 @@ package redistest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -86,7 +87,8 @@ func (s *Server) start() {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		err := rdb.Ping(ctx).Err()
 		cancel()
-		if err == nil {
+		var answered redis.Error // NOAUTH with --requirepass: the server is up
+		if err == nil || errors.As(err, &answered) {
 			return
 		}
 		if time.Now().After(deadline) {

@@ -108,7 +108,8 @@ func chainObserve(records JournalStore, logger *slog.Logger, next func(*http.Req
 			} else {
 				r := newJournalRecord(req, status, received)
 				ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), journalTimeout)
-				if err := records.AppendJournal(ctx, r.entry()); err != nil && logger != nil {
+				// An unreachable store has said so once in the log: not a line per request.
+				if err := records.AppendJournal(ctx, r.entry()); err != nil && logger != nil && !errors.Is(err, ErrStoreUnavailable) {
 					logger.Warn("a request could not be journaled", "path", textutil.Truncate(req.URL.Path, 200), "error", err.Error())
 				}
 				cancel()

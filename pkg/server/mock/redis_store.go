@@ -97,7 +97,9 @@ type redisBody struct {
 // NewRedisStore returns a store keeping its state in rdb under opts' namespace. The
 // initial operations are validated as [NewMemoryStore] validates them, and stored when
 // the namespace holds no state yet (a restarted process keeps what its peers changed);
-// ResetContext stores them again. The caller owns rdb and closes it.
+// ResetContext stores them again. When Redis cannot be reached, the store is returned all
+// the same and stores them once a request finds Redis answering. The caller owns rdb and
+// closes it.
 func NewRedisStore(ctx context.Context, rdb redis.UniversalClient, initial []Operation, opts *RedisStoreOptions) (*RedisStore, error) {
 	if rdb == nil {
 		return nil, errors.New("mock: NewRedisStore needs a Redis client")
@@ -143,7 +145,9 @@ func NewRedisStore(ctx context.Context, rdb redis.UniversalClient, initial []Ope
 		s.keys = append(s.keys, s.prefix+k)
 	}
 	s.journal = s.prefix + "journal"
-	if err := s.seed(ctx, "new"); err != nil {
+	// A Redis that cannot be reached yet is not an error: the store answers 503 until it
+	// can, and a read that finds the namespace never seeded seeds it then.
+	if err := s.seed(ctx, "new"); err != nil && !errors.Is(err, ErrStoreUnavailable) {
 		return nil, err
 	}
 	return s, nil

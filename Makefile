@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
-.PHONY: all generate check-generate lint-spec build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps clean
+.PHONY: all generate check-generate lint-spec build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps redis-deps clean
 
 all: build
 
@@ -137,6 +137,15 @@ interop-deps:
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get install -y python3-azure || { $$sudo apt-get update && $$sudo apt-get install -y python3-azure; }; }
 	@$(INTEROP_PYTHON) -c 'import azure.communication.phonenumbers' || { echo "$(INTEROP_PYTHON) still cannot import azure.communication.phonenumbers"; exit 1; }
+
+## redis-deps: Debian's redis-server, which the Redis store's tests start (they skip
+## without it, and fail when CI=true)
+redis-deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing redis-server from Debian (apt-get install redis-server)"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get install -y redis-server || { $$sudo apt-get update && $$sudo apt-get install -y redis-server; }; }
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is still not on PATH"; exit 1; }
 
 clean:
 	rm -rf bin

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -30,17 +31,19 @@ type mockFactory struct {
 	logger *slog.Logger
 	now    func() time.Time
 	named  []string // the resources named on the command line, for the start-up log
+	store  *storeBackend
+	ctx    context.Context
 }
 
-// build returns a mock with key (open when empty) and its store; bounds, when set, are an
-// auto resource's store options.
-func (f *mockFactory) build(key string, bounds *mock.MemoryStoreOptions) (*mock.Server, *mock.MemoryStore, error) {
+// build returns the mock of resource name ("" for the default one) with key (open when
+// empty) and its store; bounds, when set, are an auto resource's store options.
+func (f *mockFactory) build(name, key string, bounds *mock.MemoryStoreOptions) (*mock.Server, mock.Store, error) {
 	opts := mock.MemoryStoreOptions{MaxOperations: f.cmd.MaxOperations, Now: f.now,
 		LastAction: mock.LastActionMode(f.cmd.LastAction), Faults: f.rules, Seed: f.seed}
 	if bounds != nil {
 		opts.MaxOperations, opts.MaxTotalBytes = bounds.MaxOperations, bounds.MaxTotalBytes
 	}
-	store, err := mock.NewMemoryStore(f.ops, &opts)
+	store, err := f.store.newStore(f.ctx, name, f.ops, opts, f.cmd.OperationTTL, f.cmd.JournalSize, f.logger)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,7 +75,7 @@ func (f *mockFactory) resources(root http.Handler) (http.Handler, error) {
 		if _, dup := named[name]; dup {
 			return nil, fmt.Errorf("--resource %s is given twice", name)
 		}
-		h, _, err := f.build(key, nil)
+		h, _, err := f.build(name, key, nil)
 		if err != nil {
 			return nil, fmt.Errorf("--resource %s: %w", name, err)
 		}
@@ -83,7 +86,7 @@ func (f *mockFactory) resources(root http.Handler) (http.Handler, error) {
 	opts := &mock.ResourcesOptions{Default: root, Named: named, MaxAuto: f.cmd.MaxResources}
 	if f.cmd.AutoResources {
 		opts.New = func(name string) (http.Handler, error) {
-			h, _, err := f.build("", &mock.MemoryStoreOptions{MaxOperations: autoResourceOperations, MaxTotalBytes: autoResourceBytes})
+			h, _, err := f.build(name, "", &mock.MemoryStoreOptions{MaxOperations: autoResourceOperations, MaxTotalBytes: autoResourceBytes})
 			if err == nil {
 				f.logger.Info("resource created", "resource", name)
 			}

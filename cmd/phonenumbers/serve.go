@@ -62,6 +62,9 @@ type serveCmd struct {
 	APIVersions        []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
 	MaxClockSkew       time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
 	MaxOperations      int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
+	Store              string        `default:"memory" env:"PHONENUMBERS_STORE" placeholder:"memory|redis://HOST:PORT/DB" help:"Where the mock's state is kept: memory (this process), or Redis (redis://[:PASSWORD@]HOST:PORT/DB, rediss:// for TLS), shared by every serve using it: replicas behind a load balancer are one mock. The password may come from PHONENUMBERS_REDIS_PASSWORD instead (keep it off command lines)."`
+	RedisPassword      string        `name:"redis-password" env:"PHONENUMBERS_REDIS_PASSWORD" hidden:"" help:"Redis password when --store's URL has none; set it through the environment."`
+	OperationTTL       time.Duration `name:"operation-ttl" env:"PHONENUMBERS_OPERATION_TTL" help:"With --store redis://...: remove an operation stored through the control API this long after it was stored (0: kept until evicted, deleted or reset). The start-up operations do not expire."`
 	MaxConnections     int           `default:"4096" env:"PHONENUMBERS_MAX_CONNECTIONS" help:"Most connections served at once; more wait to be accepted. Bounds what unauthenticated clients can hold."`
 	JournalSize        int           `default:"1000" env:"PHONENUMBERS_JOURNAL_SIZE" help:"Most requests kept in the journal."`
 	GCFloorMiB         int           `name:"gc-floor-mib" default:"16" env:"PHONENUMBERS_GC_FLOOR_MIB" help:"Keep the garbage collector's heap goal at least this many MiB (0: the Go runtime's default). Ignored when GOGC is set."`
@@ -148,8 +151,19 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		}
 		source += " and the recordings in " + s.Recordings
 	}
-	mocks := &mockFactory{cmd: s, ops: ops, rules: rules, seed: s.seed(), logger: logger, now: hooks.now}
-	handler, store, err := mocks.build(s.AccessKey, nil)
+	if s.OperationTTL < 0 {
+		return fmt.Errorf("--operation-ttl must not be negative, got %s", s.OperationTTL)
+	}
+	backend, err := openStore(s.Store, s.RedisPassword)
+	if err != nil {
+		return err
+	}
+	defer backend.close()
+	if backend.rdb == nil && s.OperationTTL > 0 {
+		return errors.New("--operation-ttl needs --store redis://...: the memory store bounds operations by count and bytes")
+	}
+	mocks := &mockFactory{cmd: s, ops: ops, rules: rules, seed: s.seed(), logger: logger, now: hooks.now, store: backend, ctx: ctx}
+	handler, store, err := mocks.build("", s.AccessKey, nil)
 	if err != nil {
 		return err
 	}
@@ -227,8 +241,13 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		DisableGeneralOptionsHandler: true,
 	}
 	baseURL := scheme + "://" + ln.Addr().String()
-	s.logStartup(logger, baseURL, source, ops[0].ID, store.Len())
-	if store.MayFault() {
+	stored, err := store.LenContext(ctx)
+	if err != nil {
+		logger.Warn("the store cannot be reached yet: requests are answered 503 until it can", "store", backend.describe(), "error", err.Error())
+	}
+	s.logStartup(logger, baseURL, source, ops[0].ID, stored)
+	logger.Info("state", "store", backend.describe())
+	if hasFaults(ops, rules) {
 		logger.Info("faults scripted: random draws are reproducible with --seed", "seed", strconv.FormatUint(mocks.seed, 10))
 	}
 	mocks.logResources(baseURL)
@@ -393,4 +412,14 @@ func (s *serveCmd) seed() uint64 {
 		return *s.Seed
 	}
 	return rand.Uint64()
+}
+
+// hasFaults reports whether any operation or rule scripts a fault.
+func hasFaults(ops []mock.Operation, rules []mock.Fault) bool {
+	for i := range ops {
+		if len(ops[i].Faults) > 0 {
+			return true
+		}
+	}
+	return len(rules) > 0
 }

@@ -22,10 +22,10 @@ import (
 	"github.com/phonenumbers-go/phonenumbers/pkg/types"
 )
 
-// controlService implements the generated control API (openapi/control.yaml) on a MemoryStore.
+// controlService implements the generated control API (openapi/control.yaml) on a Store.
 type controlService struct {
-	store    *MemoryStore
-	journal  *Journal
+	store    Store
+	journal  JournalStore
 	answers  *largeAnswers // pages and journals: built a few at once, held within a byte bound
 	decoding chan struct{} // a slot per body being decoded (maxConcurrentDecodes)
 }
@@ -70,7 +70,7 @@ func withBaseURL(next echo.HandlerFunc) echo.HandlerFunc {
 
 // registerControl mounts the control API under /mock. Bodies must be JSON and are capped
 // at maxBody bytes.
-func registerControl(r server.EchoRouter, store *MemoryStore, journal *Journal, maxBody int64) {
+func registerControl(r server.EchoRouter, store Store, journal JournalStore, maxBody int64) {
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
@@ -227,7 +227,10 @@ func (cs *controlService) ListOperations(ctx context.Context, req control.ListOp
 	if req.Params.After != nil {
 		after = *req.Params.After
 	}
-	states, more := cs.store.ListPage(after, limit, MaxListPageBytes)
+	states, more, err := cs.store.ListPageContext(ctx, after, limit, MaxListPageBytes)
+	if err != nil {
+		return nil, err
+	}
 	out := control.ListOperations200JSONResponse{Operations: make([]control.OperationState, len(states))}
 	for i, st := range states {
 		out.Operations[i] = toControlState(st)
@@ -255,10 +258,20 @@ func (cs *controlService) CreateOrReplaceOperation(ctx context.Context, req cont
 	}
 	// Put returns the state it stored, under its lock: a concurrent Put, Delete or Reset
 	// cannot make the operation vanish before it is answered.
-	st, err := cs.store.putValid(op) // validated above
+	var st OperationState
+	var err error
+	if vp, ok := cs.store.(validatedPutter); ok {
+		st, err = vp.putValidContext(ctx, op) // validated above
+	} else {
+		st, err = cs.store.PutContext(ctx, op)
+	}
 	if errors.Is(err, ErrOperationTooLarge) {
+		limit := "the limit per operation"
+		if l, ok := cs.store.(operationBytesLimit); ok {
+			limit = fmt.Sprintf("%d bytes, the limit per operation", l.maxOperationBytes())
+		}
 		return putError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-			fmt.Sprintf("The operation takes more than %d bytes (its JSON and what its steps and headers hold in memory), the limit per operation; shorten its error messages and details, or use fewer steps and headers.", cs.store.opts.MaxOperationBytes), "")), nil
+			"The operation takes more than "+limit+" (its JSON and what its steps and headers hold in memory); shorten its error messages and details, or use fewer steps and headers.", "")), nil
 	}
 	if err != nil {
 		return nil, err
@@ -271,8 +284,11 @@ func putError(e *server.APIError) control.CreateOrReplaceOperationdefaultJSONRes
 }
 
 // GetOperationState returns one operation's state without counting a poll.
-func (cs *controlService) GetOperationState(_ context.Context, req control.GetOperationStateRequestObject) (control.GetOperationStateResponseObject, error) {
-	st, ok := cs.store.Lookup(req.OperationID)
+func (cs *controlService) GetOperationState(ctx context.Context, req control.GetOperationStateRequestObject) (control.GetOperationStateResponseObject, error) {
+	st, ok, err := cs.store.LookupContext(ctx, req.OperationID)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		e := server.NotFoundError(req.OperationID)
 		return control.GetOperationStatedefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
@@ -281,8 +297,12 @@ func (cs *controlService) GetOperationState(_ context.Context, req control.GetOp
 }
 
 // DeleteOperation removes an operation.
-func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteOperationRequestObject) (control.DeleteOperationResponseObject, error) {
-	if !cs.store.Delete(req.OperationID) {
+func (cs *controlService) DeleteOperation(ctx context.Context, req control.DeleteOperationRequestObject) (control.DeleteOperationResponseObject, error) {
+	ok, err := cs.store.DeleteContext(ctx, req.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		e := server.NotFoundError(req.OperationID)
 		return control.DeleteOperationdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
@@ -290,20 +310,28 @@ func (cs *controlService) DeleteOperation(_ context.Context, req control.DeleteO
 }
 
 // Reset restores the start-up operations and clears the journal.
-func (cs *controlService) Reset(context.Context, control.ResetRequestObject) (control.ResetResponseObject, error) {
-	cs.store.Reset()
-	cs.journal.Clear()
+func (cs *controlService) Reset(ctx context.Context, _ control.ResetRequestObject) (control.ResetResponseObject, error) {
+	if err := cs.store.ResetContext(ctx); err != nil {
+		return nil, err
+	}
+	if err := cs.journal.ClearJournal(ctx); err != nil {
+		return nil, err
+	}
 	return control.Reset204Response{}, nil
 }
 
 // GetJournal returns the recorded requests.
-func (cs *controlService) GetJournal(_ context.Context, req control.GetJournalRequestObject) (control.GetJournalResponseObject, error) {
+func (cs *controlService) GetJournal(ctx context.Context, req control.GetJournalRequestObject) (control.GetJournalResponseObject, error) {
 	if e := checkJournalParams(req.Params); e != nil {
 		return control.GetJournaldefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	match := journalFilter(req.Params)
 	out := journalAnswer{Entries: []control.JournalEntry{}}
-	for _, e := range cs.journal.Entries() {
+	entries, err := cs.journal.JournalEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
 		if !match(e) {
 			continue
 		}
@@ -394,8 +422,10 @@ func JournalOperationID(path string) string {
 }
 
 // ClearJournal forgets the recorded requests.
-func (cs *controlService) ClearJournal(context.Context, control.ClearJournalRequestObject) (control.ClearJournalResponseObject, error) {
-	cs.journal.Clear()
+func (cs *controlService) ClearJournal(ctx context.Context, _ control.ClearJournalRequestObject) (control.ClearJournalResponseObject, error) {
+	if err := cs.journal.ClearJournal(ctx); err != nil {
+		return nil, err
+	}
 	return control.ClearJournal204Response{}, nil
 }
 

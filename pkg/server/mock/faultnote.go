@@ -17,7 +17,7 @@ type faultNoteKey struct{}
 
 // withFaultNote returns req with a note the store can fill in, for API requests when the
 // store may fault (a request to an operation without faults costs nothing more).
-func withFaultNote(req *http.Request, store *MemoryStore) *http.Request {
+func withFaultNote(req *http.Request, store Store) *http.Request {
 	if !store.MayFault() || !strings.HasPrefix(req.URL.Path, "/phoneNumbers/operations/") {
 		return req
 	}

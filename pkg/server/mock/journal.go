@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -262,4 +263,48 @@ func (j *Journal) Clear() {
 	defer j.mu.Unlock()
 	clear(j.entries)
 	j.next, j.full = 0, false
+}
+
+var _ JournalStore = (*Journal)(nil)
+
+// AppendJournal implements [JournalStore]: it records e, cut to the journal's bounds.
+func (j *Journal) AppendJournal(_ context.Context, e JournalEntry) error {
+	r := recordOf(e)
+	j.mu.Lock()
+	j.entries[j.next] = r
+	j.next++
+	if j.next == len(j.entries) {
+		j.next, j.full = 0, true
+	}
+	j.mu.Unlock()
+	return nil
+}
+
+// JournalEntries implements [JournalStore]: [Journal.Entries].
+func (j *Journal) JournalEntries(context.Context) ([]JournalEntry, error) { return j.Entries(), nil }
+
+// ClearJournal implements [JournalStore]: [Journal.Clear].
+func (j *Journal) ClearJournal(context.Context) error {
+	j.Clear()
+	return nil
+}
+
+// recordOf packs e as the journal keeps it, each field cut to its bound.
+func recordOf(e JournalEntry) journalRecord {
+	var fields [textFields]string
+	fields[fieldMethod] = journalText(e.Method, maxJournaledMethod)
+	fields[fieldPath] = journalText(e.Path, maxJournaledPath)
+	fields[fieldQuery] = journalText(e.Query, maxJournaledQuery)
+	fields[fieldFault] = textutil.Truncate(e.Fault, maxJournaledFault)
+	for i, key := range journaledHeaderKeys {
+		fields[fieldFirstHeader+i] = journalText(e.Headers[key], maxJournaledHeader)
+	}
+	r := journalRecord{at: e.Time.UnixNano(), status: int32(e.Status)}
+	for i, s := range authSchemes {
+		if s == e.AuthScheme {
+			r.scheme = uint8(i)
+		}
+	}
+	r.text, _ = packedtext.Pack(fields[:]) // fits: checked at compile time
+	return r
 }

@@ -646,3 +646,45 @@ func (s *MemoryStore) RuleFired() []int64 {
 	}
 	return out
 }
+
+// The [Store] methods: the methods above, with a context and an error. A MemoryStore never
+// fails to reach its state, so their errors are those of the methods above.
+
+// PutContext implements [Store]: [MemoryStore.Put].
+func (s *MemoryStore) PutContext(_ context.Context, op Operation) (OperationState, error) {
+	return s.Put(op)
+}
+
+// putValidContext stores an operation the control API has validated.
+func (s *MemoryStore) putValidContext(_ context.Context, op Operation) (OperationState, error) {
+	return s.putValid(op)
+}
+
+// maxOperationBytes is the bound per operation.
+func (s *MemoryStore) maxOperationBytes() int { return s.opts.MaxOperationBytes }
+
+// DeleteContext implements [Store]: [MemoryStore.Delete].
+func (s *MemoryStore) DeleteContext(_ context.Context, id string) (bool, error) {
+	return s.Delete(id), nil
+}
+
+// LookupContext implements [Store]: [MemoryStore.Lookup].
+func (s *MemoryStore) LookupContext(_ context.Context, id string) (OperationState, bool, error) {
+	st, ok := s.Lookup(id)
+	return st, ok, nil
+}
+
+// ListPageContext implements [Store]: [MemoryStore.ListPage].
+func (s *MemoryStore) ListPageContext(_ context.Context, after string, limit int, maxBytes int64) ([]OperationState, bool, error) {
+	page, more := s.ListPage(after, limit, maxBytes)
+	return page, more, nil
+}
+
+// ResetContext implements [Store]: [MemoryStore.Reset].
+func (s *MemoryStore) ResetContext(context.Context) error {
+	s.Reset()
+	return nil
+}
+
+// LenContext implements [Store]: [MemoryStore.Len].
+func (s *MemoryStore) LenContext(context.Context) (int, error) { return s.Len(), nil }

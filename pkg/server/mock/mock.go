@@ -1,11 +1,14 @@
 package mock
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 )
 
@@ -18,18 +21,21 @@ type Options struct {
 	// Options configures the server chain: access key, api-versions, logger, clock and
 	// limits. Its Observe and Register, when set, run besides the mock's own.
 	server.Options
-	// JournalSize bounds the request journal. Default DefaultJournalSize.
+	// JournalSize bounds the request journal. Default DefaultJournalSize. Ignored when the
+	// store keeps the journal (it implements [JournalStore], as [RedisStore] does).
 	JournalSize int
 	// DisableControlAPI leaves /mock unrouted (404).
 	DisableControlAPI bool
 }
 
-// Server is the programmable mock: the reference server over a [MemoryStore], with a
-// request journal and the control API under /mock. Build it with [New].
+// Server is the programmable mock: the reference server over a [Store] (a [MemoryStore]
+// or a [RedisStore]), with a request journal and the control API under /mock. Build it
+// with [New].
 type Server struct {
 	*server.Server
-	journal *Journal
-	store   *MemoryStore
+	journal *Journal     // the in-process journal; nil when the store keeps it
+	records JournalStore // where requests are journaled: journal, or the store
+	store   Store
 }
 
 // ServeHTTP serves req, noting for the journal which scripted fault answered it.
@@ -37,12 +43,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	s.Server.ServeHTTP(w, withFaultNote(req, s.store))
 }
 
-// Journal returns the record of the API requests the server has answered.
+// Journal returns the in-process record of the API requests the server has answered; nil
+// when the store keeps the journal (a [RedisStore]): read it with [Server.JournalEntries].
 func (s *Server) Journal() *Journal { return s.journal }
 
+// JournalEntries returns the recorded requests, oldest first, wherever they are kept.
+func (s *Server) JournalEntries(ctx context.Context) ([]JournalEntry, error) {
+	return s.records.JournalEntries(ctx)
+}
+
+// Store returns the store the mock serves.
+func (s *Server) Store() Store { return s.store }
+
 // New returns the mock serving store through the reference server chain (validation,
-// authentication, live headers, logging, CommunicationErrorResponse errors).
-func New(store *MemoryStore, opts *Options) (*Server, error) {
+// authentication, live headers, logging, CommunicationErrorResponse errors). A
+// *[MemoryStore] keeps the state in the process; a *[RedisStore] in Redis, journal
+// included.
+func New(store Store, opts *Options) (*Server, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -50,29 +67,53 @@ func New(store *MemoryStore, opts *Options) (*Server, error) {
 	if store == nil {
 		return nil, errors.New("mock: a store is required")
 	}
-	journal := NewJournal(o.JournalSize)
+	if ms, ok := store.(*MemoryStore); ok && ms == nil {
+		return nil, errors.New("mock: a store is required")
+	}
+	out := &Server{store: store}
+	if js, ok := store.(JournalStore); ok {
+		out.records = js
+	} else {
+		out.journal = NewJournal(o.JournalSize)
+		out.records = out.journal
+	}
 	so := o.Options
-	so.Observe = chainObserve(journal, o.Observe)
+	so.Observe = chainObserve(out.records, so.Logger, o.Observe)
 	if !o.DisableControlAPI {
 		so.Register = chainRegister(func(r server.EchoRouter) {
-			registerControl(r, store, journal, so.MaxBodyBytes)
+			registerControl(r, store, out.records, so.MaxBodyBytes)
 		}, o.Register)
 	}
 	srv, err := server.New(store, &so)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Server: srv, journal: journal, store: store}, nil
+	out.Server = srv
+	return out, nil
 }
 
+// journalTimeout bounds the time a request waits to be journaled in a shared store.
+const journalTimeout = 2 * time.Second
+
 // chainObserve records API requests (not control requests) in the journal, then calls next.
-func chainObserve(journal *Journal, next func(*http.Request, int, time.Time)) func(*http.Request, int, time.Time) {
+func chainObserve(records JournalStore, logger *slog.Logger, next func(*http.Request, int, time.Time)) func(*http.Request, int, time.Time) {
+	local, _ := records.(*Journal)
 	return func(req *http.Request, status int, received time.Time) {
 		// Refused requests are journaled too: a client's failing signature is what a test
 		// author most needs to see. The journal is bounded; on a shared keyed server,
 		// unauthenticated clients can push older entries out (docs/security.md).
 		if !isControlPath(req.URL.Path) {
-			journal.add(req, status, received)
+			if local != nil {
+				local.add(req, status, received)
+			} else {
+				r := newJournalRecord(req, status, received)
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), journalTimeout)
+				// An unreachable store has said so once in the log: not a line per request.
+				if err := records.AppendJournal(ctx, r.entry()); err != nil && logger != nil && !errors.Is(err, ErrStoreUnavailable) {
+					logger.Warn("a request could not be journaled", "path", textutil.Truncate(req.URL.Path, 200), "error", err.Error())
+				}
+				cancel()
+			}
 		}
 		if next != nil {
 			next(req, status, received)

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock"
+)
+
+// storeBackend is where serve's mocks keep their state: in the process (rdb nil) or in
+// Redis, shared with every other serve using the same Redis.
+type storeBackend struct {
+	rdb      *redis.Client
+	redacted string // the --store URL without its password, for logs
+}
+
+// openStore reads --store: "memory" (the default) or redis://[user:password@]HOST:PORT/DB
+// (rediss:// for TLS). A password not in the URL is taken from password
+// (PHONENUMBERS_REDIS_PASSWORD). Neither the password nor the URL holding it is ever
+// printed: messages name the URL as url.URL.Redacted writes it.
+func openStore(spec, password string) (*storeBackend, error) {
+	if spec == "" || spec == "memory" {
+		return &storeBackend{}, nil
+	}
+	u, err := url.Parse(spec)
+	if err != nil {
+		// url.Parse's error quotes the whole text, a password included: never print it.
+		return nil, errors.New("--store: not a URL; want memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB")
+	}
+	if u.Scheme != "redis" && u.Scheme != "rediss" {
+		return nil, fmt.Errorf("--store %s: want memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", u.Redacted())
+	}
+	opts, err := redis.ParseURL(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--store %s: %s", u.Redacted(), redactedError(err, u))
+	}
+	if _, has := u.User.Password(); !has && password != "" {
+		opts.Password = password
+	}
+	// Every call is bounded: while Redis is unreachable a request waits at most
+	// mock.DefaultRedisTimeout, then is answered 503. No retries: a request counted by
+	// Redis whose answer was lost must not be counted again.
+	opts.DialTimeout = mock.DefaultRedisTimeout
+	opts.ReadTimeout = mock.DefaultRedisTimeout
+	opts.WriteTimeout = mock.DefaultRedisTimeout
+	opts.PoolTimeout = mock.DefaultRedisTimeout
+	opts.ContextTimeoutEnabled = true
+	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	// go-redis reports its pool's dial failures on its own logger (the standard error):
+	// serve says when Redis is lost and found again, once each, through its log instead.
+	redis.SetLogger(quietRedisLog{})
+	return &storeBackend{rdb: redis.NewClient(opts), redacted: u.Redacted()}, nil
+}
+
+// redactedError is err's text with u's password, if any, replaced.
+func redactedError(err error, u *url.URL) string {
+	msg := err.Error()
+	if p, ok := u.User.Password(); ok && p != "" {
+		msg = strings.ReplaceAll(msg, p, "xxxxx")
+	}
+	return msg
+}
+
+// close releases the Redis connections, if any.
+func (b *storeBackend) close() {
+	if b.rdb != nil {
+		_ = b.rdb.Close()
+	}
+}
+
+// describe says where the state is kept, for the start-up log.
+func (b *storeBackend) describe() string {
+	if b.rdb == nil {
+		return "memory"
+	}
+	return b.redacted
+}
+
+// newStore returns a store for resource name ("" for the default one) over ops.
+func (b *storeBackend) newStore(ctx context.Context, name string, ops []mock.Operation, opts mock.MemoryStoreOptions, ttl time.Duration, journalSize int, logger *slog.Logger) (mock.Store, error) {
+	if b.rdb == nil {
+		return mock.NewMemoryStore(ops, &opts)
+	}
+	return mock.NewRedisStore(ctx, b.rdb, ops, &mock.RedisStoreOptions{
+		MemoryStoreOptions: opts, Namespace: name, OperationTTL: ttl, JournalSize: journalSize, Logger: logger,
+	})
+}
+
+// quietRedisLog drops go-redis's own log lines (dial failures while Redis is down, one a
+// request): the store logs the outage once, and its end.
+type quietRedisLog struct{}
+
+func (quietRedisLog) Printf(context.Context, string, ...any) {}

@@ -122,7 +122,7 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	if code := res.StatusCode(); code < 200 || code > 299 {
 		hint := answerHint(code, strings.HasPrefix(endpoint, "http://"), body)
 		if code == http.StatusNotFound && bytes.Contains(body, []byte("No resource matches")) {
-			hint = "this server has no control API: it runs with --no-control-api, or it is not phonenumbers serve"
+			hint = "this server has no control API here: it runs with --no-control-api, or it is not phonenumbers serve, or the endpoint's path names no resource it hosts (serve --resource NAME, or --auto-resources)"
 		}
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, withHint(controlErrorMessage(body), hint))}
 	}

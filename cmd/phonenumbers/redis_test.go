@@ -170,3 +170,18 @@ func TestRedisPasswordNeverPrinted(t *testing.T) {
 		t.Errorf("--operation-ttl with the memory store: %v", err)
 	}
 }
+
+// TestServeRefusesAWrongRedisPassword (issue 24 trial): a missing or wrong password looked
+// like an outage (503 for ever); it is a usage error at start-up, saying what to check.
+func TestServeRefusesAWrongRedisPassword(t *testing.T) {
+	rs := redistest.Start(t, "--requirepass", "right-pw")
+	for name, env := range map[string]string{"no password": "", "a wrong one": "wrong-pw"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("PHONENUMBERS_REDIS_PASSWORD", env)
+			code, _, stderr := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--store", rs.URL)
+			if code != exitUsage || !strings.Contains(stderr, "Redis refused the credentials") || (env != "" && strings.Contains(stderr, env)) {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+		})
+	}
+}

@@ -36,3 +36,30 @@ func TestResourcesThroughTheCLI(t *testing.T) {
 		})
 	}
 }
+
+// TestServeFlagMistakesAreUsageErrors (issue 24 trial): serve exited 1 for command-line
+// mistakes the README calls usage errors (exit 2).
+func TestServeFlagMistakesAreUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a key that is not base64", []string{"--access-key", "notbase64!"}, "--access-key must be base64"},
+		{"a resource name", []string{"--resource", "Job_1"}, "letters, digits and hyphens"},
+		{"a reserved name", []string{"--resource", "mock"}, "taken by the server's own /mock routes"},
+		{"a resource's key", []string{"--resource", "a=notbase64!"}, "--resource a=...: the key must be base64"},
+		{"an empty resource key", []string{"--resource", "a="}, "the key is empty"},
+		{"a store", []string{"--store", "foo://x"}, "want memory, redis://"},
+		{"a TTL without Redis", []string{"--operation-ttl", "5s"}, "--operation-ttl needs --store redis://"},
+		{"a negative TTL", []string{"--operation-ttl=-5s"}, "must not be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...)...)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+		})
+	}
+}

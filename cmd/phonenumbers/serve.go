@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/hmacauth"
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/accesslog"
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/gcfloor"
 	"github.com/phonenumbers-go/phonenumbers/openapi"
@@ -56,9 +57,9 @@ type serveCmd struct {
 	Recordings         string        `env:"PHONENUMBERS_RECORDINGS" type:"existingpath" placeholder:"PATH" help:"Recordings file or folder (the format of testdata/recordings, HAR, or what conformance proxy records): serve every recorded operation too, answering each poll as the live service answered it, in order."`
 	Seed               *uint64       `env:"PHONENUMBERS_SEED" help:"Seed of the faults' random draws (rates, delay ranges): the same seed and the same requests give the same answers. Default: a new one, logged at start-up."`
 	Resources          []string      `name:"resource" env:"PHONENUMBERS_RESOURCES" placeholder:"NAME[=KEY]" help:"Host a named ACS resource path-style, at /NAME/phoneNumbers/... and /NAME/mock/..., with its own operations, journal and faults (and access key, when given; else --access-key's). Repeatable; the environment variable takes a comma-separated list."`
-	AutoResources      bool          `name:"auto-resources" help:"Create a keyless resource the first time a request names one (at most --max-resources), so that each CI job can pick a unique name."`
-	MaxResources       int           `name:"max-resources" default:"64" help:"Most resources --auto-resources creates; each holds at most 1000 operations and 4 MiB."`
-	RecordedStatesOnly bool          `name:"recorded-states-only" help:"With --recordings: replay the recorded states, not the recorded headers (the server's own headers are then measured by conformance diff)."`
+	AutoResources      bool          `name:"auto-resources" env:"PHONENUMBERS_AUTO_RESOURCES" help:"Create a keyless resource the first time a request names one (at most --max-resources), so that each CI job can pick a unique name."`
+	MaxResources       int           `name:"max-resources" env:"PHONENUMBERS_MAX_RESOURCES" default:"64" help:"Most resources --auto-resources creates, counted by each serve (with --store redis://..., each replica counts its own); each holds at most 1000 operations and 4 MiB."`
+	RecordedStatesOnly bool          `name:"recorded-states-only" env:"PHONENUMBERS_RECORDED_STATES_ONLY" help:"With --recordings: replay the recorded states, not the recorded headers (the server's own headers are then measured by conformance diff)."`
 	APIVersions        []string      `name:"api-versions" env:"PHONENUMBERS_API_VERSIONS" help:"Supported api-versions (comma-separated). Default: every stable version with this contract, 2021-03-07 to 2025-06-01 (see openapi/README.md)."`
 	MaxClockSkew       time.Duration `default:"15m" env:"PHONENUMBERS_MAX_CLOCK_SKEW" help:"How far a signed request's x-ms-date may be off."`
 	MaxOperations      int           `default:"10000" env:"PHONENUMBERS_MAX_OPERATIONS" help:"Most operations kept; storing more evicts the oldest."`
@@ -108,6 +109,9 @@ func (s *serveCmd) Run(e *env) error {
 	if err := checkClockSkew(s.MaxClockSkew); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	if err := s.checkFlags(); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	if s.GCFloorMiB > 0 && e.getenv("GOGC") == "" {
 		// The runtime's 4 MiB minimum goal has the collector mark serve's fixed heap (the
 		// parsed spec, compiled schemas) dozens of times a second under load; see
@@ -115,6 +119,10 @@ func (s *serveCmd) Run(e *env) error {
 		defer gcfloor.Start(uint64(s.GCFloorMiB)<<20, nil)()
 	}
 	if err := s.serve(e.ctx, e.stderr, serveHooks{}); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return err // a usage error found while starting (a refused Redis password)
+		}
 		return &exitError{code: exitFailure, err: err}
 	}
 	return nil
@@ -159,8 +167,8 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		return err
 	}
 	defer backend.close()
-	if backend.rdb == nil && s.OperationTTL > 0 {
-		return errors.New("--operation-ttl needs --store redis://...: the memory store bounds operations by count and bytes")
+	if err := backend.checkAuth(ctx); err != nil {
+		return &exitError{code: exitUsage, err: err}
 	}
 	mocks := &mockFactory{cmd: s, ops: ops, rules: rules, seed: s.seed(), logger: logger, now: hooks.now, store: backend, ctx: ctx}
 	handler, store, err := mocks.build("", s.AccessKey, nil)
@@ -422,4 +430,41 @@ func hasFaults(ops []mock.Operation, rules []mock.Fault) bool {
 		}
 	}
 	return len(rules) > 0
+}
+
+// checkFlags refuses, before anything starts, what is wrong with the command line: keys
+// that are not base64, resources' names and keys, the store's URL and the TTL. These are
+// usage errors (exit 2), as the README says.
+func (s *serveCmd) checkFlags() error {
+	if s.AccessKey != "" {
+		if _, err := hmacauth.DecodeKey(s.AccessKey); err != nil {
+			return errors.New("--access-key must be base64, as the Azure portal shows it")
+		}
+	}
+	for _, spec := range s.Resources {
+		name, key, err := parseResource(spec, "")
+		if err != nil {
+			return err
+		}
+		if err := mock.CheckResourceName(name); err != nil {
+			return fmt.Errorf("--resource: %w", err)
+		}
+		if key != "" {
+			if _, err := hmacauth.DecodeKey(key); err != nil {
+				return fmt.Errorf("--resource %s=...: the key must be base64, as the Azure portal shows it", name)
+			}
+		}
+	}
+	if s.OperationTTL < 0 {
+		return fmt.Errorf("--operation-ttl must not be negative, got %s", s.OperationTTL)
+	}
+	backend, err := openStore(s.Store, s.RedisPassword)
+	if err != nil {
+		return err
+	}
+	defer backend.close()
+	if backend.rdb == nil && s.OperationTTL > 0 {
+		return errors.New("--operation-ttl needs --store redis://...: the memory store bounds operations by count and bytes")
+	}
+	return nil
 }

@@ -99,3 +99,24 @@ func (b *storeBackend) newStore(ctx context.Context, name string, ops []mock.Ope
 type quietRedisLog struct{}
 
 func (quietRedisLog) Printf(context.Context, string, ...any) {}
+
+// checkAuth pings Redis once at start-up: a refused password is a mistake to say now (exit
+// 2), not an outage to wait out with 503s. An unreachable Redis is not an error here: the
+// store answers 503 until it is back, and recovers by itself.
+func (b *storeBackend) checkAuth(ctx context.Context) error {
+	if b.rdb == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, mock.DefaultRedisTimeout)
+	defer cancel()
+	err := b.rdb.Ping(ctx).Err()
+	if err == nil {
+		return nil
+	}
+	for _, refusal := range []string{"NOAUTH", "WRONGPASS", "invalid password", "unauthenticated"} {
+		if strings.Contains(err.Error(), refusal) {
+			return fmt.Errorf("--store %s: Redis refused the credentials (%s): check the password in the URL or in PHONENUMBERS_REDIS_PASSWORD", b.redacted, refusal)
+		}
+	}
+	return nil
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -166,7 +165,7 @@ func TestRedisPasswordNeverPrinted(t *testing.T) {
 	cmd := serveCmd{Addr: "127.0.0.1:0", LogFormat: "text", LogLevel: "info", LastAction: "live"}
 	cmd.Store = "memory"
 	cmd.OperationTTL = time.Minute
-	if err := cmd.serve(context.Background(), io.Discard, serveHooks{}); err == nil || !strings.Contains(err.Error(), "--operation-ttl needs --store") {
+	if err := cmd.checkFlags(); err == nil || !strings.Contains(err.Error(), "--operation-ttl needs --store") {
 		t.Errorf("--operation-ttl with the memory store: %v", err)
 	}
 }

@@ -170,6 +170,9 @@ func NewRedisStore(ctx context.Context, rdb redis.UniversalClient, initial []Ope
 	return s, nil
 }
 
+// unreachable reports whether the last call failed to reach Redis.
+func (s *RedisStore) unreachable() bool { return s.down.Load() }
+
 // Namespace returns the namespace's key prefix, PREFIX:{NAMESPACE}:.
 func (s *RedisStore) Namespace() string { return s.prefix }
 

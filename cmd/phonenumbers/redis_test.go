@@ -162,11 +162,63 @@ func TestRedisPasswordNeverPrinted(t *testing.T) {
 			t.Errorf("openStore(%q) = %v; want an error without the password", spec, err)
 		}
 	}
+	// The flag check moved from serve to checkFlags (run before serve, exit 2): calling
+	// serve here, as this test did, served for ever with a background context.
 	cmd := serveCmd{Addr: "127.0.0.1:0", LogFormat: "text", LogLevel: "info", LastAction: "live"}
 	cmd.Store = "memory"
 	cmd.OperationTTL = time.Minute
 	if err := cmd.checkFlags(); err == nil || !strings.Contains(err.Error(), "--operation-ttl needs --store") {
 		t.Errorf("--operation-ttl with the memory store: %v", err)
+	}
+	if code, _, stderr := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--operation-ttl", "1m"); code != exitUsage || !strings.Contains(stderr, "--operation-ttl needs --store") {
+		t.Errorf("serve --operation-ttl with the memory store: exit %d: %s", code, stderr)
+	}
+}
+
+// TestStoreURLRedacted: whatever a --store URL carries besides the scheme, host, port and
+// database (a user name, a password given as the user, a query holding one) is never
+// printed: not in the start-up log, not in an error.
+func TestStoreURLRedacted(t *testing.T) {
+	const secret = "S3cr3tXYZ"
+	for _, tc := range []struct{ spec, want string }{
+		{"redis://:" + secret + "@127.0.0.1:1/0?foo=" + secret, "redis://127.0.0.1:1/0"},
+		{"redis://" + secret + "@127.0.0.1:1/0", "redis://127.0.0.1:1/0"},
+		{"redis://127.0.0.1:1/0?password=" + secret, "redis://127.0.0.1:1/0"},
+		{"redis://" + secret + ":" + secret + "@127.0.0.1:1/2", "redis://127.0.0.1:1/2"},
+		{"rediss://u:" + secret + "@[::1]:6380/3?dial_timeout=" + secret, "rediss://[::1]:6380/3"},
+	} {
+		b, err := openStore(tc.spec, "")
+		if err != nil {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("openStore(%q): the error shows the secret: %v", tc.spec, err)
+			}
+			continue
+		}
+		if got := b.describe(); got != tc.want {
+			t.Errorf("openStore(%q).describe() = %q, want %q", tc.spec, got, tc.want)
+		}
+		b.close()
+	}
+	for _, spec := range []string{
+		"redis://u:" + secret + "@127.0.0.1:1/notadb?x=" + secret,
+		"redis://127.0.0.1:1/0?dial_timeout=" + secret,
+		"redis://" + secret + "@127.0.0.1:1/x" + secret,
+		"ftp://" + secret + "@h/0?p=" + secret,
+	} {
+		if _, err := openStore(spec, ""); err == nil || strings.Contains(err.Error(), secret) {
+			t.Errorf("openStore(%q) = %v; want an error without the secret", spec, err)
+		}
+	}
+	// The start-up log, with a Redis that cannot be reached: INFO and WARN lines. (go-redis
+	// refuses ?password= and other unknown options: the errors above.)
+	for _, spec := range []string{
+		"redis://" + secret + "@127.0.0.1:1/0",
+		"redis://u:" + secret + "@127.0.0.1:1/0",
+	} {
+		_, logs := startServe(t, serveCmd{Store: spec})
+		if l := logs.String(); strings.Contains(l, secret) || !strings.Contains(l, "store=redis://127.0.0.1:1/0") {
+			t.Errorf("--store %q: the log shows the secret or not the store:\n%s", spec, l)
+		}
 	}
 }
 

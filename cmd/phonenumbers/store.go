@@ -18,13 +18,15 @@ import (
 // Redis, shared with every other serve using the same Redis.
 type storeBackend struct {
 	rdb      *redis.Client
-	redacted string // the --store URL without its password, for logs
+	redacted string // the --store URL as scheme://host:port/db only, for logs
 }
 
 // openStore reads --store: "memory" (the default) or redis://[user:password@]HOST:PORT/DB
 // (rediss:// for TLS). A password not in the URL is taken from password
 // (PHONENUMBERS_REDIS_PASSWORD). Neither the password nor the URL holding it is ever
-// printed: messages name the URL as url.URL.Redacted writes it.
+// printed: messages name the URL as redactStoreURL writes it, scheme://host:port/db,
+// without the user (an old form gives the password as the user) and the query (which
+// may hold a password too).
 func openStore(spec, password string) (*storeBackend, error) {
 	if spec == "" || spec == "memory" {
 		return &storeBackend{}, nil
@@ -35,11 +37,11 @@ func openStore(spec, password string) (*storeBackend, error) {
 		return nil, errors.New("--store: not a URL; want memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB")
 	}
 	if u.Scheme != "redis" && u.Scheme != "rediss" {
-		return nil, fmt.Errorf("--store %s: want memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", u.Redacted())
+		return nil, fmt.Errorf("--store %s: want memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB", redactStoreURL(u))
 	}
 	opts, err := redis.ParseURL(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--store %s: %s", u.Redacted(), redactedError(err, u))
+		return nil, fmt.Errorf("--store %s: %s", redactStoreURL(u), redactedError(err, u))
 	}
 	if _, has := u.User.Password(); !has && password != "" {
 		opts.Password = password
@@ -57,14 +59,39 @@ func openStore(spec, password string) (*storeBackend, error) {
 	// go-redis reports its pool's dial failures on its own logger (the standard error):
 	// serve says when Redis is lost and found again, once each, through its log instead.
 	redis.SetLogger(quietRedisLog{})
-	return &storeBackend{rdb: redis.NewClient(opts), redacted: u.Redacted()}, nil
+	return &storeBackend{rdb: redis.NewClient(opts), redacted: redactStoreURL(u)}, nil
 }
 
-// redactedError is err's text with u's password, if any, replaced.
+// redactStoreURL is u as scheme://host:port/db: no user, password, query or fragment,
+// and a database that is not a number shown as "/..." (it may be a misplaced password).
+func redactStoreURL(u *url.URL) string {
+	r := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	if db := strings.TrimPrefix(u.Path, "/"); strings.Trim(db, "0123456789") != "" {
+		r.Path = "/..."
+	}
+	return r.String()
+}
+
+// redactedError is err's text with every part of u that may hold a secret replaced: the
+// user name, the password, the query's values, and the path (a malformed database may be
+// a misplaced password).
 func redactedError(err error, u *url.URL) string {
 	msg := err.Error()
-	if p, ok := u.User.Password(); ok && p != "" {
-		msg = strings.ReplaceAll(msg, p, "xxxxx")
+	var secrets []string
+	if u.User != nil {
+		secrets = append(secrets, u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p)
+		}
+	}
+	for _, vs := range u.Query() {
+		secrets = append(secrets, vs...)
+	}
+	secrets = append(secrets, u.RawQuery, strings.TrimPrefix(u.Path, "/"))
+	for _, sec := range secrets {
+		if len(sec) > 1 { // a one-character value is no secret, and would garble the text
+			msg = strings.ReplaceAll(msg, sec, "xxxxx")
+		}
 	}
 	return msg
 }

@@ -92,22 +92,36 @@ func New(store Store, opts *Options) (*Server, error) {
 	return out, nil
 }
 
-// journalTimeout bounds the time a request waits to be journaled in a shared store.
-const journalTimeout = 2 * time.Second
+// journalTimeout is a request's whole budget, from its arrival, when it is journaled in a
+// shared store (the journal is written before the answer is flushed): a request whose
+// store calls took it leaves the journal write minJournalWait at most.
+const (
+	journalTimeout = 2 * time.Second
+	minJournalWait = 100 * time.Millisecond
+)
 
-// chainObserve records API requests (not control requests) in the journal, then calls next.
+// storeReachability is implemented by a store that knows it cannot reach its backend
+// (RedisStore): while it cannot, requests are not journaled there, so that a 503 is
+// answered within the store's timeout and not twice that.
+type storeReachability interface{ unreachable() bool }
+
+// chainObserve records API requests (not control requests, not health probes) in the
+// journal, then calls next.
 func chainObserve(records JournalStore, logger *slog.Logger, next func(*http.Request, int, time.Time)) func(*http.Request, int, time.Time) {
 	local, _ := records.(*Journal)
+	reach, _ := records.(storeReachability)
 	return func(req *http.Request, status int, received time.Time) {
 		// Refused requests are journaled too: a client's failing signature is what a test
 		// author most needs to see. The journal is bounded; on a shared keyed server,
-		// unauthenticated clients can push older entries out (docs/security.md).
-		if !isControlPath(req.URL.Path) {
+		// unauthenticated clients can push older entries out (docs/security.md). Health
+		// probes are not requests of the API: journaled, they would push those out.
+		if !isControlPath(req.URL.Path) && req.URL.Path != server.HealthPath {
 			if local != nil {
 				local.add(req, status, received)
-			} else {
+			} else if reach == nil || !reach.unreachable() {
 				r := newJournalRecord(req, status, received)
-				ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), journalTimeout)
+				wait := max(journalTimeout-time.Since(received), minJournalWait)
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), wait)
 				// An unreachable store has said so once in the log: not a line per request.
 				if err := records.AppendJournal(ctx, r.entry()); err != nil && logger != nil && !errors.Is(err, ErrStoreUnavailable) {
 					logger.Warn("a request could not be journaled", "path", textutil.Truncate(req.URL.Path, 200), "error", err.Error())

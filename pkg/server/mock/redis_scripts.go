@@ -10,15 +10,20 @@ import "github.com/redis/go-redis/v9"
 //
 // Keys, with P = "PREFIX:{NAMESPACE}:":
 //
-//	P op:ID   hash: op (JSON), gen, size, stored (ns), faulty, requests, polls, lastIdx,
+//	P op:ID   hash: op (JSON), gen (EPOCH.N), size, stored (ns), faulty, requests, polls, lastIdx,
 //	          lastAt (ns), f0, f1, ... (how often each fault fired); PEXPIRE'd with the TTL
 //	P order   sorted set: ID by gen (the order of storing: the oldest is evicted first)
 //	P ids     sorted set: ID, all scores 0 (pages by id: ZRANGEBYLEX)
 //	P sizes   hash: ID -> size (the bytes bound)
 //	P expiry  sorted set: ID by the Redis time (ms) its key expires at (TTL'd operations)
-//	P meta    hash: bytes (the sum of sizes), init (the start-up set was stored), r0, r1, ...
-//	          (how often each server-wide fault rule fired)
-//	P seq     counter: the last gen given (never reset, so a cached gen is never reused)
+//	P meta    hash: bytes (the sum of sizes), init (the start-up set was stored), epoch,
+//	          r0, r1, ... (how often each server-wide fault rule fired)
+//	P seq     counter: the last gen's N (never reset by the store)
+//
+// A gen is EPOCH.N: the epoch is set from Redis's TIME (µs) when meta has none, i.e. once
+// per life of the namespace's data. A Redis that lost its data (restarted without
+// persistence, FLUSHDB) starts seq at 0 again, but under a new epoch: a gen a replica has
+// cached is never given again to other content.
 //	P journal list: JSON journal entries, newest first, LTRIM'd to the journal size
 
 // luaCommon defines the helpers the writing scripts share. KEYS: order, ids, sizes,
@@ -53,11 +58,18 @@ local function put(id, body, size, stored, faulty, ttl, maxops, maxbytes)
       tonumber(redis.call('HGET', meta, 'bytes') or '0') + size > maxbytes) do
     remove(redis.call('ZRANGE', order, 0, 0)[1])
   end
-  local gen = redis.call('INCR', seq)
+  local epoch = redis.call('HGET', meta, 'epoch')
+  if not epoch then
+    local t = redis.call('TIME')
+    epoch = t[1] .. string.format('%06d', tonumber(t[2]))
+    redis.call('HSET', meta, 'epoch', epoch)
+  end
+  local n = redis.call('INCR', seq)
+  local gen = epoch .. '.' .. n
   local key = prefix .. 'op:' .. id
   redis.call('HSET', key, 'op', body, 'gen', gen, 'size', size, 'stored', stored, 'faulty', faulty,
     'requests', 0, 'polls', 0, 'lastIdx', 0, 'lastAt', stored)
-  redis.call('ZADD', order, gen, id)
+  redis.call('ZADD', order, n, id)
   redis.call('ZADD', ids, 0, id)
   redis.call('HSET', sizes, id, size)
   redis.call('HINCRBY', meta, 'bytes', size)
@@ -70,7 +82,7 @@ end
 `
 
 // putScript stores one operation. ARGV: id, body, size, stored, faulty, ttl (ms),
-// max operations, max bytes, prefix. Returns the operation's gen.
+// max operations, max bytes, prefix. Returns the operation's gen (a string).
 var putScript = redis.NewScript(luaCommon + `
 purge()
 return put(ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
@@ -122,7 +134,7 @@ return {redis.call('ZCARD', order), redis.call('HEXISTS', meta, 'init')}
 // meta. ARGV: the gen the caller has cached, countPoll. Returns false and whether the
 // namespace is seeded when the operation is not stored, else {gen, body (only when gen
 // differs from the cached one), stored, requests, polls before this one (-1: not
-// counted), polls, lastIdx, lastAt}.
+// counted), polls, lastIdx, lastAt, size}.
 var requestScript = redis.NewScript(`
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then
@@ -133,10 +145,10 @@ local before = -1
 if ARGV[2] == '1' and redis.call('HGET', key, 'faulty') ~= '1' then
   before = redis.call('HINCRBY', key, 'polls', 1) - 1
 end
-local v = redis.call('HMGET', key, 'gen', 'stored', 'polls', 'lastIdx', 'lastAt')
+local v = redis.call('HMGET', key, 'gen', 'stored', 'polls', 'lastIdx', 'lastAt', 'size')
 local body = false
 if v[1] ~= ARGV[1] then body = redis.call('HGET', key, 'op') end
-return {1, v[1], body, v[2], n, before, v[3], v[4], v[5]}
+return {1, v[1], body, v[2], n, before, v[3], v[4], v[5], v[6]}
 `)
 
 // pollScript counts one poll of an operation whose request was not answered by a fault.

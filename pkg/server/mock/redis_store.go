@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,8 +74,11 @@ type RedisStore struct {
 	keys    []string // order, ids, sizes, expiry, meta, seq
 	journal string
 
-	mu    sync.Mutex
-	cache map[string]*redisCached // decoded operations by id, at their gen
+	mu         sync.Mutex
+	cache      map[string]*redisCached // decoded operations by id, at their gen
+	lru        list.List               // of *redisCached, most recently used first
+	cacheBytes int64                   // what the cached entries hold: see redisCached.held
+	epoch      string                  // the epoch of the gens cached (see redis_scripts.go)
 
 	down atomic.Bool // the last call failed to reach Redis (for the log)
 }
@@ -82,6 +87,13 @@ type RedisStore struct {
 type redisCached struct {
 	gen string
 	e   *entry // op, size, stored; the read state lives in Redis
+
+	// Guarded by RedisStore.mu: the entry's place in the cache (nil when evicted) and
+	// what it holds, the operation's size as MemoryStore counts it (JSON and what steps
+	// and headers hold in memory) plus its encoded bodies.
+	id   string
+	elem *list.Element
+	held int64
 
 	mu     sync.Mutex
 	bodies map[int]redisBody // by step
@@ -92,6 +104,11 @@ type redisBody struct {
 	lastAt int64
 	body   []byte
 	hdr    http.Header
+}
+
+// held is what b holds in memory, as the cache counts it.
+func (b redisBody) held() int64 {
+	return int64(cap(b.body) + heldPerBody + heldPerBodyHeader*len(b.hdr))
 }
 
 // NewRedisStore returns a store keeping its state in rdb under opts' namespace. The
@@ -152,6 +169,9 @@ func NewRedisStore(ctx context.Context, rdb redis.UniversalClient, initial []Ope
 	}
 	return s, nil
 }
+
+// unreachable reports whether the last call failed to reach Redis.
+func (s *RedisStore) unreachable() bool { return s.down.Load() }
 
 // Namespace returns the namespace's key prefix, PREFIX:{NAMESPACE}:.
 func (s *RedisStore) Namespace() string { return s.prefix }
@@ -232,36 +252,108 @@ func (s *RedisStore) putValidContext(ctx context.Context, op Operation) (Operati
 	if err != nil {
 		return OperationState{}, fmt.Errorf("mock: operation %q: %w", op.ID, err)
 	}
-	var gen int64
+	var gen string
 	err = s.call(ctx, func(ctx context.Context) error {
 		var err error
 		gen, err = putScript.Run(ctx, s.rdb, s.keys, op.ID, body, size, now.UnixNano(), flag(len(op.Faults) > 0),
-			s.opts.OperationTTL.Milliseconds(), s.opts.MaxOperations, s.opts.MaxTotalBytes, s.prefix).Int64()
+			s.opts.OperationTTL.Milliseconds(), s.opts.MaxOperations, s.opts.MaxTotalBytes, s.prefix).Text()
 		return err
 	})
 	if err != nil {
 		return OperationState{}, err
 	}
 	st := s.stateOf(&entry{op: op, size: size, stored: now, fired: make([]int, len(op.Faults))}, 0, 0, 0, now, nil, now)
-	s.remember(op.ID, &redisCached{gen: strconv.FormatInt(gen, 10), e: &entry{op: op, size: size, stored: now}})
+	s.remember(op.ID, &redisCached{gen: gen, e: &entry{op: op, size: size, stored: now}})
 	return st, nil
 }
 
-// remember caches c for id, within the store's count bound.
+// genEpoch is the epoch part of gen (EPOCH.N).
+func genEpoch(gen string) string {
+	epoch, _, _ := strings.Cut(gen, ".")
+	return epoch
+}
+
+// Held in memory by an encoded body beyond its bytes, and per header of its step.
+const (
+	heldPerBody       = 64
+	heldPerBodyHeader = heldPerHeader + 24
+)
+
+// remember caches c for id. The cache is bounded as the memory store is, by the store's
+// MaxOperations and MaxTotalBytes, counting what each entry holds (its operation's size
+// and its encoded bodies); the least recently used entries are evicted first. A gen of
+// another epoch (Redis lost its data) drops every entry: none can be current.
 func (s *RedisStore) remember(id string, c *redisCached) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.cache) >= s.opts.MaxOperations {
-		clear(s.cache)
+	if ep := genEpoch(c.gen); ep != s.epoch {
+		s.dropAllLocked()
+		s.epoch = ep
 	}
+	if old, ok := s.cache[id]; ok {
+		s.dropLocked(old)
+	}
+	c.id, c.held = id, int64(c.e.size)
 	s.cache[id] = c
+	c.elem = s.lru.PushFront(c)
+	s.cacheBytes += c.held
+	s.evictLocked()
+}
+
+// grow counts delta more bytes held by c (an encoded body), evicting as needed.
+func (s *RedisStore) grow(c *redisCached, delta int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.elem == nil { // evicted meanwhile: nobody counts it
+		return
+	}
+	c.held += delta
+	s.cacheBytes += delta
+	s.evictLocked()
+}
+
+// evictLocked drops the least recently used entries until the cache is within bounds.
+func (s *RedisStore) evictLocked() {
+	for s.lru.Len() > 0 && (s.cacheBytes > s.opts.MaxTotalBytes || s.lru.Len() > s.opts.MaxOperations) {
+		s.dropLocked(s.lru.Back().Value.(*redisCached))
+	}
+}
+
+func (s *RedisStore) dropLocked(c *redisCached) {
+	if c.elem == nil {
+		return
+	}
+	s.lru.Remove(c.elem)
+	c.elem = nil
+	delete(s.cache, c.id)
+	s.cacheBytes -= c.held
+}
+
+func (s *RedisStore) dropAllLocked() {
+	clear(s.cache)
+	for e := s.lru.Front(); e != nil; e = e.Next() {
+		e.Value.(*redisCached).elem = nil
+	}
+	s.lru.Init()
+	s.cacheBytes = 0
 }
 
 // cached returns the cached operation id, nil when none.
 func (s *RedisStore) cached(id string) *redisCached {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.cache[id]
+	c := s.cache[id]
+	if c != nil {
+		s.lru.MoveToFront(c.elem)
+	}
+	return c
+}
+
+// cacheUse returns how many operations the cache holds and the bytes it counts.
+func (s *RedisStore) cacheUse() (int, int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lru.Len(), s.cacheBytes
 }
 
 // DeleteContext implements [Store].
@@ -363,7 +455,7 @@ func (s *RedisStore) request(ctx context.Context, id string) (readResult, error)
 			if err := json.Unmarshal([]byte(body), &op); err != nil {
 				return readResult{}, fmt.Errorf("mock: operation %q as stored in Redis: %w", id, err)
 			}
-			r.c = &redisCached{gen: newGen, e: &entry{op: op, stored: time.Unix(0, stored)}}
+			r.c = &redisCached{gen: newGen, e: &entry{op: op, size: int(parseInt(v[9])), stored: time.Unix(0, stored)}}
 			s.remember(id, r.c)
 		}
 		r.n = int(parseInt(v[4]))
@@ -438,13 +530,21 @@ func (s *RedisStore) GetEncodedOperation(ctx context.Context, id string) (server
 			c.mu.Unlock()
 			return server.EncodedOperation{}, err
 		}
+		old, had := c.bodies[idx]
 		b = redisBody{lastAt: r.lastAt, body: body, hdr: stepHeader(e.op.Timeline[idx].Headers)}
 		if c.bodies == nil {
 			c.bodies = map[int]redisBody{}
 		}
 		c.bodies[idx] = b
+		delta := b.held()
+		if had {
+			delta -= old.held()
+		}
+		c.mu.Unlock()
+		s.grow(c, delta)
+	} else {
+		c.mu.Unlock()
 	}
-	c.mu.Unlock()
 	out := server.EncodedOperation{Body: b.body, Location: e.op.ResourceLocation, Header: b.hdr}
 	if fault != nil {
 		out.Delay = fault.Delay

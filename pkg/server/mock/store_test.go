@@ -157,3 +157,118 @@ func TestRedisStoreOutage(t *testing.T) {
 		t.Errorf("after the outage: %d %s", code, body)
 	}
 }
+
+// TestHungRedisAnswersWithinOneTimeout (review, MEDIUM): with a Redis that accepts
+// connections and answers nothing (paused), a request took 4 s to be answered 503, the
+// store's 2 s and then the journal write's 2 s; /healthz waited 2 s on the journal write.
+// Now /healthz answers at once and is not journaled, and a 503 takes the store's timeout.
+func TestHungRedisAnswersWithinOneTimeout(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: -1, ContextTimeoutEnabled: true,
+		ReadTimeout: mock.DefaultRedisTimeout, WriteTimeout: mock.DefaultRedisTimeout})
+	t.Cleanup(func() { _ = rdb.Close() })
+	s, err := mock.NewRedisStore(context.Background(), rdb, mock.DefaultOperations(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mock.New(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(m)
+	t.Cleanup(ts.Close)
+	get := func(path string) (int, time.Duration) {
+		began := time.Now()
+		res, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, time.Since(began)
+	}
+	op := "/phoneNumbers/operations/" + types.ExampleOperationID + "?api-version=" + types.DefaultAPIVersion
+	if code, _ := get(op); code != 200 {
+		t.Fatalf("before: %d", code)
+	}
+	srv.Pause()
+	resumed := false
+	defer func() {
+		if !resumed {
+			srv.Resume()
+		}
+	}()
+	for _, tc := range []struct {
+		path string
+		code int
+		max  time.Duration
+	}{
+		{"/healthz", 200, 500 * time.Millisecond},
+		{op, 503, mock.DefaultRedisTimeout + 600*time.Millisecond},
+		{op, 503, mock.DefaultRedisTimeout + 600*time.Millisecond},
+		{"/healthz", 200, 500 * time.Millisecond},
+	} {
+		code, took := get(tc.path)
+		t.Logf("%s: %d in %s", tc.path, code, took.Round(time.Millisecond))
+		if code != tc.code || took > tc.max {
+			t.Errorf("GET %s with Redis hung: %d in %s, want %d within %s", tc.path, code, took, tc.code, tc.max)
+		}
+	}
+	srv.Resume()
+	resumed = true
+	if code, _ := get(op); code != 200 {
+		t.Errorf("after: %d", code)
+	}
+	entries, err := m.JournalEntries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Path, "healthz") {
+			t.Errorf("a health probe was journaled: %+v", e)
+		}
+	}
+}
+
+// TestHealthProbesAreNotJournaled (review, MEDIUM): every /healthz probe was journaled,
+// pushing the API's requests out of a bounded journal (shared, on Redis). Neither store
+// journals them.
+func TestHealthProbesAreNotJournaled(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	stores := map[string]func() mock.Store{
+		"memory": func() mock.Store {
+			s, err := mock.NewMemoryStore(nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		"redis": func() mock.Store {
+			s, err := mock.NewRedisStore(context.Background(), rdb, nil, &mock.RedisStoreOptions{Prefix: "health"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	}
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			m, err := mock.New(newStore(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, target := range []string{"/healthz", "/healthz", "/phoneNumbers/operations/" + types.ExampleOperationID + "?api-version=" + types.DefaultAPIVersion} {
+				rec := httptest.NewRecorder()
+				m.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+			}
+			entries, err := m.JournalEntries(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || strings.Contains(entries[0].Path, "healthz") {
+				t.Errorf("journal: %+v; want the API request only", entries)
+			}
+		})
+	}
+}

@@ -159,10 +159,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		}
 		source += " and the recordings in " + s.Recordings
 	}
-	if s.OperationTTL < 0 {
-		return fmt.Errorf("--operation-ttl must not be negative, got %s", s.OperationTTL)
-	}
-	backend, err := openStore(s.Store, s.RedisPassword)
+	backend, err := openStore(s.Store, s.RedisPassword) // the flags were checked by checkFlags
 	if err != nil {
 		return err
 	}

@@ -73,13 +73,24 @@ func faultProblems(f *Fault, serverWide bool) map[string]string {
 // ValidateFaultRules checks server-wide fault rules (a fixtures file's top-level faults).
 // The error lists every problem, each as a *FieldError naming the rule.
 func ValidateFaultRules(rules []Fault) error {
+	return joinFieldErrors(ruleProblems(rules, nil))
+}
+
+// ruleProblems checks server-wide fault rules, one *FieldError per problem, in order;
+// line, when set, gives the line of rule i.
+func ruleProblems(rules []Fault, line func(i int) int) []*FieldError {
 	var fes []*FieldError
 	for i := range rules {
-		for _, field := range sortedKeys(faultProblems(&rules[i], true)) {
-			fes = append(fes, &FieldError{Index: -1, Field: fmt.Sprintf("faults[%d].%s", i, field), Reason: faultProblems(&rules[i], true)[field]})
+		problems := faultProblems(&rules[i], true)
+		for _, field := range sortedKeys(problems) {
+			fe := &FieldError{Index: ruleIndex, Field: fmt.Sprintf("faults[%d].%s", i, field), Reason: problems[field]}
+			if line != nil {
+				fe.Line = line(i)
+			}
+			fes = append(fes, fe)
 		}
 	}
-	return joinFieldErrors(fes)
+	return fes
 }
 
 // faultCode is the error code the service answers a status with.
@@ -206,14 +217,7 @@ func decodeFaultRules(root, faults *yaml.Node, budget *int) ([]Fault, []*FieldEr
 	if b, err := json.Marshal(list); err != nil || json.Unmarshal(b, &rules) != nil {
 		return nil, []*FieldError{{Index: ruleIndex, Field: "faults", Reason: "is not a list of faults", Line: faults.Line}}, nil
 	}
-	var fes []*FieldError
-	for i := range rules {
-		problems := faultProblems(&rules[i], true)
-		for _, field := range sortedKeys(problems) {
-			fes = append(fes, &FieldError{Index: ruleIndex, Field: fmt.Sprintf("faults[%d].%s", i, field), Reason: problems[field], Line: resolve(faults.Content[i]).Line})
-		}
-	}
-	return rules, fes, nil
+	return rules, ruleProblems(rules, func(i int) int { return resolve(faults.Content[i]).Line }), nil
 }
 
 // prefixed returns ps with their pointers under key.

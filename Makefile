@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
-.PHONY: all generate check-generate lint-spec build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps redis-deps clean
+.PHONY: all generate check-generate lint-spec build test vet lint unit check-cc run bench benchstat fuzz soak conformance load load-curve wrk interop interop-deps redis-deps browser-deps clean
 
 all: build
 
@@ -147,5 +147,14 @@ redis-deps:
 	  $$sudo apt-get install -y redis-server || { $$sudo apt-get update && $$sudo apt-get install -y redis-server; }; }
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is still not on PATH"; exit 1; }
 
+## browser-deps: Debian's chromium, which the browser tests drive headless (they skip
+## without it, and fail when CI=true)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium from Debian (apt-get install chromium)"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still not on PATH"; exit 1; }
+
 clean:
-	rm -rf bin
+	rm -rf bin test-artifacts

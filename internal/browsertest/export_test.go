@@ -1,0 +1,4 @@
+package browsertest
+
+// ArtifactNameForTest exposes artifactName to the external tests.
+var ArtifactNameForTest = artifactName

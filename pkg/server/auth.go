@@ -105,11 +105,22 @@ func (*bufferedBody) Close() error { return nil }
 type authenticator struct {
 	verifier  *hmacauth.Verifier
 	bodyLimit int64
+	public    map[string]bool // routes answered unsigned (Options.PublicRoutes, /healthz)
 }
 
-// check authenticates c's request, received at received; /healthz needs no signature.
+// publicRoutes is the set of routes a keyed server answers without a signature.
+func publicRoutes(routes []string) map[string]bool {
+	out := map[string]bool{HealthPath: true}
+	for _, r := range routes {
+		out[r] = true
+	}
+	return out
+}
+
+// check authenticates c's request, received at received; /healthz and the public routes
+// need no signature.
 func (a *authenticator) check(c echo.Context, received time.Time) error {
-	if c.Path() == HealthPath {
+	if a.public[c.Path()] {
 		return nil
 	}
 	req := c.Request()

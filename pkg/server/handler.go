@@ -63,6 +63,11 @@ type Options struct {
 	// the same chain as the API: panic guard, logging, headers, URI limit, authentication,
 	// and errors answered as CommunicationErrorResponses; [BufferBody] caps their bodies.
 	Register func(r EchoRouter)
+	// PublicRoutes are routes added by Register (as registered: "/mock/ui/*") that a keyed
+	// server answers without a signature: pages a browser loads by address, which cannot
+	// carry one, and which must hold no data (the mock's dashboard assets). /healthz
+	// always is.
+	PublicRoutes []string
 }
 
 // Server is the reference server as an http.Handler. Build it with [New]. An
@@ -128,7 +133,8 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 		if err != nil {
 			return nil, errors.New("server: the access key must be base64 (as shown in the Azure portal)")
 		}
-		ch.auth = &authenticator{verifier: hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now), bodyLimit: o.MaxBodyBytes}
+		ch.auth = &authenticator{verifier: hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now), bodyLimit: o.MaxBodyBytes,
+			public: publicRoutes(o.PublicRoutes)}
 	}
 	s.chain = ch
 	e.Use(ch.middleware)

@@ -28,6 +28,9 @@ type controlService struct {
 	journal  JournalStore
 	answers  *largeAnswers // pages and journals: built a few at once, held within a byte bound
 	decoding chan struct{} // a slot per body being decoded (maxConcurrentDecodes)
+	// followers holds a slot per journal stream (maxFollowers); follow are its timings.
+	followers chan struct{}
+	follow    followTimings
 }
 
 var _ control.StrictServerInterface = (*controlService)(nil)
@@ -75,10 +78,11 @@ func registerControl(r server.EchoRouter, store Store, journal JournalStore, max
 		maxBody = server.DefaultMaxBodyBytes
 	}
 	cs := &controlService{store: store, journal: journal, answers: newLargeAnswers(maxConcurrentLists, maxHeldAnswerBytes),
-		decoding: make(chan struct{}, maxConcurrentDecodes)}
+		decoding: make(chan struct{}, maxConcurrentDecodes), followers: make(chan struct{}, maxFollowers), follow: defaultFollowTimings}
 	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"CreateOrReplaceOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
+			"LoadFixtures":             {requireFixtureType, server.BufferBody(maxBody)},
 			// A page or the journal is built under a slot, which is released before the
 			// answer is written: a client that does not read holds no slot.
 			"ListOperations": {cs.answers.middleware, withBaseURL},
@@ -335,20 +339,7 @@ func (cs *controlService) GetJournal(ctx context.Context, req control.GetJournal
 		if !match(e) {
 			continue
 		}
-		ce := control.JournalEntry{Time: e.Time, Method: e.Method, Path: e.Path, Status: e.Status}
-		if e.Query != "" {
-			ce.Query = &e.Query
-		}
-		if e.AuthScheme != "" {
-			ce.AuthScheme = &e.AuthScheme
-		}
-		if e.Fault != "" {
-			ce.Fault = &e.Fault
-		}
-		if len(e.Headers) > 0 {
-			ce.Headers = &e.Headers
-		}
-		out.Entries = append(out.Entries, ce)
+		out.Entries = append(out.Entries, toControlEntry(e))
 	}
 	return out, nil
 }
@@ -430,7 +421,7 @@ func (cs *controlService) ClearJournal(ctx context.Context, _ control.ClearJourn
 }
 
 func toControlState(st OperationState) control.OperationState {
-	out := control.OperationState{Operation: st.Operation, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Current: st.Current}
+	out := control.OperationState{Operation: st.Operation, StoredAt: st.StoredAt.UTC(), Polls: st.Polls, Step: st.Step, Current: st.Current}
 	if len(st.Faults) > 0 {
 		out.Faults = &st.Faults
 	}

@@ -76,6 +76,9 @@ type Journal struct {
 	entries []journalRecord // ring buffer
 	next    int
 	full    bool
+	gen     uint64        // changes at each Clear, and differs between processes
+	seq     uint64        // entries recorded in this generation
+	changed chan struct{} // closed at the next change; nil while nobody follows
 }
 
 // journalRecord is an entry as stored, compactly (internal/fastpath/packedtext): the time
@@ -146,18 +149,34 @@ func NewJournal(size int) *Journal {
 	if size <= 0 {
 		size = DefaultJournalSize
 	}
-	return &Journal{entries: make([]journalRecord, size)}
+	// A follower that kept its cursor across a restart of the process must start afresh:
+	// the generation starts from the clock, not from zero.
+	return &Journal{entries: make([]journalRecord, size), gen: uint64(time.Now().UnixNano())}
 }
 
 func (j *Journal) add(req *http.Request, status int, at time.Time) {
-	r := newJournalRecord(req, status, at)
+	j.record(newJournalRecord(req, status, at))
+}
+
+// record appends r, pushing out the oldest entry when the journal is full.
+func (j *Journal) record(r journalRecord) {
 	j.mu.Lock()
 	j.entries[j.next] = r
 	j.next++
 	if j.next == len(j.entries) {
 		j.next, j.full = 0, true
 	}
+	j.seq++
+	j.notifyLocked()
 	j.mu.Unlock()
+}
+
+// notifyLocked wakes the followers; it costs nothing while there are none.
+func (j *Journal) notifyLocked() {
+	if j.changed != nil {
+		close(j.changed)
+		j.changed = nil
+	}
 }
 
 // newJournalRecord records req, answered with status, received at at.
@@ -246,15 +265,27 @@ func journaledHeaderIndex(name string) int {
 func (j *Journal) Entries() []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	records := j.entries[:j.next]
-	if j.full {
-		records = append(append([]journalRecord(nil), j.entries[j.next:]...), j.entries[:j.next]...)
-	}
-	out := make([]JournalEntry, len(records))
-	for i := range records {
-		out[i] = records[i].entry()
+	out := make([]JournalEntry, j.keptLocked())
+	for i := range out {
+		out[i] = j.keptAtLocked(i).entry()
 	}
 	return out
+}
+
+// keptLocked is how many entries the journal holds.
+func (j *Journal) keptLocked() int {
+	if j.full {
+		return len(j.entries)
+	}
+	return j.next
+}
+
+// keptAtLocked is the i-th entry held, oldest first.
+func (j *Journal) keptAtLocked(i int) *journalRecord {
+	if j.full {
+		return &j.entries[(j.next+i)%len(j.entries)]
+	}
+	return &j.entries[i]
 }
 
 // Clear forgets every recorded request.
@@ -263,21 +294,44 @@ func (j *Journal) Clear() {
 	defer j.mu.Unlock()
 	clear(j.entries)
 	j.next, j.full = 0, false
+	j.gen++
+	j.seq = 0
+	j.notifyLocked()
 }
 
 var _ JournalStore = (*Journal)(nil)
 
 // AppendJournal implements [JournalStore]: it records e, cut to the journal's bounds.
 func (j *Journal) AppendJournal(_ context.Context, e JournalEntry) error {
-	r := recordOf(e)
-	j.mu.Lock()
-	j.entries[j.next] = r
-	j.next++
-	if j.next == len(j.entries) {
-		j.next, j.full = 0, true
-	}
-	j.mu.Unlock()
+	j.record(recordOf(e))
 	return nil
+}
+
+var _ journalFeed = (*Journal)(nil)
+
+// journalSince implements journalFeed.
+func (j *Journal) journalSince(_ context.Context, cur journalCursor, max int) ([]JournalEntry, journalCursor, bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	kept := j.keptLocked()
+	first, n, fresh := sinceWindow(cur, j.gen, j.seq, kept, max)
+	out := make([]JournalEntry, n)
+	for i := range out {
+		out[i] = j.keptAtLocked(first + i).entry()
+	}
+	// The cursor counts what was recorded up to the last entry returned.
+	next := journalCursor{gen: j.gen, seq: j.seq - uint64(kept-first-n)}
+	return out, next, fresh, nil
+}
+
+// journalChanged implements journalFeed.
+func (j *Journal) journalChanged() <-chan struct{} {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.changed == nil {
+		j.changed = make(chan struct{})
+	}
+	return j.changed
 }
 
 // JournalEntries implements [JournalStore]: [Journal.Entries].

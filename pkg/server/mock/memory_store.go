@@ -118,6 +118,8 @@ type OperationState struct {
 	StoredAt time.Time
 	// Polls is the number of reads answered so far.
 	Polls int
+	// Step is the index of the timeline step the next read would be answered with.
+	Step int
 	// Current is the operation as the next read would see it, without counting as a read.
 	Current types.PhoneNumberOperation
 	// Faults is how each of the operation's faults has applied so far, in order.
@@ -538,7 +540,7 @@ func (e *entry) state(now time.Time, mode LastActionMode) OperationState {
 	if idx != e.lastIdx {
 		at = now // what a read now would record
 	}
-	return OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Current: e.render(idx, at, mode), Faults: e.faultStates()}
+	return OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Step: idx, Current: e.render(idx, at, mode), Faults: e.faultStates()}
 }
 
 // stepAt returns the timeline step a read at now would serve; e.mu must be held.

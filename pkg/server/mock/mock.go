@@ -24,13 +24,13 @@ type Options struct {
 	// JournalSize bounds the request journal. Default DefaultJournalSize. Ignored when the
 	// store keeps the journal (it implements [JournalStore], as [RedisStore] does).
 	JournalSize int
-	// DisableControlAPI leaves /mock unrouted (404).
+	// DisableControlAPI leaves /mock unrouted (404): the control API and the dashboard.
 	DisableControlAPI bool
 }
 
 // Server is the programmable mock: the reference server over a [Store] (a [MemoryStore]
-// or a [RedisStore]), with a request journal and the control API under /mock. Build it
-// with [New].
+// or a [RedisStore]), with a request journal, the control API under /mock and a dashboard
+// at /mock/ui/ ([UIPath]). Build it with [New].
 type Server struct {
 	*server.Server
 	journal *Journal     // the in-process journal; nil when the store keeps it
@@ -82,7 +82,9 @@ func New(store Store, opts *Options) (*Server, error) {
 	if !o.DisableControlAPI {
 		so.Register = chainRegister(func(r server.EchoRouter) {
 			registerControl(r, store, out.records, so.MaxBodyBytes)
+			registerUI(r)
 		}, o.Register)
+		so.PublicRoutes = append(append([]string(nil), so.PublicRoutes...), uiRoutes...)
 	}
 	srv, err := server.New(store, &so)
 	if err != nil {

@@ -25,6 +25,9 @@ import "github.com/redis/go-redis/v9"
 // persistence, FLUSHDB) starts seq at 0 again, but under a new epoch: a gen a replica has
 // cached is never given again to other content.
 //	P journal list: JSON journal entries, newest first, LTRIM'd to the journal size
+//	P journal:gen  the journal's generation (digits of Redis's TIME in µs), new at each
+//	               clear and when missing (a Redis that lost its data)
+//	P journal:seq  entries appended in this generation (followers' cursors count them)
 
 // luaCommon defines the helpers the writing scripts share. KEYS: order, ids, sizes,
 // expiry, meta, seq; the prefix P is the last ARGV of every script that includes it.
@@ -180,4 +183,66 @@ if tonumber(ARGV[2]) > tonumber(v[2]) then
   return ARGV[3]
 end
 return v[3]
+`)
+
+// luaJournalGen defines gen(): the journal's generation, set from Redis's TIME when the
+// key is missing. KEYS: journal, journal:gen, journal:seq.
+const luaJournalGen = `
+local function now_gen()
+  local t = redis.call('TIME')
+  return t[1] .. string.format('%06d', tonumber(t[2]))
+end
+local function gen()
+  local g = redis.call('GET', KEYS[2])
+  if not g then
+    g = now_gen()
+    redis.call('SET', KEYS[2], g)
+  end
+  return g
+end
+`
+
+// journalAppendScript appends ARGV[1] (an entry's JSON) and trims the list to ARGV[2]
+// entries, counting it in journal:seq.
+var journalAppendScript = redis.NewScript(luaJournalGen + `
+gen()
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('INCR', KEYS[3])
+return 1
+`)
+
+// journalClearScript empties the journal under a new generation, so that a follower
+// learns of the clear even when as many entries follow it as preceded it.
+var journalClearScript = redis.NewScript(luaJournalGen + `
+local old = redis.call('GET', KEYS[2])
+local g = now_gen()
+if old == g then g = g .. '1' end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], g)
+redis.call('SET', KEYS[3], 0)
+return 1
+`)
+
+// journalSinceScript returns what follows the cursor ARGV[1] (generation, as digits) and
+// ARGV[2] (seq), at most ARGV[3] entries, as sinceWindow computes it: {gen, seq, kept,
+// first, n, fresh, entries newest first}. One script, so that no append shifts the list
+// between counting and reading it.
+var journalSinceScript = redis.NewScript(luaJournalGen + `
+local g = gen()
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local kept = redis.call('LLEN', KEYS[1])
+local behind, fresh = kept, 1
+local cs = tonumber(ARGV[2])
+if ARGV[1] == g and cs and cs <= seq then
+  behind = math.min(seq - cs, kept)
+  fresh = 0
+end
+local first = kept - behind
+local n = math.min(behind, tonumber(ARGV[3]))
+local items = {}
+if n > 0 then
+  items = redis.call('LRANGE', KEYS[1], kept - first - n, kept - first - 1)
+end
+return {g, tostring(seq), kept, first, n, fresh, items}
 `)

@@ -679,7 +679,7 @@ func (s *RedisStore) stateOf(e *entry, polls, requests, lastIdx int, lastAt time
 	if idx != e.lastIdx {
 		at = now
 	}
-	st := OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls,
+	st := OperationState{Operation: cloneOperation(&e.op), StoredAt: e.stored, Polls: e.polls, Step: idx,
 		Current: e.render(idx, at, s.opts.LastAction), Faults: e.faultStates(), ServerFaults: s.rulesFor(e.op.ID)}
 	return st
 }
@@ -784,8 +784,8 @@ func (s *RedisStore) Bytes(ctx context.Context) (int64, error) {
 
 var _ JournalStore = (*RedisStore)(nil)
 
-// AppendJournal implements [JournalStore]: LPUSH and LTRIM in one transaction, so the
-// list never holds more than JournalSize entries.
+// AppendJournal implements [JournalStore]: LPUSH and LTRIM in one script, so the list
+// never holds more than JournalSize entries, and counted for the journal's followers.
 func (s *RedisStore) AppendJournal(ctx context.Context, e JournalEntry) error {
 	r := recordOf(e) // cut to the journal's bounds
 	b, err := json.Marshal(r.entry())
@@ -793,13 +793,13 @@ func (s *RedisStore) AppendJournal(ctx context.Context, e JournalEntry) error {
 		return err
 	}
 	return s.call(ctx, func(ctx context.Context) error {
-		_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.LPush(ctx, s.journal, b)
-			p.LTrim(ctx, s.journal, 0, int64(s.opts.JournalSize)-1)
-			return nil
-		})
-		return err
+		return journalAppendScript.Run(ctx, s.rdb, s.journalKeys(), b, s.opts.JournalSize).Err()
 	})
+}
+
+// journalKeys are the keys of the journal scripts: the list, its generation and count.
+func (s *RedisStore) journalKeys() []string {
+	return []string{s.journal, s.journal + ":gen", s.journal + ":seq"}
 }
 
 // JournalEntries implements [JournalStore].
@@ -827,6 +827,6 @@ func (s *RedisStore) JournalEntries(ctx context.Context) ([]JournalEntry, error)
 // ClearJournal implements [JournalStore].
 func (s *RedisStore) ClearJournal(ctx context.Context) error {
 	return s.call(ctx, func(ctx context.Context) error {
-		return s.rdb.Del(ctx, s.journal).Err()
+		return journalClearScript.Run(ctx, s.rdb, s.journalKeys()).Err()
 	})
 }

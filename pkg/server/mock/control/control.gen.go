@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -123,6 +124,9 @@ type OperationState struct {
 	// ServerFaults How many server-wide fault rules (a fixtures file's top-level faults) apply to the operation's requests, after its own faults; absent when none.
 	ServerFaults *int `json:"serverFaults,omitempty"`
 
+	// Step The index in the timeline of the step the next read is answered with (`current` is that answer).
+	Step int `json:"step"`
+
 	// StoredAt When the operation was stored; timeline durations count from here.
 	StoredAt time.Time `json:"storedAt"`
 }
@@ -218,6 +222,15 @@ type GetJournalParams struct {
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
 }
 
+// FollowJournalParams defines parameters for FollowJournal.
+type FollowJournalParams struct {
+	// After The `id` of the last event received; absent to start with every entry the journal holds.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// LastEventID As `after` (an EventSource sends it when it reconnects); `after` wins when both are given.
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
+}
+
 // ListOperationsParams defines parameters for ListOperations.
 type ListOperationsParams struct {
 	// Limit The most operations on a page (1 to 1000).
@@ -232,12 +245,18 @@ type CreateOrReplaceOperationJSONRequestBody = ScriptedOperation
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// LoadFixtures Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+	// (POST /mock/fixtures)
+	LoadFixtures(ctx echo.Context) error
 	// ClearJournal Forgets every recorded request.
 	// (DELETE /mock/journal)
 	ClearJournal(ctx echo.Context) error
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
 	// (GET /mock/journal)
 	GetJournal(ctx echo.Context, params GetJournalParams) error
+	// FollowJournal Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+	// (GET /mock/journal/events)
+	FollowJournal(ctx echo.Context, params FollowJournalParams) error
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx echo.Context, params ListOperationsParams) error
@@ -258,6 +277,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// LoadFixtures converts echo context to params.
+func (w *ServerInterfaceWrapper) LoadFixtures(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LoadFixtures(ctx)
+	return err
 }
 
 // ClearJournal converts echo context to params.
@@ -305,6 +333,41 @@ func (w *ServerInterfaceWrapper) GetJournal(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetJournal(ctx, params)
+	return err
+}
+
+// FollowJournal converts echo context to params.
+func (w *ServerInterfaceWrapper) FollowJournal(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FollowJournalParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Last-Event-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Last-Event-ID: %s", err))
+		}
+
+		params.LastEventID = &LastEventID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FollowJournal(ctx, params)
 	return err
 }
 
@@ -437,10 +500,51 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/mock/reset", wrapper.Reset, options.OperationMiddlewares["Reset"]...)
 	router.DELETE(options.BaseURL+"/mock/journal", wrapper.ClearJournal, options.OperationMiddlewares["ClearJournal"]...)
 	router.GET(options.BaseURL+"/mock/journal", wrapper.GetJournal, options.OperationMiddlewares["GetJournal"]...)
+	router.GET(options.BaseURL+"/mock/journal/events", wrapper.FollowJournal, options.OperationMiddlewares["FollowJournal"]...)
+	router.POST(options.BaseURL+"/mock/fixtures", wrapper.LoadFixtures, options.OperationMiddlewares["LoadFixtures"]...)
 
 }
 
 type ErrorJSONResponse externalRef0.CommunicationErrorResponse
+
+type LoadFixturesRequestObject struct {
+	Body io.Reader
+}
+
+type LoadFixturesResponseObject interface {
+	VisitLoadFixturesResponse(w http.ResponseWriter) error
+}
+
+type LoadFixtures201JSONResponse OperationStateList
+
+func (response LoadFixtures201JSONResponse) VisitLoadFixturesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoadFixturesdefaultJSONResponse struct {
+	Body       externalRef0.CommunicationErrorResponse
+	StatusCode int
+}
+
+func (response LoadFixturesdefaultJSONResponse) VisitLoadFixturesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ClearJournalRequestObject struct {
 }
@@ -502,6 +606,74 @@ type GetJournaldefaultJSONResponse struct {
 }
 
 func (response GetJournaldefaultJSONResponse) VisitGetJournalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowJournalRequestObject struct {
+	Params FollowJournalParams
+}
+
+type FollowJournalResponseObject interface {
+	VisitFollowJournalResponse(w http.ResponseWriter) error
+}
+
+type FollowJournal200TextEventStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response FollowJournal200TextEventStreamResponse) VisitFollowJournalResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type FollowJournaldefaultJSONResponse struct {
+	Body       externalRef0.CommunicationErrorResponse
+	StatusCode int
+}
+
+func (response FollowJournaldefaultJSONResponse) VisitFollowJournalResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -697,12 +869,18 @@ func (response ResetdefaultJSONResponse) VisitResetResponse(w http.ResponseWrite
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// LoadFixtures Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+	// (POST /mock/fixtures)
+	LoadFixtures(ctx context.Context, request LoadFixturesRequestObject) (LoadFixturesResponseObject, error)
 	// ClearJournal Forgets every recorded request.
 	// (DELETE /mock/journal)
 	ClearJournal(ctx context.Context, request ClearJournalRequestObject) (ClearJournalResponseObject, error)
 	// GetJournal Returns the most recent requests to the Communication Services paths, oldest first.
 	// (GET /mock/journal)
 	GetJournal(ctx context.Context, request GetJournalRequestObject) (GetJournalResponseObject, error)
+	// FollowJournal Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+	// (GET /mock/journal/events)
+	FollowJournal(ctx context.Context, request FollowJournalRequestObject) (FollowJournalResponseObject, error)
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	// (GET /mock/operations)
 	ListOperations(ctx context.Context, request ListOperationsRequestObject) (ListOperationsResponseObject, error)
@@ -730,6 +908,31 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// LoadFixtures operation middleware
+func (sh *strictHandler) LoadFixtures(ctx echo.Context) error {
+	var request LoadFixturesRequestObject
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LoadFixtures(ctx.Request().Context(), request.(LoadFixturesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LoadFixtures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LoadFixturesResponseObject); ok {
+		return validResponse.VisitLoadFixturesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ClearJournal operation middleware
@@ -774,6 +977,31 @@ func (sh *strictHandler) GetJournal(ctx echo.Context, params GetJournalParams) e
 		return err
 	} else if validResponse, ok := response.(GetJournalResponseObject); ok {
 		return validResponse.VisitGetJournalResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FollowJournal operation middleware
+func (sh *strictHandler) FollowJournal(ctx echo.Context, params FollowJournalParams) error {
+	var request FollowJournalRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowJournal(ctx.Request().Context(), request.(FollowJournalRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowJournal")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FollowJournalResponseObject); ok {
+		return validResponse.VisitFollowJournalResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

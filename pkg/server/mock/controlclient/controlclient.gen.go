@@ -91,6 +91,20 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// LoadFixturesWithBody Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+	//
+	// Takes a fixtures document (YAML or JSON: `operations:` and a list of
+	// ScriptedOperations, or the list alone), validates all of it, and stores every
+	// operation, replacing those with the same ids and restarting their timelines. Nothing
+	// is stored when anything is invalid; the 400 lists every problem with its line.
+	// Top-level `faults` rules apply to a whole server and are read only at start-up:
+	// a document with them is refused.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /mock/fixtures (the `LoadFixtures` operationId).
+	LoadFixturesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ClearJournal Forgets every recorded request.
 	//
 	// Empties the journal; requests answered afterwards are recorded as before. The stored
@@ -111,6 +125,29 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /mock/journal (the `GetJournal` operationId).
 	GetJournal(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FollowJournal Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+	//
+	// A `text/event-stream` (Server-Sent Events) of the journal, for a dashboard or
+	// `curl -N`: first the entries the journal holds, oldest first, then each request as
+	// it is recorded. Events:
+	//
+	// - `entries`: `data` is a Journal (`{"entries": [...]}`, at most 100 entries an
+	//   event), and `id` the cursor after them; send it back as `after` (or in
+	//   `Last-Event-ID`) to resume without losing or repeating an entry.
+	// - `clear`: the journal was cleared (a reset) or the server restarted since the
+	//   cursor; the entries that follow start again from the oldest kept.
+	// - `error`: the store could not be read; `data` is a CommunicationErrorResponse and
+	//   the stream ends (reconnect after a pause).
+	//
+	// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
+	// minutes, when the server drains, or when the client has not read an event for 10
+	// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
+	// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
+	// otherwise.
+	//
+	// Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
+	FollowJournal(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOperations Lists the stored operations with their current state, one page at a time.
 	//
@@ -189,6 +226,30 @@ type ClientInterface interface {
 	Reset(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// LoadFixturesWithBody Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+//
+// Takes a fixtures document (YAML or JSON: `operations:` and a list of
+// ScriptedOperations, or the list alone), validates all of it, and stores every
+// operation, replacing those with the same ids and restarting their timelines. Nothing
+// is stored when anything is invalid; the 400 lists every problem with its line.
+// Top-level `faults` rules apply to a whole server and are read only at start-up:
+// a document with them is refused.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /mock/fixtures (the `LoadFixtures` operationId).
+func (c *Client) LoadFixturesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLoadFixturesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ClearJournal Forgets every recorded request.
 //
 // Empties the journal; requests answered afterwards are recorded as before. The stored
@@ -220,6 +281,39 @@ func (c *Client) ClearJournal(ctx context.Context, reqEditors ...RequestEditorFn
 // Corresponds with GET /mock/journal (the `GetJournal` operationId).
 func (c *Client) GetJournal(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetJournalRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FollowJournal Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+//
+// A `text/event-stream` (Server-Sent Events) of the journal, for a dashboard or
+// `curl -N`: first the entries the journal holds, oldest first, then each request as
+// it is recorded. Events:
+//
+//   - `entries`: `data` is a Journal (`{"entries": [...]}`, at most 100 entries an
+//     event), and `id` the cursor after them; send it back as `after` (or in
+//     `Last-Event-ID`) to resume without losing or repeating an entry.
+//   - `clear`: the journal was cleared (a reset) or the server restarted since the
+//     cursor; the entries that follow start again from the oldest kept.
+//   - `error`: the store could not be read; `data` is a CommunicationErrorResponse and
+//     the stream ends (reconnect after a pause).
+//
+// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
+// minutes, when the server drains, or when the client has not read an event for 10
+// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
+// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
+// otherwise.
+//
+// Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
+func (c *Client) FollowJournal(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFollowJournalRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -366,6 +460,35 @@ func (c *Client) Reset(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 	return c.Client.Do(req)
 }
 
+// NewLoadFixturesRequestWithBody constructs an http.Request for the LoadFixtures method, with any body, and a specified content type
+func NewLoadFixturesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/mock/fixtures")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewClearJournalRequest constructs an http.Request for the ClearJournal method
 func NewClearJournalRequest(server string) (*http.Request, error) {
 	var err error
@@ -478,6 +601,75 @@ func NewGetJournalRequest(server string, params *GetJournalParams) (*http.Reques
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFollowJournalRequest constructs an http.Request for the FollowJournal method
+func NewFollowJournalRequest(server string, params *FollowJournalParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/mock/journal/events")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.LastEventID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Last-Event-ID", *params.LastEventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Last-Event-ID", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -728,6 +920,20 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// LoadFixturesWithBodyWithResponse Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+	//
+	// Takes a fixtures document (YAML or JSON: `operations:` and a list of
+	// ScriptedOperations, or the list alone), validates all of it, and stores every
+	// operation, replacing those with the same ids and restarting their timelines. Nothing
+	// is stored when anything is invalid; the 400 lists every problem with its line.
+	// Top-level `faults` rules apply to a whole server and are read only at start-up:
+	// a document with them is refused.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /mock/fixtures (the `LoadFixtures` operationId).
+	LoadFixturesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LoadFixturesResponse, error)
+
 	// ClearJournalWithResponse Forgets every recorded request.
 	//
 	// Empties the journal; requests answered afterwards are recorded as before. The stored
@@ -752,6 +958,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /mock/journal (the `GetJournal` operationId).
 	GetJournalWithResponse(ctx context.Context, params *GetJournalParams, reqEditors ...RequestEditorFn) (*GetJournalResponse, error)
+
+	// FollowJournalWithResponse Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+	//
+	// A `text/event-stream` (Server-Sent Events) of the journal, for a dashboard or
+	// `curl -N`: first the entries the journal holds, oldest first, then each request as
+	// it is recorded. Events:
+	//
+	// - `entries`: `data` is a Journal (`{"entries": [...]}`, at most 100 entries an
+	//   event), and `id` the cursor after them; send it back as `after` (or in
+	//   `Last-Event-ID`) to resume without losing or repeating an entry.
+	// - `clear`: the journal was cleared (a reset) or the server restarted since the
+	//   cursor; the entries that follow start again from the oldest kept.
+	// - `error`: the store could not be read; `data` is a CommunicationErrorResponse and
+	//   the stream ends (reconnect after a pause).
+	//
+	// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
+	// minutes, when the server drains, or when the client has not read an event for 10
+	// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
+	// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
+	// otherwise.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
+	FollowJournalWithResponse(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*FollowJournalResponse, error)
 
 	// ListOperationsWithResponse Lists the stored operations with their current state, one page at a time.
 	//
@@ -838,6 +1069,54 @@ type ClientWithResponsesInterface interface {
 	ResetWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ResetResponse, error)
 }
 
+type LoadFixturesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *OperationStateList
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r LoadFixturesResponse) GetJSON201() *OperationStateList {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r LoadFixturesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r LoadFixturesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LoadFixturesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LoadFixturesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LoadFixturesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ClearJournalResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -921,6 +1200,47 @@ func (r GetJournalResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetJournalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FollowJournalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FollowJournalResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FollowJournalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FollowJournalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FollowJournalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FollowJournalResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1153,6 +1473,26 @@ func (r ResetResponse) ContentType() string {
 	return ""
 }
 
+// LoadFixturesWithBodyWithResponse Stores every operation of a fixtures document, as `serve --fixtures` reads it.
+//
+// Takes a fixtures document (YAML or JSON: `operations:` and a list of
+// ScriptedOperations, or the list alone), validates all of it, and stores every
+// operation, replacing those with the same ids and restarting their timelines. Nothing
+// is stored when anything is invalid; the 400 lists every problem with its line.
+// Top-level `faults` rules apply to a whole server and are read only at start-up:
+// a document with them is refused.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /mock/fixtures (the `LoadFixtures` operationId).
+func (c *ClientWithResponses) LoadFixturesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LoadFixturesResponse, error) {
+	rsp, err := c.LoadFixturesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLoadFixturesResponse(rsp)
+}
+
 // ClearJournalWithResponse Forgets every recorded request.
 //
 // Empties the journal; requests answered afterwards are recorded as before. The stored
@@ -1188,6 +1528,37 @@ func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, params
 		return nil, err
 	}
 	return ParseGetJournalResponse(rsp)
+}
+
+// FollowJournalWithResponse Streams the journal as Server-Sent Events, the entries it holds and then each request as it is recorded.
+//
+// A `text/event-stream` (Server-Sent Events) of the journal, for a dashboard or
+// `curl -N`: first the entries the journal holds, oldest first, then each request as
+// it is recorded. Events:
+//
+//   - `entries`: `data` is a Journal (`{"entries": [...]}`, at most 100 entries an
+//     event), and `id` the cursor after them; send it back as `after` (or in
+//     `Last-Event-ID`) to resume without losing or repeating an entry.
+//   - `clear`: the journal was cleared (a reset) or the server restarted since the
+//     cursor; the entries that follow start again from the oldest kept.
+//   - `error`: the store could not be read; `data` is a CommunicationErrorResponse and
+//     the stream ends (reconnect after a pause).
+//
+// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
+// minutes, when the server drains, or when the client has not read an event for 10
+// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
+// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
+// otherwise.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
+func (c *ClientWithResponses) FollowJournalWithResponse(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*FollowJournalResponse, error) {
+	rsp, err := c.FollowJournal(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFollowJournalResponse(rsp)
 }
 
 // ListOperationsWithResponse Lists the stored operations with their current state, one page at a time.
@@ -1310,6 +1681,39 @@ func (c *ClientWithResponses) ResetWithResponse(ctx context.Context, reqEditors 
 	return ParseResetResponse(rsp)
 }
 
+// ParseLoadFixturesResponse parses an HTTP response from a LoadFixturesWithResponse call
+func ParseLoadFixturesResponse(rsp *http.Response) (*LoadFixturesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LoadFixturesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest OperationStateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseClearJournalResponse parses an HTTP response from a ClearJournalWithResponse call
 func ParseClearJournalResponse(rsp *http.Response) (*ClearJournalResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1360,6 +1764,32 @@ func ParseGetJournalResponse(rsp *http.Response) (*GetJournalResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFollowJournalResponse parses an HTTP response from a FollowJournalWithResponse call
+func ParseFollowJournalResponse(rsp *http.Response) (*FollowJournalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FollowJournalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

@@ -1,0 +1,117 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server"
+	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
+	"github.com/phonenumbers-go/phonenumbers/pkg/types"
+)
+
+// fixtureMediaTypes are the Content-Types POST /mock/fixtures takes: YAML's spellings,
+// and JSON's (a JSON document is YAML).
+var fixtureMediaTypes = []string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json"}
+
+// requireFixtureType answers 415 for a body that says it is neither YAML nor JSON, and
+// gives the generated handler the one type the spec names, so that it passes the body on
+// as it is.
+func requireFixtureType(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ct := c.Request().Header.Get(echo.HeaderContentType)
+		mt, _, err := mime.ParseMediaType(ct)
+		ok := err == nil
+		if ok {
+			ok = false
+			for _, t := range fixtureMediaTypes {
+				ok = ok || strings.EqualFold(mt, t)
+			}
+		}
+		if !ok {
+			got := "no Content-Type"
+			if ct != "" {
+				got = fmt.Sprintf("Content-Type %q", textutil.Truncate(ct, 64))
+			}
+			return server.NewAPIError(http.StatusUnsupportedMediaType, server.CodeUnsupportedMediaType,
+				"The request body must be a fixtures document, sent with Content-Type: application/yaml (or application/json) (got "+got+"); with curl add -H 'Content-Type: application/yaml' --data-binary @FILE.", "")
+		}
+		c.Request().Header.Set(echo.HeaderContentType, "application/yaml")
+		return next(c)
+	}
+}
+
+// LoadFixtures stores every operation of a fixtures document (see openapi/control.yaml).
+func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixturesRequestObject) (control.LoadFixturesResponseObject, error) {
+	if req.Body == nil {
+		return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeBadRequest, "The request body must be a fixtures document (YAML or JSON).", "")), nil
+	}
+	raw, err := io.ReadAll(req.Body) // buffered and bounded by BufferBody
+	if err != nil {
+		return nil, err
+	}
+	select { // decoding costs memory per value: a few bodies at a time
+	case cs.decoding <- struct{}{}:
+	case <-ctx.Done():
+		return nil, server.BusyError("decoding other operations, and the request ended while it waited")
+	}
+	file, err := ParseFixtureFile("(the request body)", raw)
+	<-cs.decoding
+	if err != nil {
+		return fixturesError(invalidFixtures(err)), nil
+	}
+	if len(file.Faults) > 0 {
+		return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
+			"Top-level faults apply to a whole server and are read at start-up only (serve --fixtures FILE); script faults on each operation instead (its faults field).", "faults")), nil
+	}
+	out := control.LoadFixtures201JSONResponse{Operations: make([]control.OperationState, 0, len(file.Operations))}
+	for _, op := range file.Operations {
+		var st OperationState
+		if vp, ok := cs.store.(validatedPutter); ok {
+			st, err = vp.putValidContext(ctx, op) // validated by ParseFixtureFile
+		} else {
+			st, err = cs.store.PutContext(ctx, op)
+		}
+		if errors.Is(err, ErrOperationTooLarge) {
+			return fixturesError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+				fmt.Sprintf("Operation %s takes more than the store's limit per operation; the operations before it were stored.", textutil.QuoteID(op.ID)), "")), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Operations = append(out.Operations, toControlState(st))
+	}
+	return out, nil
+}
+
+// invalidFixtures is the 400 for a document that is not valid fixtures: every problem,
+// each with its line, in the message and in details.
+func invalidFixtures(err error) *server.APIError {
+	msg := strings.TrimPrefix(err.Error(), "fixtures (the request body): ")
+	e := server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter, sentence("Invalid fixtures: "+strings.ReplaceAll(msg, "\n  ", "; ")), "")
+	var fe *FixturesError
+	if errors.As(err, &fe) && len(fe.Problems) > 0 {
+		first := fe.Problems[0].Field
+		e.Body.Target = &first
+		if len(fe.Problems) > 1 {
+			details := make([]types.CommunicationError, len(fe.Problems))
+			for i, p := range fe.Problems {
+				field := p.Field
+				details[i] = types.CommunicationError{Code: server.CodeInvalidParameter, Message: sentence(p.located()), Target: &field}
+			}
+			e.Body.Details = &details
+		}
+	}
+	return e
+}
+
+func fixturesError(e *server.APIError) control.LoadFixturesdefaultJSONResponse {
+	return control.LoadFixturesdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}
+}

@@ -73,7 +73,7 @@ func withBaseURL(next echo.HandlerFunc) echo.HandlerFunc {
 
 // registerControl mounts the control API under /mock. Bodies must be JSON and are capped
 // at maxBody bytes.
-func registerControl(r server.EchoRouter, store Store, journal JournalStore, maxBody int64) {
+func registerControl(r server.EchoRouter, store Store, journal JournalStore, maxBody int64) *controlService {
 	if maxBody <= 0 {
 		maxBody = server.DefaultMaxBodyBytes
 	}
@@ -89,6 +89,7 @@ func registerControl(r server.EchoRouter, store Store, journal JournalStore, max
 			"GetJournal":     {cs.answers.middleware},
 		},
 	})
+	return cs
 }
 
 // requireJSON answers 415 for bodies that do not say they are JSON: curl -d sends

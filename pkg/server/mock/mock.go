@@ -26,6 +26,8 @@ type Options struct {
 	JournalSize int
 	// DisableControlAPI leaves /mock unrouted (404): the control API and the dashboard.
 	DisableControlAPI bool
+
+	follow *followTimings // the journal stream's durations; tests shorten them
 }
 
 // Server is the programmable mock: the reference server over a [Store] (a [MemoryStore]
@@ -81,7 +83,10 @@ func New(store Store, opts *Options) (*Server, error) {
 	so.Observe = chainObserve(out.records, so.Logger, o.Observe)
 	if !o.DisableControlAPI {
 		so.Register = chainRegister(func(r server.EchoRouter) {
-			registerControl(r, store, out.records, so.MaxBodyBytes)
+			cs := registerControl(r, store, out.records, so.MaxBodyBytes)
+			if o.follow != nil {
+				cs.follow = *o.follow
+			}
 			registerUI(r)
 		}, o.Register)
 		so.PublicRoutes = append(append([]string(nil), so.PublicRoutes...), uiRoutes...)

@@ -20,6 +20,7 @@ type htmlScore struct {
 	Text     string
 }
 
+// scoreOf is the score of n reproduced items of of recorded.
 func scoreOf(n, of int) htmlScore { return htmlScore{Fraction: fraction(n, of), Text: share(n, of)} }
 
 // htmlMismatches is one list of items that differ from live's, with its title, the id
@@ -30,6 +31,8 @@ type htmlMismatches struct {
 	Total     int
 }
 
+// mismatchList gathers one list's parts for the "mismatches" template, which takes one
+// value.
 func mismatchList(title, id string, items []DiffMismatch, unlisted int) htmlMismatches {
 	return htmlMismatches{Title: title, ID: id, Items: items, Total: len(items) + unlisted}
 }

@@ -89,7 +89,7 @@ benchstat:
 load: build wrk
 	$(GO) run ./internal/loadtest -bin bin/phonenumbers $(LOADFLAGS)
 
-## load-curve: throughput and p99 against stored operations (1..10,000) and connections (1..256)
+## load-curve: throughput and p99 against stored operations (1..10,000) and connections (1..256); the table, its numbers (JSON) and two SVG plots go to docs/perf/ (LOADFLAGS='-curve-out DIR' elsewhere)
 load-curve: build wrk
 	$(GO) run ./internal/loadtest -bin bin/phonenumbers -curve -duration 4s $(LOADFLAGS)
 

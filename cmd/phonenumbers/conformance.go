@@ -32,6 +32,7 @@ type conformanceCheckCmd struct {
 	Recordings   string        `type:"path" help:"Validate recorded traffic offline: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them." `
 	JSON         string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
 	JUnit        string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE."`
+	HTML         string        `name:"html" placeholder:"FILE" help:"Also write the report as one self-contained HTML page to FILE (for a CI artifact: no script, nothing fetched)."`
 	Summary      string        `placeholder:"FILE" help:"Also write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY when that is set)."`
 	// 40 covers every category of generated input (and every variant of the two with
 	// five) in well under a second against a local server: a plain run stays fast.
@@ -89,7 +90,7 @@ func (c *conformanceCheckCmd) Run(e *env) error {
 	if err := rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}); err != nil {
 		return err
 	}
-	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {
+	if err := writeReports(rep, c.reportFiles(e)); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if rep.Failed() {
@@ -108,7 +109,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 	if errors.As(err, &ce) || errors.As(err, &me) || errors.Is(err, errServerNotUp) {
 		rep := conformance.RunFailedReport(netutil.RedactEndpoint(opts.Endpoint), opts.APIVersion, err)
 		_ = rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet}) // the FAIL line and the summary, as for any run
-		if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
+		if werr := writeReports(rep, c.reportFiles(e)); werr != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
 		}
 	}
@@ -120,7 +121,7 @@ func (c *conformanceCheckCmd) runFailed(e *env, opts conformance.LiveOptions, er
 func (c *conformanceCheckCmd) runLost(e *env, rep *conformance.Report, err error) error {
 	err = describeError(err)
 	_ = rep.WriteText(e.stdout, &conformance.TextOptions{Quiet: c.Quiet})
-	if werr := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); werr != nil {
+	if werr := writeReports(rep, c.reportFiles(e)); werr != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w (and the report could not be written: %v)", err, werr)}
 	}
 	return &exitError{code: exitUsage, err: err}
@@ -171,10 +172,23 @@ func randomSeed() uint64 {
 	return binary.LittleEndian.Uint64(b[:])
 }
 
-// writeReports writes the report files asked for: JSON, JUnit, a Markdown summary to
-// summaryPath (replaced) and to stepSummary (appended: GitHub Actions collects every
-// step's additions to $GITHUB_STEP_SUMMARY).
-func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, stepSummary string) error {
+// reportFiles names the files a report goes to besides stdout; "" writes none.
+type reportFiles struct {
+	JSON, JUnit, HTML string
+	Summary           string // a Markdown summary, replaced
+	StepSummary       string // $GITHUB_STEP_SUMMARY: the same summary, appended
+}
+
+// reportFiles are the files the check's flags ask for.
+func (c *conformanceCheckCmd) reportFiles(e *env) reportFiles {
+	return reportFiles{JSON: c.JSON, JUnit: c.JUnit, HTML: c.HTML, Summary: c.Summary, StepSummary: e.getenv("GITHUB_STEP_SUMMARY")}
+}
+
+// writeReports writes the report files asked for: JSON, JUnit, HTML and a Markdown
+// summary (replaced: each written beside its path, then renamed over it), and the summary
+// appended to the step summary (GitHub Actions collects every step's additions to
+// $GITHUB_STEP_SUMMARY).
+func writeReports(rep *conformance.Report, files reportFiles) error {
 	write := func(path string, flag int, fn func(w io.Writer) error) error {
 		if path == "" {
 			return nil
@@ -185,16 +199,19 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath, summaryPath, ste
 		return openAndWrite(path, flag, fn)
 	}
 	const replace, appendTo = os.O_WRONLY | os.O_CREATE | os.O_TRUNC, os.O_WRONLY | os.O_CREATE | os.O_APPEND
-	if err := write(jsonPath, replace, rep.WriteJSON); err != nil {
+	if err := write(files.JSON, replace, rep.WriteJSON); err != nil {
 		return fmt.Errorf("--json: %w", err)
 	}
-	if err := write(junitPath, replace, rep.WriteJUnit); err != nil {
+	if err := write(files.JUnit, replace, rep.WriteJUnit); err != nil {
 		return fmt.Errorf("--junit: %w", err)
 	}
-	if err := write(summaryPath, replace, rep.WriteMarkdown); err != nil {
+	if err := write(files.HTML, replace, rep.WriteHTML); err != nil {
+		return fmt.Errorf("--html: %w", err)
+	}
+	if err := write(files.Summary, replace, rep.WriteMarkdown); err != nil {
 		return fmt.Errorf("--summary: %w", err)
 	}
-	if err := write(stepSummary, appendTo, rep.WriteMarkdown); err != nil {
+	if err := write(files.StepSummary, appendTo, rep.WriteMarkdown); err != nil {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 	}
 	return nil

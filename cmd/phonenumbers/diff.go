@@ -17,6 +17,7 @@ type conformanceDiffCmd struct {
 	Recordings string        `required:"" type:"path" placeholder:"PATH" help:"Recorded live traffic to replay: a HAR, Azure SDK test-proxy or normalized recording file, or a directory of them (files in name order)."`
 	JSON       string        `name:"json" placeholder:"FILE" help:"Also write the report as JSON to FILE."`
 	JUnit      string        `name:"junit" placeholder:"FILE" help:"Also write the report as JUnit XML to FILE: a test case per status, header name and body field, and a total."`
+	HTML       string        `name:"html" placeholder:"FILE" help:"Also write the report as one self-contained HTML page to FILE (for a CI artifact: no script, nothing fetched)."`
 	MinScore   float64       `name:"min-score" placeholder:"FRACTION" help:"Exit 1 when less than FRACTION (0 to 1) of the items are reproduced."`
 	MinExact   float64       `name:"min-exact" placeholder:"FRACTION" help:"Exit 1 when less than FRACTION (0 to 1) of the items are reproduced byte for byte."`
 	Timeout    time.Duration `default:"10s" help:"Give up on one exchange after this long (connecting, the answer and its body)."`
@@ -84,6 +85,11 @@ func (c *conformanceDiffCmd) Run(e *env) error {
 	if c.JUnit != "" {
 		if err := writeFile(c.JUnit, func(w io.Writer) error { return rep.WriteJUnit(w, floors) }); err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("--junit: %w", err)}
+		}
+	}
+	if c.HTML != "" {
+		if err := writeFile(c.HTML, rep.WriteHTML); err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--html: %w", err)}
 		}
 	}
 	reasons := rep.Below(floors)

@@ -128,7 +128,7 @@ func (c *proxyCmd) Run(e *env) error {
 	}
 	// A file that cannot be written is a failure of the run, not of its command line: the
 	// files already written stay, and the one that failed keeps its old content.
-	if err := writeReports(rep, c.JSON, c.JUnit, c.Summary, e.getenv("GITHUB_STEP_SUMMARY")); err != nil {
+	if err := writeReports(rep, reportFiles{JSON: c.JSON, JUnit: c.JUnit, Summary: c.Summary, StepSummary: e.getenv("GITHUB_STEP_SUMMARY")}); err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
 	if c.Record != "" {

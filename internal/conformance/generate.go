@@ -485,7 +485,8 @@ func (l *live) checkGenerated(ctx context.Context) error {
 				// One copy-paste reproduction per rule, of the smallest input that still
 				// breaks it; the other cases are listed to show the pattern.
 				c, ex, why := l.shrink(ctx, check, f.c, f.ex, f.why)
-				v.Message = fmt.Sprintf("%s; minimal reproduction (seed %d): %s", why, seed, l.curl(c, ex))
+				v.Reproduction = l.curl(c, ex)
+				v.Message = fmt.Sprintf("%s; minimal reproduction (seed %d): %s", why, seed, v.Reproduction)
 			}
 			vs = append(vs, v)
 		}

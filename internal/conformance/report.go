@@ -44,6 +44,10 @@ type Violation struct {
 	Path string `json:"path"`
 	// Message says what was expected and what came.
 	Message string `json:"message"`
+	// Reproduction, when set, is a copy-paste command (curl) that sends the request again,
+	// minimised, without credentials; Message ends with it too. It is kept apart so that
+	// a report can show it as a command without parsing a message that holds server text.
+	Reproduction string `json:"reproduction,omitempty"`
 }
 
 // RequestInfo identifies the request a result is about.
@@ -136,6 +140,9 @@ const (
 	// generated long id's URL is ~4 KiB, a recorded one at most MaxRecordedURLBytes.
 	maxResultURLBytes = 1024
 	maxMethodBytes    = 64
+	// maxReproductionBytes bounds a violation's curl command: the URL's bound, and room
+	// for the headers a generated case adds.
+	maxReproductionBytes = 2048
 )
 
 // boundText cuts a result's request, reason and violations to their bounds.
@@ -146,7 +153,8 @@ func boundText(res Result) Result {
 	if len(res.Violations) > 0 {
 		vs := make([]Violation, len(res.Violations))
 		for i, v := range res.Violations {
-			vs[i] = Violation{Path: textutil.Truncate(v.Path, 256), Message: textutil.Truncate(v.Message, maxViolationBytes)}
+			vs[i] = Violation{Path: textutil.Truncate(v.Path, 256), Message: textutil.Truncate(v.Message, maxViolationBytes),
+				Reproduction: textutil.Truncate(v.Reproduction, maxReproductionBytes)}
 		}
 		res.Violations = vs
 	}

@@ -42,31 +42,54 @@ func runCurve(c config) error {
 			}
 		}
 	}
-	fmt.Printf("\n%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-40s %12s %9s %9s %10s %10s\n", "point", "req/s", "p50", "p99", "server CPU", "wrk CPU")
 	var unsaturated []string
+	var rows []curveRow
 	for _, p := range points {
 		s := series{results: p.results}
 		busy := median(s.busy(func(r result) float64 { return r.serverBusy }))
+		row := curveRow{Label: p.label, Operations: p.ops, Connections: p.conns, ReqPerSec: median(s.throughputs()),
+			P50Ms: ms(s.medianP(func(r result) time.Duration { return r.p50 })), P99Ms: ms(s.medianP(func(r result) time.Duration { return r.p99 })),
+			ServerBusy: busy, WrkBusy: median(s.busy(func(r result) float64 { return r.wrkBusy }))}
 		mark := ""
 		if p.conns > 1 && busy < c.minBusy { // one connection is latency-bound by nature
 			mark = " *"
+			row.Unsaturated = true
 			unsaturated = append(unsaturated, p.label)
 		}
-		fmt.Printf("%-40s %12.0f %9s %9s %10s %10s%s\n", p.label, median(s.throughputs()), s.medianP(func(r result) time.Duration { return r.p50 }),
+		rows = append(rows, row)
+		fmt.Fprintf(&table, "%-40s %12.0f %9s %9s %10s %10s%s\n", p.label, row.ReqPerSec, s.medianP(func(r result) time.Duration { return r.p50 }),
 			s.medianP(func(r result) time.Duration { return r.p99 }), fmtBusy([]float64{busy}),
 			fmtBusy(s.busy(func(r result) float64 { return r.wrkBusy })), mark)
 	}
+	var why error
 	if len(unsaturated) > 0 {
-		return fmt.Errorf("* the server's core was under %.0f%% busy at %s: the host or wrk, not the server, set the pace; run again on a quiet machine",
+		why = fmt.Errorf("* the server's core was under %.0f%% busy at %s: the host or wrk, not the server, set the pace; run again on a quiet machine",
 			100*c.minBusy, strings.Join(unsaturated, "; "))
+		fmt.Fprintf(&table, "%s\n", why)
 	}
-	return nil
+	fmt.Printf("\n%s", table.String())
+	// The files are written even when the run did not count: the figure shows which
+	// points to distrust (hollow), and a run on a busy machine is still worth a look.
+	if c.curveOut != "" {
+		written, err := writeCurveFiles(c.curveOut, newCurveRun(c, table.String(), rows), c.connections)
+		if err != nil {
+			return fmt.Errorf("-curve-out: %w", err)
+		}
+		fmt.Printf("wrote %s\n", strings.Join(written, ", "))
+	}
+	return why
 }
+
+// ms converts a duration to milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // curvePoint is one point of the curve: a server holding n operations, driven at conns
 // connections.
 type curvePoint struct {
 	label   string
+	ops     int
 	conns   int
 	srv     *server
 	run     wrkRun
@@ -83,7 +106,7 @@ func (c config) startCurvePoint(tmp string, logs *os.File, n, conns int) (*curve
 	if err != nil {
 		return nil, err
 	}
-	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), conns: conns, srv: s,
+	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), ops: n, conns: conns, srv: s,
 		run: wrkRun{url: s.url, connections: conns, duration: time.Second, script: script}}
 	if _, err := p.run.run(s); err != nil { // warm-up
 		s.stop()

@@ -14,7 +14,7 @@
 // than that of a few long ones.
 //
 //	go run ./internal/loadtest -bin bin/phonenumbers -duration 1s -rounds 30
-//	go run ./internal/loadtest -bin bin/phonenumbers -curve   # throughput and p99 vs store size and connections
+//	go run ./internal/loadtest -bin bin/phonenumbers -curve   # throughput and p99 vs store size and connections, plotted to docs/perf/*.svg
 //	go run ./internal/loadtest -bin bin/phonenumbers -ab /tmp/before.bin   # two builds side by side
 //
 // It then checks p99 latency at a fixed 5,000 requests/s (vegeta, on the load CPU). It
@@ -48,9 +48,11 @@ type config struct {
 	minBusy         float64
 	curve           bool
 	curveRounds     int
-	openTarget      float64
-	hmacTarget      float64
-	p99Target       time.Duration
+	// curveOut is the directory the curve's table, numbers and SVG figures go to ("": none).
+	curveOut   string
+	openTarget float64
+	hmacTarget float64
+	p99Target  time.Duration
 	// ab, when set, is a reference build of phonenumbers to measure -bin against.
 	ab string
 	// skipIdleCheck runs even when the CPUs are busy before the run.
@@ -74,6 +76,7 @@ func main() {
 	flag.Float64Var(&c.minBusy, "min-busy", 0.95, "least busy fraction of the server CPU during bare runs for the run to count")
 	flag.BoolVar(&c.curve, "curve", false, "measure throughput and p99 against store size and connections instead")
 	flag.IntVar(&c.curveRounds, "curve-rounds", 3, "runs of each curve point (the median is reported)")
+	flag.StringVar(&c.curveOut, "curve-out", "docs/perf", "with -curve: the directory to write load-curve.txt, load-curve.json and the SVG figures load-curve-operations.svg and load-curve-connections.svg to (\"\": none)")
 	flag.Float64Var(&c.openTarget, "open-target", 0.85, "least serve/bare ratio, unsigned requests")
 	flag.Float64Var(&c.hmacTarget, "hmac-target", 0.80, "least serve/bare ratio, HMAC-signed requests")
 	flag.DurationVar(&c.p99Target, "p99-target", 2*time.Millisecond, "p99 latency target at -rate")

@@ -205,7 +205,9 @@ func TestFollowJournalRefusals(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
-			var body struct{ Error struct{ Message, Target string } }
+			var body struct {
+				Error struct{ Message, Target string }
+			}
 			_ = json.NewDecoder(resp.Body).Decode(&body)
 			if resp.StatusCode != tc.want || body.Error.Target != tc.target {
 				t.Errorf("HTTP %d target %q (%s), want %d %q", resp.StatusCode, body.Error.Target, body.Error.Message, tc.want, tc.target)

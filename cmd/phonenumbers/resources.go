@@ -114,7 +114,11 @@ func parseResource(spec, serverKey string) (name, key string, err error) {
 // logResources says where each resource is served.
 func (f *mockFactory) logResources(baseURL string) {
 	for _, name := range f.named {
-		f.logger.Info("resource", "resource", name, "endpoint", baseURL+"/"+name)
+		if f.cmd.NoControlAPI {
+			f.logger.Info("resource", "resource", name, "endpoint", baseURL+"/"+name)
+		} else {
+			f.logger.Info("resource", "resource", name, "endpoint", baseURL+"/"+name, "dashboard", baseURL+"/"+name+mock.UIPath)
+		}
 	}
 	if f.cmd.AutoResources {
 		f.logger.Info("resources are created on first use", "endpoint", baseURL+"/<name>", "max", f.cmd.MaxResources)

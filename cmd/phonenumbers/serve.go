@@ -92,6 +92,8 @@ type serveHooks struct {
 	headerTimeout time.Duration
 	// drainTimeout, when set, replaces drainTimeout.
 	drainTimeout time.Duration
+	// writeTimeout, when set, replaces writeTimeout.
+	writeTimeout time.Duration
 	// newConnGrace, when set, replaces newConnGrace (see connLimiter).
 	newConnGrace time.Duration
 	// logPendingBytes, when set, replaces maxLogPendingBytes.
@@ -226,6 +228,10 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 	if hooks.headerTimeout > 0 {
 		headerTimeout = hooks.headerTimeout
 	}
+	answerTimeout := writeTimeout
+	if hooks.writeTimeout > 0 {
+		answerTimeout = hooks.writeTimeout
+	}
 	// Requests' contexts end when the drain starts, so that a delayed answer (a scripted
 	// fault) is released at once instead of holding the drain.
 	baseCtx, stopRequests := context.WithCancel(context.Background())
@@ -235,7 +241,7 @@ func (s *serveCmd) serve(ctx context.Context, logOut io.Writer, hooks serveHooks
 		Handler:           h,
 		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
+		WriteTimeout:      answerTimeout, // a journal stream extends its own, event by event
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
@@ -324,6 +330,9 @@ func (s *serveCmd) logStartup(logger *slog.Logger, baseURL, source, firstID stri
 	logger.Info("phonenumbers server listening",
 		"url", reachableURL(baseURL), "auth", s.authSummary(), "operations", n, "source", source,
 		"control_api", !s.NoControlAPI, "try", s.tryCommand(invokedAs(os.Args[0]), reachableURL(baseURL), firstID))
+	if !s.NoControlAPI {
+		logger.Info("dashboard: open it in a browser", "url", reachableURL(baseURL)+mock.UIPath)
+	}
 	if s.AccessKey != "" {
 		logger.Info("the command above reads the key from PHONENUMBERS_ACCESS_KEY, as serve does; set it in that shell (avoid --access-key: command lines are visible to other processes)")
 	}

@@ -94,7 +94,7 @@ type ClientInterface interface {
 	// LoadFixturesWithBody Stores every operation of a fixtures document, as `serve --fixtures` reads it.
 	//
 	// Takes a fixtures document (YAML or JSON: `operations:` and a list of
-	// ScriptedOperations, or the list alone), validates all of it, and stores every
+	// ScriptedOperations, as a `serve --fixtures` file), validates all of it, and stores every
 	// operation, replacing those with the same ids and restarting their timelines. Nothing
 	// is stored when anything is invalid; the 400 lists every problem with its line.
 	// Top-level `faults` rules apply to a whole server and are read only at start-up:
@@ -229,7 +229,7 @@ type ClientInterface interface {
 // LoadFixturesWithBody Stores every operation of a fixtures document, as `serve --fixtures` reads it.
 //
 // Takes a fixtures document (YAML or JSON: `operations:` and a list of
-// ScriptedOperations, or the list alone), validates all of it, and stores every
+// ScriptedOperations, as a `serve --fixtures` file), validates all of it, and stores every
 // operation, replacing those with the same ids and restarting their timelines. Nothing
 // is stored when anything is invalid; the 400 lists every problem with its line.
 // Top-level `faults` rules apply to a whole server and are read only at start-up:
@@ -923,7 +923,7 @@ type ClientWithResponsesInterface interface {
 	// LoadFixturesWithBodyWithResponse Stores every operation of a fixtures document, as `serve --fixtures` reads it.
 	//
 	// Takes a fixtures document (YAML or JSON: `operations:` and a list of
-	// ScriptedOperations, or the list alone), validates all of it, and stores every
+	// ScriptedOperations, as a `serve --fixtures` file), validates all of it, and stores every
 	// operation, replacing those with the same ids and restarting their timelines. Nothing
 	// is stored when anything is invalid; the 400 lists every problem with its line.
 	// Top-level `faults` rules apply to a whole server and are read only at start-up:
@@ -1476,7 +1476,7 @@ func (r ResetResponse) ContentType() string {
 // LoadFixturesWithBodyWithResponse Stores every operation of a fixtures document, as `serve --fixtures` reads it.
 //
 // Takes a fixtures document (YAML or JSON: `operations:` and a list of
-// ScriptedOperations, or the list alone), validates all of it, and stores every
+// ScriptedOperations, as a `serve --fixtures` file), validates all of it, and stores every
 // operation, replacing those with the same ids and restarting their timelines. Nothing
 // is stored when anything is invalid; the 400 lists every problem with its line.
 // Top-level `faults` rules apply to a whole server and are read only at start-up:

@@ -78,7 +78,7 @@
   async function useKey(text) {
     if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
       throw new Error('This browser offers Web Crypto only to pages served over HTTPS or from localhost: ' +
-        'open the dashboard at http://127.0.0.1:PORT' + location.pathname + ', or serve with --tls-cert and --tls-key.');
+        'open the dashboard at 127.0.0.1 or localhost (' + location.pathname + ' on the same port), or serve with --tls-cert and --tls-key.');
     }
     let raw;
     try {

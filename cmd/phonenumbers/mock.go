@@ -27,6 +27,7 @@ type mockCmd struct {
 	List    mockListCmd    `cmd:"" help:"List every stored operation with its poll count and current state (JSON)."`
 	Get     mockGetCmd     `cmd:"" help:"Show one operation's state without counting a poll (JSON)."`
 	Create  mockCreateCmd  `cmd:"" help:"Store an operation from a JSON file (fixtures entry shape), replacing one with the same id."`
+	Load    mockLoadCmd    `cmd:"" help:"Store every operation of a fixtures file (YAML or JSON, as serve --fixtures reads), all or nothing."`
 	Delete  mockDeleteCmd  `cmd:"" help:"Remove an operation."`
 	Reset   mockResetCmd   `cmd:"" help:"Go back to the start-up operations and clear the journal."`
 	Journal mockJournalCmd `cmd:"" help:"Print the recorded requests (JSON)."`
@@ -221,7 +222,7 @@ func checkOneOperation(name string, body []byte) error {
 	case errors.As(err, &se):
 		hint := ""
 		if !bytes.HasPrefix(trimmed, []byte("{")) && !bytes.HasPrefix(trimmed, []byte("[")) {
-			hint = "; a YAML fixtures file of many operations is for serve --fixtures"
+			hint = "; a YAML fixtures file of many operations is for mock load (or serve --fixtures)"
 		}
 		return fmt.Errorf("%s is not JSON (%v, at byte %d)%s; want one operation, e.g. %s", name, se, se.Offset, hint, oneOperationExample)
 	case err != nil:
@@ -229,19 +230,28 @@ func checkOneOperation(name string, body []byte) error {
 	}
 	switch v := probe.(type) {
 	case []any:
-		return fmt.Errorf("%s is a list; mock create takes one operation (create each in turn, or load many with serve --fixtures), e.g. %s", name, oneOperationExample)
+		return fmt.Errorf("%s is a list; mock create takes one operation (create each in turn, or store a fixtures file with mock load), e.g. %s", name, oneOperationExample)
 	case map[string]any:
 		if _, ok := v["operations"]; ok {
-			return fmt.Errorf("%s is a fixtures file (an operations list); mock create takes one operation, e.g. %s; serve --fixtures loads a file", name, oneOperationExample)
+			return fmt.Errorf("%s is a fixtures file (an operations list); mock create takes one operation, e.g. %s; mock load stores a fixtures file", name, oneOperationExample)
 		}
 		return nil
 	}
 	return fmt.Errorf("%s is not an operation; want one, e.g. %s", name, oneOperationExample)
 }
 
-// readMockInput reads a bounded JSON document from a regular file or standard input; both
-// reads end with the command's context (SIGINT, SIGTERM).
+// readMockInput reads one JSON operation (readMockFile), checked before it is sent.
 func readMockInput(e *env, name string) ([]byte, error) {
+	body, err := readMockFile(e, name)
+	if err != nil {
+		return nil, err
+	}
+	return body, checkOneOperation(name, body)
+}
+
+// readMockFile reads a bounded document from a regular file or standard input; both
+// reads end with the command's context (SIGINT, SIGTERM).
+func readMockFile(e *env, name string) ([]byte, error) {
 	var body []byte
 	var err error
 	if name == "-" {
@@ -257,10 +267,28 @@ func readMockInput(e *env, name string) ([]byte, error) {
 		// swapped in after a stat would otherwise block the open.
 		body, err = safefile.ReadFile(e.ctx, name, maxMockInput)
 	}
+	return body, err
+}
+
+type mockLoadCmd struct {
+	withExitCodes
+	connectionFlags
+	File string `arg:"" name:"file" help:"Fixtures file (YAML or JSON: operations and a list, see examples/fixtures.yaml), or - for standard input."`
+}
+
+// Run sends the fixtures as they are: the server validates all of them (naming each
+// problem with its line) before it stores any.
+func (c *mockLoadCmd) Run(e *env) error {
+	body, err := readMockFile(e, c.File)
 	if err != nil {
-		return nil, err
+		return &exitError{code: exitUsage, err: err}
 	}
-	return body, checkOneOperation(name, body)
+	cl, endpoint, err := c.controlClient(e.ctx)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	res, err := cl.LoadFixturesWithBodyWithResponse(e.ctx, "application/yaml", bytes.NewReader(body))
+	return finish(e, endpoint, res, bodyOf(res, err), err)
 }
 
 type mockDeleteCmd struct {
@@ -331,6 +359,8 @@ func bodyOf(res interface{ StatusCode() int }, err error) []byte {
 	case *controlclient.GetOperationStateResponse:
 		return r.Body
 	case *controlclient.CreateOrReplaceOperationResponse:
+		return r.Body
+	case *controlclient.LoadFixturesResponse:
 		return r.Body
 	case *controlclient.DeleteOperationResponse:
 		return r.Body

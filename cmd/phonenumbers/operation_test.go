@@ -168,7 +168,7 @@ func TestCheckOneOperation(t *testing.T) {
 		{`{"id":"a","operationType":"search","timeline":[{"status":"running"}]}`, ""},
 		{`{"id":"a",`, "is not JSON (unexpected end of JSON input"},
 		{`{"id": "a" x}`, "at byte"},
-		{"operations:\n  - id: a\n", "a YAML fixtures file of many operations is for serve --fixtures"},
+		{"operations:\n  - id: a\n", "a YAML fixtures file of many operations is for mock load (or serve --fixtures)"},
 		{`[{"id":"a"}]`, "is a list; mock create takes one operation"},
 		{`{"operations":[]}`, "is a fixtures file"},
 		// 1 MiB of {}: counted, not decoded into a third of a million maps (issue 21).

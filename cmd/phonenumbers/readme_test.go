@@ -63,6 +63,9 @@ func TestReadmeCLIExamples(t *testing.T) {
 			args := strings.Fields(strings.ReplaceAll(cmd, "http://127.0.0.1:8080", base))[1:]
 			for i, a := range args {
 				args[i] = strings.Trim(a, `'"`)
+				if strings.HasPrefix(args[i], "examples/") { // the README's paths are the repository's
+					args[i] = "../../" + args[i]
+				}
 			}
 			var out, errOut strings.Builder
 			code := runIO(context.Background(), args, strings.NewReader(stdin), &out, &errOut)

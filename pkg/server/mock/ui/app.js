@@ -213,7 +213,7 @@
     if (f.status) what.push('status ' + f.status + (f.retryAfter !== undefined ? ' (Retry-After ' + f.retryAfter + ')' : ''));
     if (f.delay) what.push('delay ' + (typeof f.delay === 'string' ? f.delay : f.delay.min + '–' + f.delay.max));
     if (f.drop) what.push('drop ' + f.drop);
-    const when = f.requests ? 'requests ' + f.requests.join(', ') : f.rate !== undefined ? Math.round(f.rate * 100) + '% of requests' : '';
+    const when = f.requests ? (f.requests.length === 1 ? 'request ' : 'requests ') + f.requests.join(', ') : f.rate !== undefined ? Math.round(f.rate * 100) + '% of requests' : '';
     return what.join(', ') + (when ? ' on ' + when : '');
   }
 

@@ -16,6 +16,7 @@ const (
 	CodeUnsupportedAPIVersion      = "UnsupportedApiVersion"
 	CodeInvalidParameter           = "InvalidParameter"
 	CodeUnauthorized               = "Unauthorized"
+	CodeForbidden                  = "Forbidden"
 	CodeMethodNotAllowed           = "MethodNotAllowed"
 	CodeRequestTooLarge            = "RequestEntityTooLarge"
 	CodeURITooLong                 = "RequestUriTooLong"

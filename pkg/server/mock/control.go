@@ -79,7 +79,7 @@ func registerControl(r server.EchoRouter, store Store, journal JournalStore, max
 	}
 	cs := &controlService{store: store, journal: journal, answers: newLargeAnswers(maxConcurrentLists, maxHeldAnswerBytes),
 		decoding: make(chan struct{}, maxConcurrentDecodes), followers: make(chan struct{}, maxFollowers), follow: defaultFollowTimings}
-	control.RegisterHandlersWithOptions(r, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
+	control.RegisterHandlersWithOptions(crossSiteGuard{r}, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"CreateOrReplaceOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},
 			"LoadFixtures":             {requireFixtureType, server.BufferBody(maxBody)},

@@ -94,3 +94,44 @@ func TestDashboardLoadsNothingFromElsewhere(t *testing.T) {
 		}
 	}
 }
+
+// TestControlAPIRefusesOtherSites: a page of another site cannot drive an open mock
+// through the visitor's browser (a reset needs no CORS preflight); the dashboard itself
+// (same origin), tools without browser headers, and the address bar are served.
+func TestControlAPIRefusesOtherSites(t *testing.T) {
+	store, _ := mock.NewMemoryStore(mock.DefaultOperations(), nil)
+	m, err := mock.New(store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		method  string
+		uri     string
+		headers map[string]string
+		want    int
+	}{
+		{"another site resets", "POST", "/mock/reset", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"a sibling site resets", "POST", "/mock/reset", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+		{"an older browser, another origin", "POST", "/mock/reset", map[string]string{"Origin": "http://evil.example"}, http.StatusForbidden},
+		{"another site reads the stream", "GET", "/mock/journal/events", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"the dashboard resets", "POST", "/mock/reset", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://example.com"}, http.StatusNoContent},
+		{"an older browser, same origin", "POST", "/mock/reset", map[string]string{"Origin": "http://example.com"}, http.StatusNoContent},
+		{"curl", "POST", "/mock/reset", nil, http.StatusNoContent},
+		{"the address bar", "GET", "/mock/operations", map[string]string{"Sec-Fetch-Site": "none"}, http.StatusOK},
+		{"the API itself is not concerned", "GET", "/phoneNumbers/operations/search-my-operation-id?api-version=2022-12-01", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.uri, nil) // Host: example.com
+			for k, v := range tc.headers {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			m.ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Fatalf("HTTP %d, want %d: %s", rec.Code, tc.want, rec.Body)
+			}
+		})
+	}
+}

@@ -32,7 +32,7 @@ type cli struct {
 	Serve       serveCmd         `cmd:"" help:"Run the reference server / programmable mock."`
 	Operation   operationCmd     `cmd:"" help:"Call the service: get an operation, or wait for one."`
 	Conformance conformanceCmd   `cmd:"" help:"Check a server, or recorded traffic, against the spec."`
-	Mock        mockCmd          `cmd:"" help:"Script a running mock through its control API (/mock): list, get, create, delete, reset, journal."`
+	Mock        mockCmd          `cmd:"" help:"Script a running mock through its control API (/mock): list, get, create, load, delete, reset, journal, verify."`
 }
 
 // Exit codes, the same for every command.

@@ -122,7 +122,9 @@ func finish(e *env, endpoint string, res answer, body []byte, err error) error {
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
 		hint := answerHint(code, strings.HasPrefix(endpoint, "http://"), body)
-		if code == http.StatusNotFound && bytes.Contains(body, []byte("No resource matches")) {
+		if code == http.StatusNotFound && bytes.Contains(body, []byte("are off on this server")) {
+			hint = "start serve without --no-control-api to script this server"
+		} else if code == http.StatusNotFound && bytes.Contains(body, []byte("No resource matches")) {
 			hint = "this server has no control API here: it runs with --no-control-api, or it is not phonenumbers serve, or the endpoint's path names no resource it hosts (serve --resource NAME, or --auto-resources)"
 		}
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s: HTTP %d %s", endpoint, code, withHint(controlErrorMessage(body), hint))}
@@ -145,13 +147,34 @@ var operationLimits = bounded.Limits{Values: mock.MaxOperationValues, Containers
 // controlErrorMessage extracts code and message from a CommunicationErrorResponse body.
 func controlErrorMessage(body []byte) string {
 	var er struct {
-		Error struct{ Code, Message string } `json:"error"`
+		Error struct {
+			Code, Message string
+			Details       []struct{ Message string }
+		} `json:"error"`
 	}
 	if bounded.DecodeJSON(context.Background(), "the answer", body, controlAnswerLimits, &er) != nil || er.Error.Code == "" {
 		return "the answer carried no error details"
 	}
-	return er.Error.Code + ": " + er.Error.Message
+	if len(er.Error.Details) < 2 {
+		return er.Error.Code + ": " + er.Error.Message
+	}
+	// Several problems: the message's head ("Invalid fixtures: 2 problems"), then each on
+	// a line of its own, as serve --fixtures prints them.
+	head, _, _ := strings.Cut(er.Error.Message, "; ")
+	var b strings.Builder
+	b.WriteString(er.Error.Code + ": " + strings.TrimSuffix(head, ".") + ":")
+	for i, d := range er.Error.Details {
+		if i == maxPrintedProblems {
+			fmt.Fprintf(&b, "\n(and %d more)", len(er.Error.Details)-i)
+			break
+		}
+		b.WriteString("\n" + d.Message)
+	}
+	return b.String()
 }
+
+// maxPrintedProblems bounds the problems of one answer printed, one a line.
+const maxPrintedProblems = 20
 
 // okStatus stands for a successful answer assembled from several pages.
 type okStatus struct{}
@@ -273,7 +296,7 @@ func readMockFile(e *env, name string) ([]byte, error) {
 type mockLoadCmd struct {
 	withExitCodes
 	connectionFlags
-	File string `arg:"" name:"file" help:"Fixtures file (YAML or JSON: operations and a list, see examples/fixtures.yaml), or - for standard input."`
+	File string `arg:"" name:"file" help:"Fixtures file (YAML or JSON: operations and a list, the fields of examples/fixtures.yaml; top-level faults are read by serve at start-up only and refused here), or - for standard input."`
 }
 
 // Run sends the fixtures as they are: the server validates all of them (naming each

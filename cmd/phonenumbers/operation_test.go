@@ -153,7 +153,7 @@ func TestMessagesSayWhereToLook(t *testing.T) {
 	}{
 		{[]string{"operation", "get", "x", "--nope"}, "(see phonenumbers operation get --help)"},
 		{[]string{"frobnicate"}, "(see phonenumbers --help)"},
-		{[]string{"mock", "list", "--endpoint", noControl}, "this server has no control API here: it runs with --no-control-api"},
+		{[]string{"mock", "list", "--endpoint", noControl}, "are off on this server (serve --no-control-api); start serve without --no-control-api"},
 	}
 	for _, tt := range tests {
 		_, _, stderr := runCLI(t, tt.args...)

@@ -65,6 +65,7 @@ func TestMockCommands(t *testing.T) {
 		{"create, not JSON", []string{"mock", "create", "-"}, "id: x", exitUsage, "is not JSON"},
 		{"load a fixtures file", []string{"mock", "load", "-"}, "operations:\n  - id: loaded_1\n    operationType: search\n    timeline:\n      - status: succeeded\n", exitOK, `"id": "loaded_1"`},
 		{"load refused, with the line", []string{"mock", "load", "-"}, "operations:\n  - id: loaded_2\n    operationType: search\n    timeline:\n      - status: succeded\n", exitFailure, "line 5"},
+		{"load refused, a problem a line", []string{"mock", "load", "-"}, "operations:\n  - id: loaded_3\n    operationType: serch\n    timeline:\n      - status: succeded\n", exitFailure, "2 problems:\n  line 3"},
 		{"get, loaded", []string{"mock", "get", "loaded_1"}, "", exitOK, `"status": "succeeded"`},
 		{"delete", []string{"mock", "delete", "purchase_cli"}, "", exitOK, ""},
 		{"get, gone", []string{"mock", "get", "purchase_cli"}, "", exitFailure, "HTTP 404 NotFound"},

@@ -106,7 +106,7 @@ func (c config) startCurvePoint(tmp string, logs *os.File, n, conns int) (*curve
 	if err != nil {
 		return nil, err
 	}
-	p := &curvePoint{label: fmt.Sprintf("%d stored operations, %d connections", n, conns), ops: n, conns: conns, srv: s,
+	p := &curvePoint{label: plural(n, "stored operation") + ", " + plural(conns, "connection"), ops: n, conns: conns, srv: s,
 		run: wrkRun{url: s.url, connections: conns, duration: time.Second, script: script}}
 	if _, err := p.run.run(s); err != nil { // warm-up
 		s.stop()
@@ -149,4 +149,12 @@ end
 `, n-1)
 	script = filepath.Join(tmp, fmt.Sprintf("store-%d.lua", n))
 	return fixtures, script, os.WriteFile(script, []byte(lua), 0o600)
+}
+
+// plural is n and noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -63,10 +63,16 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 		return nil, server.BusyError("decoding other operations, and the request ended while it waited")
 	}
 	file, err := ParseFixtureFile("(the request body)", raw)
-	<-cs.decoding
 	if err != nil {
+		_, opErr := parseOperation(raw) // one operation sent where a document of many goes?
+		<-cs.decoding
+		if opErr == nil {
+			return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
+				"The body is one operation, not a fixtures document: put it in a list under operations: (operations: [...]), or store it alone with POST /mock/operations (phonenumbers mock create).", "")), nil
+		}
 		return fixturesError(invalidFixtures(err)), nil
 	}
+	<-cs.decoding
 	if len(file.Faults) > 0 {
 		return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
 			"Top-level faults apply to a whole server and are read at start-up only (serve --fixtures FILE); script faults on each operation instead (its faults field).", "faults")), nil

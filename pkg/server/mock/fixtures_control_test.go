@@ -28,6 +28,7 @@ func TestLoadFixturesThroughTheControlAPI(t *testing.T) {
 		{"no type", "", yamlDoc, http.StatusUnsupportedMediaType, nil, "no Content-Type"},
 		{"a misspelt status, with its line", "application/yaml", "operations:\n  - id: bad\n    operationType: purchase\n    timeline:\n      - status: runing\n", http.StatusBadRequest, nil, "line 5"},
 		{"every problem listed", "application/yaml", "operations:\n  - id: x\n    operationType: nope\n    timeline:\n      - status: runing\n", http.StatusBadRequest, nil, "2 problems"},
+		{"one operation, not a document", "application/json", `{"id":"j","operationType":"purchase","timeline":[{"status":"running"}]}`, http.StatusBadRequest, nil, "one operation, not a fixtures document"},
 		{"top-level faults", "application/yaml", yamlDoc + "faults:\n  - rate: 0.5\n    status: 503\n", http.StatusBadRequest, nil, "start-up only"},
 		{"not a document", "application/yaml", ": : :", http.StatusBadRequest, nil, "Invalid fixtures"},
 		{"too large", "application/yaml", "operations:\n" + strings.Repeat("# padding\n", 200_000), http.StatusRequestEntityTooLarge, nil, ""},

@@ -55,7 +55,7 @@ func (cs *controlService) FollowJournal(ctx context.Context, req control.FollowJ
 	select {
 	case cs.followers <- struct{}{}:
 	default:
-		e := server.BusyError(fmt.Sprintf("the journal has %d followers already (dashboards or streams left open); close one, or read GET /mock/journal", maxFollowers))
+		e := server.BusyError(fmt.Sprintf("following the journal for %d clients already (dashboards or streams left open); close one, or read GET /mock/journal", maxFollowers))
 		return control.FollowJournaldefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	return &journalStream{ctx: ctx, feed: feed, cur: cur, timings: cs.follow, release: func() { <-cs.followers }}, nil
@@ -152,7 +152,10 @@ func (s *journalStream) sendNew(w io.Writer, rc *http.ResponseController) (more 
 	}
 	s.cur = next
 	if fresh {
-		if err := s.send(w, rc, "id: "+next.String()+"\nevent: clear\ndata: {}\n\n"); err != nil {
+		// The clear's id is the cursor before the entries that follow it: a client that
+		// loses the connection between the two events resumes with none of them lost.
+		start := journalCursor{gen: next.gen, seq: next.seq - min(next.seq, uint64(len(entries)))}
+		if err := s.send(w, rc, "id: "+start.String()+"\nevent: clear\ndata: {}\n\n"); err != nil {
 			return false, err
 		}
 	}

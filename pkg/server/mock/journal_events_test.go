@@ -131,8 +131,9 @@ func TestFollowJournalResumesWithoutLossOrRepeat(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			events, _ := follow(t, ctx, srv.URL, "")
-			if ev := next(t, events); ev.name != "clear" {
-				t.Fatalf("a new follower's first event is %q, want clear", ev.name)
+			clearEv := next(t, events)
+			if clearEv.name != "clear" {
+				t.Fatalf("a new follower's first event is %q, want clear", clearEv.name)
 			}
 			first := next(t, events)
 			got := entriesOf(t, first)
@@ -140,6 +141,15 @@ func TestFollowJournalResumesWithoutLossOrRepeat(t *testing.T) {
 				t.Fatalf("first event: %d entries from %s, want %d from op-000", len(got), got[0].Path, followBatch)
 			}
 			cancel() // the follower leaves after one event, and comes back with its id
+
+			// Resuming from the clear's id (a connection lost between the two events) loses
+			// nothing: the first entries come again.
+			rctx, rcancel := context.WithCancel(context.Background())
+			again, _ := follow(t, rctx, srv.URL, "?after="+clearEv.id)
+			if e := entriesOf(t, next(t, again)); e[0].Path != "/phoneNumbers/operations/op-000" {
+				t.Fatalf("resumed from the clear's id %s, the first entry is %s, want op-000", clearEv.id, e[0].Path)
+			}
+			rcancel()
 
 			for i := 250; i < 260; i++ {
 				get(t, srv.URL+fmt.Sprintf("/phoneNumbers/operations/op-%03d?api-version=2022-12-01", i))
@@ -241,7 +251,7 @@ func TestFollowersAreBounded(t *testing.T) {
 		t.Fatalf("follower %d: HTTP %d, want 503", maxFollowers+1, resp.StatusCode)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(body), "followers already") {
+	if !strings.Contains(string(body), "clients already") {
 		t.Errorf("the 503 does not say why: %s", body)
 	}
 	cancels[0]()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 )
@@ -90,6 +92,8 @@ func New(store Store, opts *Options) (*Server, error) {
 			registerUI(r)
 		}, o.Register)
 		so.PublicRoutes = append(append([]string(nil), so.PublicRoutes...), uiRoutes...)
+	} else {
+		so.Register = chainRegister(registerControlOff, o.Register)
 	}
 	srv, err := server.New(store, &so)
 	if err != nil {
@@ -154,4 +158,19 @@ func chainRegister(own, next func(server.EchoRouter)) func(server.EchoRouter) {
 
 func isControlPath(p string) bool {
 	return p == ControlPathPrefix || strings.HasPrefix(p, ControlPathPrefix+"/")
+}
+
+// registerControlOff answers /mock and everything under it, the dashboard included, with a
+// 404 that says the control API is off, rather than that nothing is there.
+func registerControlOff(r server.EchoRouter) {
+	off := func(echo.Context) error {
+		return server.NewAPIError(http.StatusNotFound, server.CodeNotFound,
+			"The control API and the dashboard are off on this server (serve --no-control-api).", "")
+	}
+	for _, p := range []string{ControlPathPrefix, ControlPathPrefix + "/*"} {
+		r.GET(p, off)
+		r.POST(p, off)
+		r.PUT(p, off)
+		r.DELETE(p, off)
+	}
 }

@@ -216,6 +216,16 @@ func TestDashboardSignsWithTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the signed reset taking effect", `document.querySelectorAll('#journal-rows tr').length === 0`, 5*time.Second)
+
+	// Forgetting the key empties the views and says so; the page asks for a key again.
+	if err := chromedp.Do(ctx, chromedp.Click("#key-toggle"), chromedp.Click("#key-forget")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page locked again, saying the key is forgotten",
+		`document.querySelector('#stream-state').dataset.state === 'locked' && /forgotten/.test(document.querySelector('#key-message').textContent)`, 5*time.Second)
+	if n := eval[int](t, ctx, opsListed); n != 0 {
+		t.Errorf("%d operations still listed after the key was forgotten", n)
+	}
 }
 
 // signedHeader signs a GET of url with key, as a client of the keyed server does.

@@ -43,6 +43,7 @@ func TestDashboardFiles(t *testing.T) {
 		{"the control API still signed", keyed, "GET", "/mock/operations", http.StatusUnauthorized, "application/json", ""},
 		{"the stream still signed", keyed, "GET", "/mock/journal/events", http.StatusUnauthorized, "application/json", ""},
 		{"off with the control API", off, "GET", "/mock/ui/", http.StatusNotFound, "application/json", ""},
+		{"the control API off too", off, "POST", "/mock/reset", http.StatusNotFound, "application/json", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,6 +55,9 @@ func TestDashboardFiles(t *testing.T) {
 			}
 			if ct := rec.Header().Get("Content-Type"); tc.contentType != "" && !strings.HasPrefix(ct, tc.contentType) {
 				t.Errorf("Content-Type %q, want %q", ct, tc.contentType)
+			}
+			if tc.h == off && !strings.Contains(rec.Body.String(), "--no-control-api") {
+				t.Errorf("the 404 does not say the control API is off: %s", rec.Body)
 			}
 			if tc.location != "" && rec.Header().Get("Location") != tc.location {
 				t.Errorf("Location %q, want %q", rec.Header().Get("Location"), tc.location)

@@ -10,7 +10,8 @@
   const MAX_ROWS = 1000;        // journal entries the page keeps (the DOM stays bounded)
   const MAX_PAGES = 10;         // pages of operations read (1000 each)
   const MAX_EVENT_BYTES = 8 << 20;
-  const REFRESH_MS = 3000;      // time-based steps move without a request: re-read the list
+  const REFRESH_MS = 30000;     // others (the CLI, other pages) change operations unseen
+  const UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 
   const $ = (sel) => document.querySelector(sel);
   const base = new URL('../', location.href); // the control API: /mock/ or /NAME/mock/
@@ -76,10 +77,7 @@
   }
 
   async function useKey(text) {
-    if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
-      throw new Error('This browser offers Web Crypto only to pages served over HTTPS or from localhost: ' +
-        'open the dashboard at 127.0.0.1 or localhost (' + location.pathname + ' on the same port), or serve with --tls-cert and --tls-key.');
-    }
+    if (!window.isSecureContext || !window.crypto || !crypto.subtle) throw new Error(secureContextNote);
     let raw;
     try {
       raw = b64decode(text);
@@ -137,9 +135,13 @@
     $('#key').hidden = false;
     $('#key-toggle').hidden = false;
     setStreamState('locked', 'needs the key');
-    say('#key-message', signingKey ? 'The key was refused: ' + message : '', !!signingKey);
+    if (signingKey) say('#key-message', 'The key was refused: ' + message, true);
+    else if (!window.isSecureContext) say('#key-message', secureContextNote, true);
     $('#key-input').focus();
   }
+
+  const secureContextNote = 'This browser offers Web Crypto, which signs, only to pages served over HTTPS or from localhost: ' +
+    'open the dashboard at 127.0.0.1 or localhost (' + location.pathname + ' on the same port), or serve with --tls-cert and --tls-key.';
 
   // --- operations ----------------------------------------------------------------------
 
@@ -174,6 +176,31 @@
     const list = $('#ops-list');
     list.replaceChildren(...states.map(renderOperation));
     if (states.length === 0) list.append(el('p', { class: 'message', text: 'No operations are stored: create some, or reset to the start-up set.' }));
+    scheduleStepRefresh(states);
+  }
+
+  // A time-based step is reached without a request: re-read the list when the next one is
+  // due, rather than polling the server all along.
+  let stepTimer = null;
+  function scheduleStepRefresh(states) {
+    clearTimeout(stepTimer);
+    const now = Date.now();
+    let due = Infinity;
+    for (const st of states) {
+      const stored = Date.parse(st.storedAt);
+      (st.operation.timeline || []).forEach((step, i) => {
+        const at = stored + goDuration(step.after);
+        if (i > st.step && step.after && at > now) due = Math.min(due, at);
+      });
+    }
+    if (due !== Infinity) stepTimer = setTimeout(refreshOperations, Math.min(due - now + 50, 2 ** 31 - 1));
+  }
+
+  // goDuration reads a Go duration ("1.5s", "2m30s", "800ms") in milliseconds; 0 if none.
+  function goDuration(text) {
+    let ms = 0;
+    for (const [, n, unit] of String(text || '').matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) ms += parseFloat(n) * UNITS[unit];
+    return ms;
   }
 
   function renderOperation(st) {
@@ -183,8 +210,9 @@
       el('span', { class: 'op-id', text: op.id }),
       el('span', { class: 'badge s-' + status, text: status }),
       el('span', { class: 'op-meta', text: op.operationType + ' · ' + st.polls + (st.polls === 1 ? ' poll' : ' polls') }),
-      el('button', { type: 'button', class: 'show-journal', onclick: () => { $('#filter-op').value = op.id; renderJournal(); } }, 'Journal'),
-      el('button', { type: 'button', class: 'delete danger', onclick: () => deleteOperation(op.id) }, 'Delete'));
+      el('span', { class: 'op-actions' },
+        el('button', { type: 'button', class: 'show-journal', onclick: () => { $('#filter-op').value = op.id; renderJournal(); } }, 'Journal'),
+        el('button', { type: 'button', class: 'delete danger', onclick: () => deleteOperation(op.id) }, 'Delete')));
     const steps = (op.timeline || []).map((step, i) => el('li', {
       class: 'step ' + (i < st.step ? 'done' : i === st.step ? 'current' : 'todo'),
       'aria-current': i === st.step ? 'step' : null,
@@ -195,7 +223,7 @@
       const pending = state.remaining > 0 || (f.rate !== undefined && f.rate > 0);
       return el('li', { class: pending ? 'pending' : null }, describeFault(f) + ' · ' + describeFaultState(f, state));
     });
-    if (st.serverFaults) faults.push(el('li', null, st.serverFaults + ' server-wide fault rule(s) apply after these'));
+    if (st.serverFaults) faults.push(el('li', null, st.serverFaults === 1 ? '1 server-wide fault rule applies after these' : st.serverFaults + ' server-wide fault rules apply after these'));
     return el('article', { class: 'op', 'data-id': op.id, 'data-step': st.step },
       head,
       el('ol', { class: 'timeline', 'aria-label': 'timeline' }, ...steps),
@@ -256,7 +284,8 @@
       const ids = (body.operations || []).map((s) => s.operation.id);
       say('#ops-message', 'Stored ' + ids.length + (ids.length === 1 ? ' operation: ' : ' operations: ') + ids.join(', ') + '.');
     } catch (e) {
-      say('#ops-message', e.message + (e.details.length ? '\n' + e.details.join('\n') : ''), true);
+      // Several problems: each on a line (the message repeats them all on one).
+      say('#ops-message', e.details.length > 1 ? 'Invalid fixtures:\n' + e.details.join('\n') : e.message, true);
     }
     refreshOperations();
   }
@@ -349,7 +378,7 @@
       if (match(e)) rows.prepend(journalRow(e, true));
     }
     while (rows.childElementCount > MAX_ROWS) rows.lastElementChild.remove();
-    $('#journal-count').textContent = '(' + journal.length + ')';
+    countJournal();
     if (entries.some((e) => operationOf(e.path))) refreshSoon(); // polls moved timelines
   }
 
@@ -361,19 +390,24 @@
   }
 
   function journalFilter() {
-    const op = $('#filter-op').value.trim();
+    const op = $('#filter-op').value.trim().toLowerCase();
     const status = $('#filter-status').value;
     const method = $('#filter-method').value;
-    return (e) => (!op || operationOf(e.path) === op) &&
+    return (e) => (!op || operationOf(e.path).toLowerCase().includes(op)) &&
       (status === '' || (status === '0' ? e.status === 0 : e.status !== 0 && String(e.status)[0] === status)) &&
-      (!method || e.method.toUpperCase() === method);
+      (!method || e.method.toUpperCase() === method || (method === 'other' && !['GET', 'DELETE', 'POST', 'PUT', 'HEAD'].includes(e.method.toUpperCase())));
   }
 
   function renderJournal() {
     const match = journalFilter();
     const rows = journal.filter(match).reverse().map((e) => journalRow(e, false));
     $('#journal-rows').replaceChildren(...rows);
-    $('#journal-count').textContent = '(' + journal.length + ')';
+    countJournal();
+  }
+
+  function countJournal() {
+    const shown = $('#journal-rows').childElementCount;
+    $('#journal-count').textContent = shown === journal.length ? '(' + shown + ')' : '(' + shown + ' of ' + journal.length + ')';
   }
 
   function journalRow(e, isNew) {
@@ -417,8 +451,12 @@
     $('#key-forget').addEventListener('click', () => {
       signingKey = null;
       keyVersion++;
-      if (streamAbort) streamAbort.abort();
+      $('#ops-list').replaceChildren();
+      $('#ops-count').textContent = '';
+      journal = [];
+      renderJournal();
       say('#key-message', 'The key is forgotten.');
+      if (streamAbort) streamAbort.abort();
     });
     $('#key-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();

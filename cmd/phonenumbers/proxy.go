@@ -172,6 +172,11 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
+		// Name what the user gave, not the temporary file beside it.
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot write %s: %w", path, pe.Err)
+		}
 		return err
 	}
 	tmp := f.Name()

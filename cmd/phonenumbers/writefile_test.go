@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,15 @@ func TestWriteFileKeepsTheOldFileOnFailure(t *testing.T) {
 	}
 	if err := writeFile(os.DevNull, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil {
 		t.Errorf("a device is written in place: %v", err)
+	}
+}
+
+// TestWriteFileNamesThePathGiven (new-user trial): a report to a missing directory was
+// refused naming the temporary file beside it (".x.html.1227047397.tmp").
+func TestWriteFileNamesThePathGiven(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "report.html")
+	err := writeFile(path, func(io.Writer) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), path+":") || strings.Contains(err.Error(), ".tmp") {
+		t.Fatalf("error %v, want one naming %s and not the temporary file", err, path)
 	}
 }

@@ -146,15 +146,20 @@ func (e *FixturesError) Unwrap() []error {
 // parseFixtures returns the operations, or the problems of the document (fes), or an error
 // when it is not a fixtures document at all.
 func parseFixtures(data []byte) (file *FixtureFile, fes []*FieldError, err error) {
-	if len(data) > maxFixtureBytes {
-		return nil, nil, fmt.Errorf("file is larger than %d bytes", maxFixtureBytes)
+	return parseFixturesWithin(data, fixtureLimits, "split it, or serve fewer operations")
+}
+
+// parseFixturesWithin is parseFixtures within limits; advice says what to do beyond them.
+func parseFixturesWithin(data []byte, limits bounded.Limits, advice string) (file *FixtureFile, fes []*FieldError, err error) {
+	if int64(len(data)) > limits.Bytes {
+		return nil, nil, fmt.Errorf("file is larger than %d bytes", limits.Bytes)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("file is empty; want an \"operations\" list")
 	}
-	estimate := bounded.NewBudget(fixtureLimits)
+	estimate := bounded.NewBudget(limits)
 	if err := estimate.YAML(context.Background(), "the file", data); err != nil {
-		return nil, nil, fmt.Errorf("%w; split it, or serve fewer operations (the YAML parser builds every value in memory)", err)
+		return nil, nil, fmt.Errorf("%w; %s (the YAML parser builds every value in memory)", err, advice)
 	}
 	root, err := parseNode(data)
 	if err != nil {
@@ -267,6 +272,29 @@ const maxFixtureNodes = 1_000_000
 // fixtureLimits bound a fixtures file before it is parsed; the depth of the parsed tree is
 // checked exactly while it is converted (maxNesting).
 var fixtureLimits = bounded.Limits{Bytes: maxFixtureBytes, Values: maxFixtureNodes}
+
+// maxFixtureBodyValues bounds the YAML values of a fixtures document sent to the control
+// API (POST /mock/fixtures), estimated before it is parsed. A file is its operator's; a body
+// can come from anyone who reaches the server, and JSON's flow style costs the YAML parser
+// far more than block style: ~1.2 KB allocated a value (a 1 MB list of 490,000 zeros took
+// 570 MB). 50,000 values are some 500 operations of a few steps, and cost ~60 MB at most.
+const maxFixtureBodyValues = 50_000
+
+// fixtureBodyLimits bound a fixtures document sent to the control API.
+var fixtureBodyLimits = bounded.Limits{Bytes: maxFixtureBytes, Values: maxFixtureBodyValues}
+
+// parseFixtureBody is ParseFixtureFile for a document sent to the control API, within
+// fixtureBodyLimits.
+func parseFixtureBody(name string, data []byte) (*FixtureFile, error) {
+	f, fes, err := parseFixturesWithin(data, fixtureBodyLimits, "send fewer operations at a time, or load a file of many with serve --fixtures")
+	if err != nil {
+		return nil, fmt.Errorf("fixtures %s: %w", name, err)
+	}
+	if len(fes) > 0 {
+		return nil, &FixturesError{File: name, Problems: fes}
+	}
+	return f, nil
+}
 
 // valueBudget is how many values a document of an estimated values may expand to through
 // aliases: four times what it holds written out, so that nested aliases (billion laughs)

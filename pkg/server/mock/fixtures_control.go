@@ -21,6 +21,13 @@ import (
 // and JSON's (a JSON document is YAML).
 var fixtureMediaTypes = []string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json"}
 
+// fixtureParses holds a slot per fixtures document being parsed in the process.
+var fixtureParses = make(chan struct{}, 1)
+
+// maxOneOperationBytes is the largest body tried as one operation, to say so when one is
+// sent as a fixtures document: an operation is at most DefaultMaxOperationBytes.
+const maxOneOperationBytes = DefaultMaxOperationBytes
+
 // requireFixtureType answers 415 for a body that says it is neither YAML nor JSON, and
 // gives the generated handler the one type the spec names, so that it passes the body on
 // as it is.
@@ -57,22 +64,27 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 	if err != nil {
 		return nil, err
 	}
-	select { // decoding costs memory per value: a few bodies at a time
-	case cs.decoding <- struct{}{}:
+	// The YAML parser costs memory per value: one document at a time in the process,
+	// whichever mock or resource it is sent to.
+	select {
+	case fixtureParses <- struct{}{}:
 	case <-ctx.Done():
-		return nil, server.BusyError("decoding other operations, and the request ended while it waited")
+		return nil, server.BusyError("reading other fixtures, and the request ended while it waited")
 	}
-	file, err := ParseFixtureFile("(the request body)", raw)
+	file, err := parseFixtureBody("(the request body)", raw)
 	if err != nil {
-		_, opErr := parseOperation(raw) // one operation sent where a document of many goes?
-		<-cs.decoding
+		opErr := errors.New("not tried")
+		if len(raw) <= maxOneOperationBytes { // one operation sent where a document of many goes?
+			_, opErr = parseOperation(raw)
+		}
+		<-fixtureParses
 		if opErr == nil {
 			return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
 				"The body is one operation, not a fixtures document: put it in a list under operations: (operations: [...]), or store it alone with POST /mock/operations (phonenumbers mock create).", "")), nil
 		}
 		return fixturesError(invalidFixtures(err)), nil
 	}
-	<-cs.decoding
+	<-fixtureParses
 	if len(file.Faults) > 0 {
 		return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
 			"Top-level faults apply to a whole server and are read at start-up only (serve --fixtures FILE); script faults on each operation instead (its faults field).", "faults")), nil

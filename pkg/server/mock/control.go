@@ -28,8 +28,8 @@ type controlService struct {
 	journal  JournalStore
 	answers  *largeAnswers // pages and journals: built a few at once, held within a byte bound
 	decoding chan struct{} // a slot per body being decoded (maxConcurrentDecodes)
-	// followers holds a slot per journal stream (maxFollowers); follow are its timings.
-	followers chan struct{}
+	// followers are the journal streams of this mock (maxFollowers); follow are their timings.
+	followers *followerSlots
 	follow    followTimings
 }
 
@@ -78,7 +78,7 @@ func registerControl(r server.EchoRouter, store Store, journal JournalStore, max
 		maxBody = server.DefaultMaxBodyBytes
 	}
 	cs := &controlService{store: store, journal: journal, answers: newLargeAnswers(maxConcurrentLists, maxHeldAnswerBytes),
-		decoding: make(chan struct{}, maxConcurrentDecodes), followers: make(chan struct{}, maxFollowers), follow: defaultFollowTimings}
+		decoding: make(chan struct{}, maxConcurrentDecodes), followers: newFollowerSlots(maxFollowers), follow: defaultFollowTimings}
 	control.RegisterHandlersWithOptions(crossSiteGuard{r}, control.NewStrictHandler(cs, nil), control.RegisterHandlersOptions{
 		OperationMiddlewares: map[string][]echo.MiddlewareFunc{
 			"CreateOrReplaceOperation": {requireJSON, server.BufferBody(maxBody), cs.validateBody},

@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
@@ -17,12 +17,15 @@ import (
 
 // Bounds of GET /mock/journal/events: what a follower (a dashboard left open, a stalled
 // browser, curl -N) can hold of the server is one event of at most followBatch entries,
-// for at most followWriteTimeout, in one of maxFollowers slots.
+// for at most the write timeout, in one of maxFollowers slots of its mock and of
+// maxFollowersInProcess of the process; a new follower ends the oldest when all are taken.
 const (
-	// maxFollowers bounds the streams a mock serves at once; more are answered 503.
+	// maxFollowers bounds the streams a mock serves at once.
 	maxFollowers = 8
 	// followBatch bounds the entries of one event.
 	followBatch = 100
+	// maxKeptEventBytes is the most of an event's buffer a stream keeps between events.
+	maxKeptEventBytes = 64 << 10
 )
 
 // followTimings are the durations of a stream; tests shorten them.
@@ -52,13 +55,16 @@ func (cs *controlService) FollowJournal(ctx context.Context, req control.FollowJ
 	if e != nil {
 		return control.FollowJournaldefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
-	select {
-	case cs.followers <- struct{}{}:
-	default:
-		e := server.BusyError(fmt.Sprintf("following the journal for %d clients already (dashboards or streams left open); close one, or read GET /mock/journal", maxFollowers))
-		return control.FollowJournaldefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
+	ctx, end := context.WithCancel(ctx)
+	f := &follower{end: end}
+	cs.followers.take(f)
+	allFollowers.take(f)
+	release := func() {
+		cs.followers.leave(f)
+		allFollowers.leave(f)
+		end()
 	}
-	return &journalStream{ctx: ctx, feed: feed, cur: cur, timings: cs.follow, release: func() { <-cs.followers }}, nil
+	return &journalStream{ctx: ctx, feed: feed, cur: cur, timings: cs.follow, release: release}, nil
 }
 
 // followCursor reads the cursor a follower resumes from: after, else Last-Event-ID, else
@@ -99,6 +105,25 @@ func (s *journalStream) VisitFollowJournalResponse(w http.ResponseWriter) error 
 	h.Set("X-Accel-Buffering", "no") // nginx and the like would hold events back
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
+	// A write blocked on a client that does not read ends when the stream must (the
+	// drain, a newer follower taking the slot), not only at its deadline. The writer is
+	// echo's, pooled: it is not touched once this returns (stop does not wait for a
+	// func already started, the flag does).
+	var mu sync.Mutex
+	done := false
+	stop := context.AfterFunc(s.ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			_ = rc.SetWriteDeadline(time.Now())
+		}
+	})
+	defer func() {
+		stop()
+		mu.Lock()
+		done = true
+		mu.Unlock()
+	}()
 	if err := s.send(w, rc, ": the journal of this mock; events: entries, clear, error\n\n"); err != nil {
 		return nil
 	}
@@ -113,7 +138,7 @@ func (s *journalStream) VisitFollowJournalResponse(w http.ResponseWriter) error 
 		if err != nil {
 			return nil // the client is gone or stalled: nothing to answer
 		}
-		if more {
+		if more && s.ctx.Err() == nil {
 			continue
 		}
 		if changed == nil && poll == nil {
@@ -174,7 +199,11 @@ func (s *journalStream) sendNew(w io.Writer, rc *http.ResponseController) (more 
 		return false, err
 	}
 	s.buf.WriteString("\n")
-	if err := s.write(w, rc, s.buf.Bytes()); err != nil {
+	err = s.write(w, rc, s.buf.Bytes())
+	if s.buf.Cap() > maxKeptEventBytes {
+		s.buf = bytes.Buffer{} // a large event's memory is not kept for the stream's life
+	}
+	if err != nil {
 		return false, err
 	}
 	return len(entries) == followBatch, nil

@@ -226,8 +226,9 @@ func TestFollowJournalRefusals(t *testing.T) {
 	}
 }
 
-// TestFollowersAreBounded: a mock serves maxFollowers streams; one more is 503 and says
-// why, and a slot is free again as soon as a follower leaves.
+// TestFollowersAreBounded: a mock serves maxFollowers streams; one more takes the oldest
+// one's slot, whose stream ends (a dashboard reconnects by itself), so that clients that
+// never read cannot keep a dashboard out; the process's slots are bounded too.
 func TestFollowersAreBounded(t *testing.T) {
 	store, _ := NewMemoryStore(DefaultOperations(), nil)
 	m, err := New(store, nil)
@@ -235,45 +236,43 @@ func TestFollowersAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := followServer(t, m)
-	var cancels []context.CancelFunc
+	var streams []<-chan sseEvent
 	for range maxFollowers {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		cancels = append(cancels, cancel)
-		events, resp := follow(t, ctx, srv.URL, "")
+		events, resp := follow(t, context.Background(), srv.URL, "")
 		if events == nil {
 			t.Fatalf("follower refused: HTTP %d", resp.StatusCode)
 		}
 		next(t, events) // the stream is being served
+		streams = append(streams, events)
 	}
-	_, resp := follow(t, context.Background(), srv.URL, "")
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("follower %d: HTTP %d, want 503", maxFollowers+1, resp.StatusCode)
+	events, resp := follow(t, context.Background(), srv.URL, "")
+	if events == nil {
+		t.Fatalf("follower %d: HTTP %d, want it served", maxFollowers+1, resp.StatusCode)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(body), "clients already") {
-		t.Errorf("the 503 does not say why: %s", body)
+	next(t, events)
+	for range streams[0] { // the oldest stream ends (a hang guard: next's 10 s per event)
 	}
-	cancels[0]()
-	deadline := time.Now().Add(10 * time.Second) // a hang guard
-	for {
-		events, resp := follow(t, context.Background(), srv.URL, "")
-		if events != nil {
-			break
+	get(t, srv.URL+"/phoneNumbers/operations/after?api-version=2022-12-01")
+	for i, s := range append(streams[1:], events) {
+		if e := entriesOf(t, next(t, s)); e[0].Path != "/phoneNumbers/operations/after" {
+			t.Fatalf("stream %d: %+v", i+1, e)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the slot of a follower that left was not freed: HTTP %d", resp.StatusCode)
-		}
-		time.Sleep(20 * time.Millisecond) // the server notices the client left asynchronously
+	}
+	if n := allFollowers.len(); n != maxFollowers {
+		t.Errorf("the process counts %d followers, want %d", n, maxFollowers)
+	}
+	if maxFollowersInProcess > 64 {
+		t.Errorf("the process serves %d streams at once", maxFollowersInProcess)
 	}
 }
 
-// TestStalledFollowerIsLeft: a client that asks for the stream and never reads holds a
-// slot for the write timeout at most, and one event of memory.
+// TestStalledFollowerIsLeft (attack review): a client that asks for the stream and never
+// reads holds a slot for the write timeout at most, and one event of memory; a newer
+// follower ends it at once, even while its write is blocked.
 func TestStalledFollowerIsLeft(t *testing.T) {
 	store, _ := NewMemoryStore(DefaultOperations(), nil)
 	timings := defaultFollowTimings
-	timings.write = 200 * time.Millisecond
+	timings.write = 300 * time.Millisecond
 	m, err := New(store, &Options{JournalSize: 20_000, follow: &timings})
 	if err != nil {
 		t.Fatal(err)
@@ -285,43 +284,46 @@ func TestStalledFollowerIsLeft(t *testing.T) {
 			Headers: map[string]string{"user-agent": strings.Repeat("u", 200)}})
 	}
 	srv := followServer(t, m)
-	var stalled []net.Conn
-	for range maxFollowers {
+	stall := func() net.Conn {
 		c, err := net.Dial("tcp", srv.Listener.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		t.Cleanup(func() { c.Close() })
 		fmt.Fprintf(c, "GET /mock/journal/events HTTP/1.1\r\nHost: %s\r\n\r\n", srv.Listener.Addr())
-		stalled = append(stalled, c) // never read
+		return c // never read
 	}
-	// Every slot is taken (once the server has read the stalled requests)...
-	deadline := time.Now().Add(20 * time.Second) // a hang guard
-	for {
-		_, resp := follow(t, context.Background(), srv.URL, "")
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			break
+	waitFollowers := func(what string, ok func(n int) bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second) // a hang guard
+		for !ok(allFollowers.len()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d followers", what, allFollowers.len())
+			}
+			time.Sleep(5 * time.Millisecond) // the server reads and leaves them on its own goroutines
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the stalled followers never took every slot")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
-	// ... then freed when their writes time out.
-	for {
-		ctx, cancel := context.WithCancel(context.Background())
-		events, _ := follow(t, ctx, srv.URL, "")
-		cancel()
-		if events != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("stalled followers still hold every slot")
-		}
-		time.Sleep(50 * time.Millisecond)
+	for range maxFollowers {
+		stall()
 	}
-	_ = stalled
+	waitFollowers("the stalled clients take every slot", func(n int) bool { return n == maxFollowers })
+	// Their writes block on full buffers: they are left at the write timeout.
+	waitFollowers("stalled clients left at the write timeout", func(n int) bool { return n == 0 })
+
+	// A newer follower ends a stalled one at once, though its write is blocked.
+	for range maxFollowers {
+		stall()
+	}
+	waitFollowers("stalled again", func(n int) bool { return n == maxFollowers })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events, resp := follow(t, ctx, srv.URL, "")
+	if events == nil {
+		t.Fatalf("a follower after stalled ones: HTTP %d", resp.StatusCode)
+	}
+	if e := entriesOf(t, next(t, func() <-chan sseEvent { next(t, events); return events }())); len(e) == 0 {
+		t.Fatal("no entries for the newer follower")
+	}
 }
 
 // followServer serves m on loopback until the test's cleanup, after the followers' own

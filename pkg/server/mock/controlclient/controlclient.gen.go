@@ -142,9 +142,9 @@ type ClientInterface interface {
 	//
 	// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
 	// minutes, when the server drains, or when the client has not read an event for 10
-	// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
-	// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
-	// otherwise.
+	// seconds: reconnect with the last id. A mock serves 8 streams at once (a process 32):
+	// a newer one ends the oldest, which reconnects by itself when it is a dashboard.
+	// Entries arrive within 250 ms with a shared store (Redis), at once otherwise.
 	//
 	// Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
 	FollowJournal(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -307,9 +307,9 @@ func (c *Client) GetJournal(ctx context.Context, params *GetJournalParams, reqEd
 //
 // A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
 // minutes, when the server drains, or when the client has not read an event for 10
-// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
-// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
-// otherwise.
+// seconds: reconnect with the last id. A mock serves 8 streams at once (a process 32):
+// a newer one ends the oldest, which reconnects by itself when it is a dashboard.
+// Entries arrive within 250 ms with a shared store (Redis), at once otherwise.
 //
 // Corresponds with GET /mock/journal/events (the `FollowJournal` operationId).
 func (c *Client) FollowJournal(ctx context.Context, params *FollowJournalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -975,9 +975,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
 	// minutes, when the server drains, or when the client has not read an event for 10
-	// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
-	// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
-	// otherwise.
+	// seconds: reconnect with the last id. A mock serves 8 streams at once (a process 32):
+	// a newer one ends the oldest, which reconnects by itself when it is a dashboard.
+	// Entries arrive within 250 ms with a shared store (Redis), at once otherwise.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1546,9 +1546,9 @@ func (c *ClientWithResponses) GetJournalWithResponse(ctx context.Context, params
 //
 // A comment line (`: ping`) is sent every 15 seconds. The stream ends after 10
 // minutes, when the server drains, or when the client has not read an event for 10
-// seconds: reconnect with the last id. A mock serves 8 streams at once; a ninth is
-// answered 503. Entries arrive within 250 ms with a shared store (Redis), at once
-// otherwise.
+// seconds: reconnect with the last id. A mock serves 8 streams at once (a process 32):
+// a newer one ends the oldest, which reconnects by itself when it is a dashboard.
+// Entries arrive within 250 ms with a shared store (Redis), at once otherwise.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,6 +90,9 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 		return fixturesError(server.NewAPIError(http.StatusBadRequest, server.CodeInvalidParameter,
 			"Top-level faults apply to a whole server and are read at start-up only (serve --fixtures FILE); script faults on each operation instead (its faults field).", "faults")), nil
 	}
+	if e := cs.checkFits(file.Operations); e != nil {
+		return fixturesError(e), nil
+	}
 	out := control.LoadFixtures201JSONResponse{Operations: make([]control.OperationState, 0, len(file.Operations))}
 	for _, op := range file.Operations {
 		var st OperationState
@@ -99,7 +103,7 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 		}
 		if errors.Is(err, ErrOperationTooLarge) {
 			return fixturesError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
-				fmt.Sprintf("Operation %s takes more than the store's limit per operation; the operations before it were stored.", textutil.QuoteID(op.ID)), "")), nil
+				fmt.Sprintf("Operation %s takes more than the store's limit per operation; the operations before it were stored.", textutil.QuoteID(op.ID)), "")), nil // checkFits makes this rare
 		}
 		if err != nil {
 			return nil, err
@@ -132,4 +136,27 @@ func invalidFixtures(err error) *server.APIError {
 
 func fixturesError(e *server.APIError) control.LoadFixturesdefaultJSONResponse {
 	return control.LoadFixturesdefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}
+}
+
+// checkFits refuses, before anything is stored, a document the store could not keep
+// whole: more operations than it keeps (storing them would evict the first ones, and
+// the start-up set), or one larger than its limit per operation.
+func (cs *controlService) checkFits(ops []Operation) *server.APIError {
+	if l, ok := cs.store.(operationCountLimit); ok && len(ops) > l.maxOperations() {
+		return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+			fmt.Sprintf("The document holds %d operations, more than the store keeps (%d, serve --max-operations); nothing was stored.", len(ops), l.maxOperations()), "")
+	}
+	l, ok := cs.store.(operationBytesLimit)
+	if !ok {
+		return nil
+	}
+	for i := range ops {
+		b, err := json.Marshal(&ops[i])
+		if size := len(b) + heldOverhead(&ops[i]); err == nil && size > l.maxOperationBytes() {
+			return server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+				fmt.Sprintf("Operation %s takes %d bytes (its JSON and what its steps and headers hold in memory), more than the %d bytes the store keeps an operation in; nothing was stored.",
+					textutil.QuoteID(ops[i].ID), size, l.maxOperationBytes()), "operations")
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -31,11 +32,13 @@ func TestLoadFixturesThroughTheControlAPI(t *testing.T) {
 		{"one operation, not a document", "application/json", `{"id":"j","operationType":"purchase","timeline":[{"status":"running"}]}`, http.StatusBadRequest, nil, "one operation, not a fixtures document"},
 		{"top-level faults", "application/yaml", yamlDoc + "faults:\n  - rate: 0.5\n    status: 503\n", http.StatusBadRequest, nil, "start-up only"},
 		{"not a document", "application/yaml", ": : :", http.StatusBadRequest, nil, "Invalid fixtures"},
+		{"more operations than the store keeps", "application/yaml", "operations:\n" + strings.Repeat("  - id: m\n    operationType: purchase\n    timeline:\n      - status: running\n", 1) + manyOps(12), http.StatusRequestEntityTooLarge, nil, "more than the store keeps (10"},
+		{"one operation too large, nothing stored", "application/yaml", "operations:\n  - id: first\n    operationType: purchase\n    timeline:\n      - status: running\n  - id: big\n    operationType: purchase\n    timeline:\n      - status: failed\n        error:\n          code: X\n          message: " + strings.Repeat("m", 70_000) + "\n", http.StatusRequestEntityTooLarge, nil, "nothing was stored"},
 		{"too large", "application/yaml", "operations:\n" + strings.Repeat("# padding\n", 200_000), http.StatusRequestEntityTooLarge, nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			store, _ := mock.NewMemoryStore(nil, nil)
+			store, _ := mock.NewMemoryStore(nil, &mock.MemoryStoreOptions{MaxOperations: 10})
 			m, err := mock.New(store, &mock.Options{Options: server.Options{MaxBodyBytes: 1 << 20}})
 			if err != nil {
 				t.Fatal(err)
@@ -76,4 +79,13 @@ func TestLoadFixturesThroughTheControlAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyOps is n distinct operations as fixtures list items.
+func manyOps(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  - id: many_%d\n    operationType: purchase\n    timeline:\n      - status: running\n", i)
+	}
+	return b.String()
 }

@@ -211,7 +211,7 @@ func journalText(s string, max int) string {
 	}
 	b := make([]byte, 0, len(s))
 	for _, r := range strings.ToValidUTF8(s, "?") {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 {
+		if notJournalPlain(r) {
 			r = '?'
 		}
 		b = utf8.AppendRune(b, r)
@@ -219,13 +219,19 @@ func journalText(s string, max int) string {
 	return string(b)
 }
 
+// notJournalPlain reports a rune the journal does not keep: control characters, which JSON
+// spells as six bytes, line separators, and the bidirectional controls, which reorder what
+// is shown after them ("invoice-\u202efdp.exe" reads "invoice-exe.pdf" in the dashboard).
+func notJournalPlain(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
 // isJournalPlain reports s valid UTF-8 without control characters (the common case).
 func isJournalPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
-			return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
-				return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
-			})
+			return utf8.ValidString(s) && !strings.ContainsFunc(s, notJournalPlain)
 		}
 	}
 	return true

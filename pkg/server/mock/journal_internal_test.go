@@ -102,3 +102,19 @@ func BenchmarkJournalAdd(b *testing.B) {
 		j.add(req, 200, at)
 	}
 }
+
+// TestJournalTextHidesReordering (attack review): bidirectional controls were kept, and a
+// journaled path "invoice-\u202efdp.exe" showed in the dashboard as "invoice-exe.pdf".
+func TestJournalTextHidesReordering(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/phoneNumbers/operations/invoice-\u202efdp.exe", "/phoneNumbers/operations/invoice-?fdp.exe"},
+		{"a\u2066b\u2069c\u200fd\u061ce", "a?b?c?d?e"},
+		{"plain/ascii", "plain/ascii"},
+		{"ünïcödé", "ünïcödé"},
+	}
+	for _, tc := range tests {
+		if got := journalText(tc.in, maxJournaledPath); got != tc.want {
+			t.Errorf("journalText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

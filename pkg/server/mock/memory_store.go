@@ -665,6 +665,8 @@ func (s *MemoryStore) putValidContext(_ context.Context, op Operation) (Operatio
 // maxOperationBytes is the bound per operation.
 func (s *MemoryStore) maxOperationBytes() int { return s.opts.MaxOperationBytes }
 
+func (s *MemoryStore) maxOperations() int { return s.opts.MaxOperations }
+
 // DeleteContext implements [Store]: [MemoryStore.Delete].
 func (s *MemoryStore) DeleteContext(_ context.Context, id string) (bool, error) {
 	return s.Delete(id), nil

@@ -228,6 +228,8 @@ func (s *RedisStore) opKey(id string) string { return s.prefix + "op:" + id }
 
 func (s *RedisStore) maxOperationBytes() int { return s.opts.MaxOperationBytes }
 
+func (s *RedisStore) maxOperations() int { return s.opts.MaxOperations }
+
 // PutContext implements [Store].
 func (s *RedisStore) PutContext(ctx context.Context, op Operation) (OperationState, error) {
 	if err := ValidateOperation(&op); err != nil {

@@ -100,6 +100,14 @@ type operationBytesLimit interface {
 	maxOperationBytes() int
 }
 
+// operationCountLimit is implemented by the stores of this package: how many operations
+// they keep, for a fixtures document that holds more.
+type operationCountLimit interface {
+	maxOperations() int
+}
+
 var (
-	_ Store = (*MemoryStore)(nil)
+	_ Store               = (*MemoryStore)(nil)
+	_ operationCountLimit = (*MemoryStore)(nil)
+	_ operationCountLimit = (*RedisStore)(nil)
 )

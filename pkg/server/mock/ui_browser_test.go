@@ -138,6 +138,16 @@ func TestDashboardActions(t *testing.T) {
 		t.Errorf("the current step shows as %q, want running", got)
 	}
 
+	// Text that would reorder what follows it shows as escapes, and markup as text.
+	hostile := "operations:\n  - id: \"x\\u202eevil<img src=x onerror=window.__pwned=1>\"\n    operationType: purchase\n    timeline:\n      - status: running\n"
+	if err := chromedp.Do(ctx, chromedp.SetValue("#fixture", hostile), chromedp.Click(`#create button[type=submit]`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the hostile id listed", `[...document.querySelectorAll('#ops-list .op-id')].some(e => e.textContent.startsWith('x\\u202eevil<img'))`, 5*time.Second)
+	if pwned := eval[bool](t, ctx, `window.__pwned === 1 || !!document.querySelector('#ops-list img')`); pwned {
+		t.Fatal("markup in an operation id ran in the page")
+	}
+
 	// An invalid fixture is refused with its line.
 	if err := chromedp.Do(ctx, chromedp.SetValue("#fixture", "operations:\n  - id: bad\n    operationType: purchase\n    timeline:\n      - status: runing\n"), chromedp.Click(`#create button[type=submit]`)); err != nil {
 		t.Fatal(err)

@@ -23,19 +23,24 @@
   let journal = [];      // entries kept, oldest first
   let streamAbort = null;
 
+  // visible shows the characters that reorder or hide text (bidirectional controls, zero
+  // width marks) as escapes: an id "x\u202eevil" must not read "xlive".
+  const hidden = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  const visible = (s) => String(s).replace(hidden, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
   // el builds an element; string children become text nodes, never markup.
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (v === undefined || v === null || v === false) continue;
       if (k === 'class') e.className = v;
-      else if (k === 'text') e.textContent = v;
+      else if (k === 'text') e.textContent = visible(v);
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? '' : String(v));
+      else e.setAttribute(k, v === true ? '' : (k.startsWith('data-') ? String(v) : visible(v)));
     }
     for (const c of children) {
       if (c === null || c === undefined || c === false) continue;
-      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+      e.append(typeof c === 'string' ? document.createTextNode(visible(c)) : c);
     }
     return e;
   }

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
 	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 )
 
@@ -170,30 +170,7 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return openAndWrite(path, os.O_WRONLY|os.O_TRUNC, fn)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		// Name what the user gave, not the temporary file beside it.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("cannot write %s: %w", path, pe.Err)
-		}
-		return err
-	}
-	tmp := f.Name()
-	err = fn(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
+	return safefile.WriteAtomic(path, fn)
 }
 
 // openAndWrite opens path with flag (mode 0644 when created), writes what fn writes and

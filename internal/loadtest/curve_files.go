@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/safefile"
 )
 
 // curveRow is one measured point of the growth curve, as load-curve.json keeps it.
@@ -84,7 +86,7 @@ func writeCurveFiles(dir string, run curveRun, conns int) ([]string, error) {
 	var written []string
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
-		if err := writeAtomically(path, f.write); err != nil {
+		if err := safefile.WriteAtomic(path, f.write); err != nil {
 			return written, err
 		}
 		written = append(written, path)
@@ -109,30 +111,6 @@ func curvePlot(title, how, xLabel string, rows []curveRow, x func(curveRow) int)
 // sortRows sorts rows by key, ascending: a line joins the points left to right.
 func sortRows(rows []curveRow, key func(curveRow) int) {
 	slices.SortStableFunc(rows, func(a, b curveRow) int { return cmp.Compare(key(a), key(b)) })
-}
-
-// writeAtomically writes what fn writes to a temporary file beside path, then renames it
-// over path.
-func writeAtomically(path string, fn func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = fn(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }
 
 // machine returns the CPU's model name and the machine's processor count, from

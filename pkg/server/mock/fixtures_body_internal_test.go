@@ -37,6 +37,22 @@ func TestFixtureBodiesAreBoundedInMemory(t *testing.T) {
 			}
 		})
 	}
+	// Shapes the value estimate does not see (review): tokens back to back or apart by
+	// spaces in a flow list. Refused before parsing, whatever the Content-Type.
+	const mib = 1 << 20
+	for _, unit := range []string{`""`, `! `, `*a `, `&a `, `"" `, `'' `, `x `} {
+		body := []byte(`{"operations": [` + strings.Repeat(unit, mib/len(unit)))[:mib-64]
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if yamlTokens(body) <= maxFixtureBodyTokens {
+			t.Errorf("%q...: %d tokens counted, under the bound", unit, yamlTokens(body))
+		}
+		runtime.ReadMemStats(&after)
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("counting %q... allocated %d bytes", unit, got)
+		}
+	}
 	if cap(fixtureParses) != 1 {
 		t.Errorf("%d fixtures documents may be parsed at once in the process, want 1", cap(fixtureParses))
 	}

@@ -65,6 +65,10 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 	if err != nil {
 		return nil, err
 	}
+	if tokens := yamlTokens(raw); tokens > maxFixtureBodyTokens {
+		return fixturesError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
+			fmt.Sprintf("The document holds more than %d YAML tokens (words, quotes, tags, anchors, aliases), the limit of a body; send fewer operations at a time, or load a file of many with serve --fixtures.", maxFixtureBodyTokens), "")), nil
+	}
 	// The YAML parser costs memory per value: one document at a time in the process,
 	// whichever mock or resource it is sent to.
 	select {
@@ -159,4 +163,34 @@ func (cs *controlService) checkFits(ops []Operation) *server.APIError {
 		}
 	}
 	return nil
+}
+
+// maxFixtureBodyTokens bounds the YAML tokens of a fixtures body, counted before parsing.
+// The value estimate counts separators; tokens written back to back or apart by spaces in
+// a flow list ("" "" "" ..., ! ! !, *a *a) count as none, and the YAML parser buffers each
+// (~550 bytes) while a key may still follow: a 1 MiB body of them took 310 MB. 100,000
+// tokens cost ~55 MB, and are some 500 operations with long messages.
+const maxFixtureBodyTokens = 100_000
+
+// yamlTokens counts, from above, the tokens a YAML parser may make of data: every run of
+// characters after white space, and every quote, tag, anchor and alias indicator.
+func yamlTokens(data []byte) int {
+	n := 0
+	inWord := false
+	for _, c := range data {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			inWord = false
+			continue
+		case '"', '\'', '!', '&', '*', ',', '[', ']', '{', '}':
+			n++
+			inWord = false
+			continue
+		}
+		if !inWord {
+			n++
+			inWord = true
+		}
+	}
+	return n
 }

@@ -15,13 +15,16 @@ var allFollowers = newFollowerSlots(maxFollowersInProcess)
 // follower is one journal stream's place in the slots it holds: ending it (end) makes
 // its stream stop.
 type follower struct {
-	end context.CancelFunc
+	end   context.CancelFunc
+	owner *followerSlots // the mock's slots; the process's evict from the busiest mock
 }
 
 // followerSlots bounds the journal streams served at once. When every slot is taken, a new
-// follower takes the oldest one's: that stream ends (a dashboard reconnects by itself, with
-// its cursor, losing nothing). So clients that ask for the stream and never read, which a
-// ping every 15 s never fills the buffers of, cannot keep the dashboard out.
+// follower takes the oldest one's, of the mock that holds the most (in a mock's own slots,
+// simply the oldest): that stream ends (a dashboard reconnects by itself, with its cursor,
+// losing nothing). So clients that ask for the stream and never read, which a ping every
+// 15 s never fills the buffers of, cannot keep the dashboard out, and streams churned on
+// other resources do not evict a mock's one follower.
 type followerSlots struct {
 	mu    sync.Mutex
 	max   int
@@ -35,14 +38,34 @@ func (s *followerSlots) take(f *follower) {
 	s.mu.Lock()
 	var evicted *follower
 	if len(s.slots) >= s.max {
-		evicted = s.slots[0]
-		s.slots = s.slots[1:]
+		i := s.victim()
+		evicted = s.slots[i]
+		s.slots = append(s.slots[:i], s.slots[i+1:]...)
 	}
 	s.slots = append(s.slots, f)
 	s.mu.Unlock()
 	if evicted != nil {
 		evicted.end()
 	}
+}
+
+// victim is the index of the oldest follower of the owner holding the most slots; s.mu
+// must be held.
+func (s *followerSlots) victim() int {
+	held := make(map[*followerSlots]int, 8)
+	busiest, most := (*followerSlots)(nil), 0
+	for _, f := range s.slots {
+		held[f.owner]++
+		if held[f.owner] > most {
+			busiest, most = f.owner, held[f.owner]
+		}
+	}
+	for i, f := range s.slots {
+		if f.owner == busiest {
+			return i
+		}
+	}
+	return 0
 }
 
 // leave frees f's slot, if it still holds one.

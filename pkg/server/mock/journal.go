@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/fastpath/packedtext"
@@ -222,9 +223,14 @@ func journalText(s string, max int) string {
 // notJournalPlain reports a rune the journal does not keep: control characters, which JSON
 // spells as six bytes, line separators, and the bidirectional controls, which reorder what
 // is shown after them ("invoice-\u202efdp.exe" reads "invoice-exe.pdf" in the dashboard).
+//
+// Format characters (Unicode's Cf: bidi controls, zero-width spaces and joiners, the soft
+// hyphen, tag characters), the Hangul fillers and variation selectors are invisible or
+// reorder text: two paths that read the same could differ.
 func notJournalPlain(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
-		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+		(r >= 0xa0 && (unicode.Is(unicode.Cf, r) || r == 0x3164 || r == 0xffa0 ||
+			(r >= 0xfe00 && r <= 0xfe0f) || (r >= 0xe0100 && r <= 0xe01ef)))
 }
 
 // isJournalPlain reports s valid UTF-8 without control characters (the common case).

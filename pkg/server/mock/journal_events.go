@@ -56,7 +56,7 @@ func (cs *controlService) FollowJournal(ctx context.Context, req control.FollowJ
 		return control.FollowJournaldefaultJSONResponse{Body: controlError(e), StatusCode: e.Status}, nil
 	}
 	ctx, end := context.WithCancel(ctx)
-	f := &follower{end: end}
+	f := &follower{end: end, owner: cs.followers}
 	cs.followers.take(f)
 	allFollowers.take(f)
 	release := func() {

@@ -109,6 +109,7 @@ func TestJournalTextHidesReordering(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/phoneNumbers/operations/invoice-\u202efdp.exe", "/phoneNumbers/operations/invoice-?fdp.exe"},
 		{"a\u2066b\u2069c\u200fd\u061ce", "a?b?c?d?e"},
+		{"x\u2060y\u200bz\ufeff\u00ad\U000e0041\u3164\ufe0f", "x?y?z?????"},
 		{"plain/ascii", "plain/ascii"},
 		{"ünïcödé", "ünïcödé"},
 	}

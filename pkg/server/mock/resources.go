@@ -91,7 +91,7 @@ func (r *Resources) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.opts.Default.ServeHTTP(w, req)
 		return
 	}
-	h, refusal := r.resource(name)
+	h, refusal := r.resource(name, crossSite(req))
 	if h == nil {
 		writeResourceError(w, http.StatusNotFound, refusal)
 		return
@@ -99,9 +99,10 @@ func (r *Resources) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	h.ServeHTTP(w, withinResource(req, name, "/"+rest))
 }
 
-// resource returns the handler of resource name, creating it when that is allowed; nil
-// and the answer's message when there is none.
-func (r *Resources) resource(name string) (http.Handler, string) {
+// resource returns the handler of resource name, creating it when that is allowed (never
+// for a request a browser sends on behalf of another site: an <img> on a visited page
+// would otherwise use up --max-resources); nil and the answer's message when there is none.
+func (r *Resources) resource(name string, crossSite bool) (http.Handler, string) {
 	r.mu.RLock()
 	h, ok := r.named[name]
 	r.mu.RUnlock()
@@ -113,6 +114,9 @@ func (r *Resources) resource(name string) (http.Handler, string) {
 	}
 	if err := CheckResourceName(name); err != nil {
 		return nil, "No resource is served here under this name: " + err.Error() + "."
+	}
+	if crossSite {
+		return nil, fmt.Sprintf("No resource named %s is served here, and none is created for a request a browser sends on behalf of another site.", textutil.QuoteID(name))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -137,5 +138,40 @@ func TestControlAPIRefusesOtherSites(t *testing.T) {
 				t.Fatalf("HTTP %d, want %d: %s", rec.Code, tc.want, rec.Body)
 			}
 		})
+	}
+}
+
+// TestCrossSiteRequestsCreateNoResource (review): a refused cross-site request still
+// created its auto resource: 70 <img> tags on a visited page used up --max-resources.
+func TestCrossSiteRequestsCreateNoResource(t *testing.T) {
+	created := 0
+	r, err := mock.NewResources(&mock.ResourcesOptions{
+		Default: http.NotFoundHandler(),
+		New: func(string) (http.Handler, error) {
+			created++
+			store, _ := mock.NewMemoryStore(nil, nil)
+			return mock.New(store, nil)
+		},
+		MaxAuto: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		req := httptest.NewRequest("GET", fmt.Sprintf("/job%d/mock/journal", i), nil)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "another site") {
+			t.Fatalf("cross-site request %d: HTTP %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	if created != 0 {
+		t.Fatalf("%d resources created by cross-site requests", created)
+	}
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/legit/mock/journal", nil))
+	if rec.Code != http.StatusOK || created != 1 {
+		t.Fatalf("a tool's request: HTTP %d, %d created", rec.Code, created)
 	}
 }

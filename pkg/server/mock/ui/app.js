@@ -25,8 +25,11 @@
 
   // visible shows the characters that reorder or hide text (bidirectional controls, zero
   // width marks) as escapes: an id "x\u202eevil" must not read "xlive".
-  const hidden = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-  const visible = (s) => String(s).replace(hidden, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  const hidden = /[\p{Cf}\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
+  const visible = (s) => String(s).replace(hidden, (c) => {
+    const cp = c.codePointAt(0);
+    return cp > 0xffff ? '\\u{' + cp.toString(16) + '}' : '\\u' + cp.toString(16).padStart(4, '0');
+  });
 
   // el builds an element; string children become text nodes, never markup.
   function el(tag, attrs, ...children) {

@@ -356,11 +356,18 @@ func (c *mockResetCmd) Run(e *env) error {
 type mockJournalCmd struct {
 	withExitCodes
 	connectionFlags
-	Clear bool `help:"Clear the journal instead of printing it."`
+	Clear  bool `help:"Clear the journal instead of printing it."`
+	Follow bool `short:"f" help:"Print each request as it is recorded, one JSON object a line, until interrupted (Ctrl-C): the journal's event stream, signed with the key."`
 }
 
-// Run prints or clears the journal.
+// Run prints, follows or clears the journal.
 func (c *mockJournalCmd) Run(e *env) error {
+	if c.Follow {
+		if c.Clear {
+			return &exitError{code: exitUsage, err: errors.New("--follow and --clear do not go together")}
+		}
+		return c.followJournal(e)
+	}
 	cl, endpoint, err := c.controlClient(e.ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}

@@ -252,3 +252,41 @@ func signedHeader(t *testing.T, key, url string) http.Header {
 	hmacauth.SetHeaders(h, date, hash, auth)
 	return h
 }
+
+// TestDashboardOfAResource: a path-style resource's dashboard (/NAME/mock/ui/) talks to its
+// own control API and journal, not the root's.
+func TestDashboardOfAResource(t *testing.T) {
+	newMock := func(ops []mock.Operation) *mock.Server {
+		store, err := mock.NewMemoryStore(ops, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mock.New(store, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	root := newMock(mock.DefaultOperations())
+	job := newMock(mock.DefaultOperations()[:1])
+	r, err := mock.NewResources(&mock.ResourcesOptions{Default: root, Named: map[string]http.Handler{"job1": job}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close) // after the browser's cleanup: Close waits for its journal stream
+	ctx := browsertest.New(t)
+	open(t, ctx, srv.URL+"/job1/mock/ui/")
+	waitFor(t, ctx, "the resource's one operation listed", opsListed+" === 1", 5*time.Second)
+	if where := eval[string](t, ctx, `document.querySelector('#where').textContent`); !strings.HasSuffix(where, "/job1") {
+		t.Errorf("the header shows %q, want the resource", where)
+	}
+	waitFor(t, ctx, "the stream live", `document.querySelector('#stream-state').dataset.state === 'live'`, 5*time.Second)
+	id := mock.DefaultOperations()[0].ID
+	poll(t, srv.URL, id, nil) // the root's: not in the resource's journal
+	poll(t, srv.URL+"/job1", id, nil)
+	waitFor(t, ctx, "the resource's poll in its journal view", `document.querySelectorAll('#journal-rows tr').length === 1`, 2*time.Second)
+	if n := len(root.Journal().Entries()); n != 1 {
+		t.Errorf("the root's journal holds %d entries, want its own poll only", n)
+	}
+}

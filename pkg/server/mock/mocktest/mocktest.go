@@ -92,7 +92,12 @@ func New(t testing.TB, opts *Options) *Server {
 		t.Fatalf("mocktest: %v", err)
 	}
 	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		// Close waits for every request: a journal stream (or a delayed answer) a test left
+		// open would hold it for as long as the stream lasts. The test is over: cut them.
+		ts.CloseClientConnections()
+		ts.Close()
+	})
 	s := &Server{Endpoint: ts.URL, AccessKey: o.AccessKey, Store: store}
 	if s.Client, err = newClient(ts.URL, o.AccessKey, o.ClientOptions); err != nil {
 		t.Fatalf("mocktest: client: %v", err)

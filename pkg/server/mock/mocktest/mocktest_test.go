@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/mocktest"
 )
@@ -78,5 +79,28 @@ func TestFailureListingIsEscaped(t *testing.T) {
 	// and the listing escapes what is left.
 	if len(rec.errors) != 1 || strings.Contains(rec.errors[0], "\x1b") || strings.Contains(rec.errors[0], "\n\tFORGED") || !strings.Contains(rec.errors[0], `x??FORGED?[31m`) {
 		t.Fatalf("errors %q", rec.errors)
+	}
+}
+
+// TestCleanupCutsAnOpenStream: a test that follows the journal and never closes the
+// stream still ends (httptest.Server.Close alone waits for every request).
+func TestCleanupCutsAnOpenStream(t *testing.T) {
+	done := make(chan struct{})
+	outer := t
+	go func() {
+		defer close(done)
+		t.Run("stream left open", func(t *testing.T) {
+			m := mocktest.New(t, nil)
+			resp, err := http.Get(m.Endpoint + "/mock/journal/events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			outer.Cleanup(func() { resp.Body.Close() }) // only once the subtest, and the mock's cleanup, are done
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second): // a hang guard
+		t.Fatal("the mock's cleanup waited for the open stream")
 	}
 }

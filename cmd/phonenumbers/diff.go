@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phonenumbers-go/phonenumbers/internal/conformance"
+	"github.com/phonenumbers-go/phonenumbers/internal/netutil"
 )
 
 // conformanceDiffCmd is `phonenumbers conformance diff`: replay recorded operation
@@ -69,14 +70,35 @@ func (c *conformanceDiffCmd) Run(e *env) error {
 		return &exitError{code: exitUsage, err: err}
 	}
 	rep, err := conformance.Diff(e.ctx, t.endpoint, exs, &conformance.DiffOptions{AccessKey: key, TLSConfig: tlsConfig, RequestTimeout: c.Timeout})
+	floors := conformance.DiffFloors{MinReproduced: c.MinScore, MinExact: c.MinExact}
 	if err != nil {
+		// The files a CI job keeps say why, rather than being missing.
+		failed := conformance.DiffRunFailed(netutil.RedactEndpoint(t.endpoint), describeError(err))
+		failed.Recordings = c.Recordings
+		if werr := c.writeFiles(failed, floors); werr != nil {
+			return werr
+		}
 		return &exitError{code: exitUsage, err: describeError(err)}
 	}
 	rep.Recordings = c.Recordings
 	if err := rep.WriteText(e.stdout, nil); err != nil {
 		return err
 	}
-	floors := conformance.DiffFloors{MinReproduced: c.MinScore, MinExact: c.MinExact}
+	if err := c.writeFiles(rep, floors); err != nil {
+		return err
+	}
+	reasons := rep.Below(floors)
+	if n := rep.Exchanges.Failed + rep.Exchanges.NotSent; n > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d of %d exchanges got no answer", n, rep.Exchanges.Replayed))
+	}
+	if len(reasons) > 0 {
+		return &exitError{code: exitFailure, err: errors.New(strings.Join(reasons, "; "))}
+	}
+	return nil
+}
+
+// writeFiles writes the report files asked for (--json, --junit, --html).
+func (c *conformanceDiffCmd) writeFiles(rep *conformance.DiffReport, floors conformance.DiffFloors) error {
 	if c.JSON != "" {
 		if err := writeFile(c.JSON, rep.WriteJSON); err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("--json: %w", err)}
@@ -91,13 +113,6 @@ func (c *conformanceDiffCmd) Run(e *env) error {
 		if err := writeFile(c.HTML, rep.WriteHTML); err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("--html: %w", err)}
 		}
-	}
-	reasons := rep.Below(floors)
-	if n := rep.Exchanges.Failed + rep.Exchanges.NotSent; n > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d of %d exchanges got no answer", n, rep.Exchanges.Replayed))
-	}
-	if len(reasons) > 0 {
-		return &exitError{code: exitFailure, err: errors.New(strings.Join(reasons, "; "))}
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ func TestConformanceHTMLFlag(t *testing.T) {
 			[]string{"Phone Numbers conformance: <span class=\"verdict-pass\">passed", "operation/search-my-operation-id/response-schema", "--seed 7"}, ""},
 		{"check, server unreachable", []string{"conformance", "--endpoint", closed}, true, 2,
 			[]string{"run/server-reachable", "verdict-fail"}, "cannot reach"},
+		{"diff, server unreachable (new-user trial: no page was written)", []string{"conformance", "diff", "--recordings", rec, "--endpoint", closed, "--timeout", "2s"}, false, 2,
+			[]string{`id="run-error"`, "The replay did not run:"}, ""},
 		{"diff", []string{"conformance", "diff", "--recordings", rec, "--endpoint", diffBase, "--access-key", testKey}, false, 0,
 			[]string{"reproduced 10/12 items (83.3%), byte for byte 10/12 (83.3%)", "id=\"headers\""}, ""},
 	}

@@ -62,6 +62,9 @@ type DiffReport struct {
 	ErrorsUnlisted int `json:"errorsUnlisted,omitempty"`
 	// Duration is how long the replay took.
 	Duration time.Duration `json:"durationNs"`
+	// Error says why the replay did not run (the server never answered), for a report
+	// written anyway, as a CI artifact; empty when it ran. See [DiffRunFailed].
+	Error string `json:"error,omitempty"`
 
 	headerIndex map[string]int
 	fieldIndex  map[string]int
@@ -447,4 +450,10 @@ func (r *DiffReport) finish() {
 	if r.Errors == nil {
 		r.Errors = []DiffError{}
 	}
+}
+
+// DiffRunFailed is the report of a replay that could not run against target (the server
+// never answered), so that the files a CI job keeps say why rather than being missing.
+func DiffRunFailed(target string, err error) *DiffReport {
+	return &DiffReport{Target: target, Error: oneLine(textutil.Truncate(err.Error(), 1024))}
 }

@@ -230,6 +230,9 @@ func (r *DiffReport) WriteJUnit(w io.Writer, floors DiffFloors) error {
 	if n := r.Exchanges.Failed + r.Exchanges.NotSent; n > 0 {
 		reasons = append(reasons, fmt.Sprintf("%d exchange(s) got no answer", n))
 	}
+	if r.Error != "" {
+		reasons = append(reasons, "the replay did not run: "+r.Error)
+	}
 	if len(reasons) > 0 {
 		total.Failure = &junitMessage{Message: strings.Join(reasons, "; "), Text: r.TotalsLine()}
 		suite.Failures++

@@ -138,10 +138,10 @@ func TestMockJournalFollow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &lineWriter{lines: make(chan string, 64)}
-	var errOut strings.Builder
+	errOut := &servertest.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- runIO(ctx, []string{"mock", "journal", "--follow", "--endpoint", base, "--access-key", testKey}, strings.NewReader(""), out, &syncWriter{w: &errOut})
+		done <- runIO(ctx, []string{"mock", "journal", "--follow", "--endpoint", base, "--access-key", testKey}, strings.NewReader(""), out, errOut)
 	}()
 	// Requests until one shows (the stream may not be open yet when the first is answered:
 	// it then comes with the journal's backlog, which is fine too).
@@ -176,16 +176,4 @@ func TestMockJournalFollow(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "HTTP 401") {
 		t.Fatalf("a wrong key: exit %d: %s", code, stderr)
 	}
-}
-
-// syncWriter serializes writes to w.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

@@ -514,7 +514,7 @@ func (l *live) checkOperation(ctx context.Context, id string) error {
 			return err
 		}
 		if l.opts.Poll {
-			l.note = fmt.Sprintf("poll %d, status %s", poll, textutil.Truncate(string(bodyStatus(ex.Body)), 32))
+			l.note = pollNote(poll, ex)
 		}
 		l.add(l.v.checkRequest(ctx, ex), l.v.checkSchema(ctx, ex))
 		if ex.Status == http.StatusUnauthorized {
@@ -740,4 +740,13 @@ func (l *live) checkAuth(ctx context.Context) error {
 		l.scope = "auth"
 	}
 	return nil
+}
+
+// pollNote says which poll an exchange was and what it answered: the operation's status,
+// or the HTTP status when the answer holds none (a 503 a fault answered with, say).
+func pollNote(poll int, ex *Exchange) string {
+	if st := bodyStatus(ex.Body); len(st) > 0 {
+		return fmt.Sprintf("poll %d, status %s", poll, textutil.Truncate(string(st), 32))
+	}
+	return fmt.Sprintf("poll %d, HTTP %d", poll, ex.Status)
 }

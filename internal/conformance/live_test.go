@@ -570,3 +570,4 @@ func TestLiveLosesTheServerMidway(t *testing.T) {
 		})
 	}
 }
+

@@ -570,4 +570,3 @@ func TestLiveLosesTheServerMidway(t *testing.T) {
 		})
 	}
 }
-

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,7 +135,7 @@ func New(store OperationStore, opts *Options) (*Server, error) {
 			return nil, errors.New("server: the access key must be base64 (as shown in the Azure portal)")
 		}
 		ch.auth = &authenticator{verifier: hmacauth.NewVerifier(key, o.MaxClockSkew, o.Now), bodyLimit: o.MaxBodyBytes,
-			public: publicRoutes(o.PublicRoutes)}
+			public: slices.Clone(o.PublicRoutes)}
 	}
 	s.chain = ch
 	e.Use(ch.middleware)

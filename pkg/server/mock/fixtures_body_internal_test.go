@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 )
 
 // TestFixtureBodiesAreBoundedInMemory (attack review, HIGH): a 1 MB fixtures body of JSON
@@ -45,8 +47,8 @@ func TestFixtureBodiesAreBoundedInMemory(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		if yamlTokens(body) <= maxFixtureBodyTokens {
-			t.Errorf("%q...: %d tokens counted, under the bound", unit, yamlTokens(body))
+		if bounded.YAMLTokens(body) <= maxFixtureBodyTokens {
+			t.Errorf("%q...: %d tokens counted, under the bound", unit, bounded.YAMLTokens(body))
 		}
 		runtime.ReadMemStats(&after)
 		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {

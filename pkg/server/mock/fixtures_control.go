@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phonenumbers-go/phonenumbers/internal/bounded"
 	"github.com/phonenumbers-go/phonenumbers/internal/textutil"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server"
 	"github.com/phonenumbers-go/phonenumbers/pkg/server/mock/control"
@@ -65,7 +66,7 @@ func (cs *controlService) LoadFixtures(ctx context.Context, req control.LoadFixt
 	if err != nil {
 		return nil, err
 	}
-	if tokens := yamlTokens(raw); tokens > maxFixtureBodyTokens {
+	if tokens := bounded.YAMLTokens(raw); tokens > maxFixtureBodyTokens {
 		return fixturesError(server.NewAPIError(http.StatusRequestEntityTooLarge, server.CodeRequestTooLarge,
 			fmt.Sprintf("The document holds more than %d YAML tokens (words, quotes, tags, anchors, aliases), the limit of a body; send fewer operations at a time, or load a file of many with serve --fixtures.", maxFixtureBodyTokens), "")), nil
 	}
@@ -171,26 +172,3 @@ func (cs *controlService) checkFits(ops []Operation) *server.APIError {
 // (~550 bytes) while a key may still follow: a 1 MiB body of them took 310 MB. 100,000
 // tokens cost ~55 MB, and are some 500 operations with long messages.
 const maxFixtureBodyTokens = 100_000
-
-// yamlTokens counts, from above, the tokens a YAML parser may make of data: every run of
-// characters after white space, and every quote, tag, anchor and alias indicator.
-func yamlTokens(data []byte) int {
-	n := 0
-	inWord := false
-	for _, c := range data {
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			inWord = false
-			continue
-		case '"', '\'', '!', '&', '*', ',', '[', ']', '{', '}':
-			n++
-			inWord = false
-			continue
-		}
-		if !inWord {
-			n++
-			inWord = true
-		}
-	}
-	return n
-}

@@ -105,25 +105,7 @@ func (s *journalStream) VisitFollowJournalResponse(w http.ResponseWriter) error 
 	h.Set("X-Accel-Buffering", "no") // nginx and the like would hold events back
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
-	// A write blocked on a client that does not read ends when the stream must (the
-	// drain, a newer follower taking the slot), not only at its deadline. The writer is
-	// echo's, pooled: it is not touched once this returns (stop does not wait for a
-	// func already started, the flag does).
-	var mu sync.Mutex
-	done := false
-	stop := context.AfterFunc(s.ctx, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done {
-			_ = rc.SetWriteDeadline(time.Now())
-		}
-	})
-	defer func() {
-		stop()
-		mu.Lock()
-		done = true
-		mu.Unlock()
-	}()
+	defer cutWritesWhenDone(s.ctx, rc)()
 	if err := s.send(w, rc, ": the journal of this mock; events: entries, clear, error\n\n"); err != nil {
 		return nil
 	}
@@ -158,6 +140,29 @@ func (s *journalStream) VisitFollowJournalResponse(w http.ResponseWriter) error 
 		case <-changed:
 		case <-poll:
 		}
+	}
+}
+
+// cutWritesWhenDone makes a write blocked on a client that does not read end when ctx
+// does (the drain, a newer follower taking the slot), not only at its deadline; call the
+// func it returns before the handler returns. The writer is echo's, pooled: it is not
+// touched afterwards (context.AfterFunc's stop does not wait for a func already started;
+// the flag does).
+func cutWritesWhenDone(ctx context.Context, rc *http.ResponseController) (release func()) {
+	var mu sync.Mutex
+	done := false
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			_ = rc.SetWriteDeadline(time.Now())
+		}
+	})
+	return func() {
+		stop()
+		mu.Lock()
+		done = true
+		mu.Unlock()
 	}
 }
 
